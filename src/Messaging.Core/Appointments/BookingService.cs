@@ -1,0 +1,365 @@
+using Messaging.Core.Notifications;
+using Messaging.Core.Persistence;
+using Messaging.Core.Procedures;
+using Messaging.Language.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Messaging.Core.Appointments;
+
+/// <summary>Finds free slots, books them atomically, cancels, reschedules, checks in.</summary>
+public sealed class BookingService(
+    MessagingDbContext db, TimeProvider time, IOptions<BookingOptions> options, ProcedureCatalog catalog)
+{
+    private const int CodeAttempts = 3;
+
+    public async Task<IReadOnlyList<Slot>> FindFreeSlotsAsync(SlotQuery query, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var offices = await LoadOfficesAsync(query.OfficeId, query.From, query.To, ct);
+        if (!string.IsNullOrWhiteSpace(query.Commune))
+        {
+            offices = offices.Where(o => o.Commune.Contains(query.Commune.Trim(), StringComparison.OrdinalIgnoreCase)
+                || o.Name.Contains(query.Commune.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+        }
+
+        var candidates = new List<Slot>();
+        var officeIds = offices.Select(o => o.Id).ToList();
+        var rangeStart = OfficeTime.At(query.From, TimeOnly.MinValue, OfficeTime.DefaultTimeZoneId).AddDays(-1);
+        var rangeEnd = OfficeTime.At(query.To.AddDays(1), TimeOnly.MinValue, OfficeTime.DefaultTimeZoneId).AddDays(1);
+        var sessions = await db.Sessions.AsNoTracking()
+            .Where(s => officeIds.Contains(s.OfficeId) && s.Status == SessionStatus.Scheduled
+                && s.End > rangeStart && s.Start < rangeEnd)
+            .ToListAsync(ct);
+
+        foreach (var office in offices)
+        {
+            foreach (var service in office.Services.Where(s => s.ProcedureIds.Contains(query.ProcedureId)))
+            {
+                for (var date = query.From; date <= query.To; date = date.AddDays(1))
+                {
+                    candidates.AddRange(SlotGenerator.Regular(office, service, date, now));
+                }
+                foreach (var session in sessions.Where(s => s.OfficeId == office.Id && s.ServiceId == service.Id))
+                {
+                    candidates.AddRange(SlotGenerator.ForSession(session, service, now).Where(s =>
+                    {
+                        var d = OfficeTime.LocalDate(s.Start, office.TimeZoneId);
+                        return d >= query.From && d <= query.To;
+                    }));
+                }
+            }
+        }
+
+        var booked = await CountBookedAsync(candidates.Select(c => c.SlotKey), ct);
+        return candidates
+            .Select(c => booked.TryGetValue(c.SlotKey, out var n) ? c with { Booked = n } : c)
+            .Where(c => c.Free > 0)
+            .OrderBy(c => c.Start).ThenBy(c => c.OfficeId)
+            .Take(query.Limit)
+            .ToList();
+    }
+
+    public async Task<Booking> BookAsync(BookingRequest request, CancellationToken ct)
+    {
+        if (!VietnamesePhone.TryNormalize(request.Phone, out var phone))
+            throw new BookingException(BookingError.InvalidPhone, "The phone number is not a Vietnamese mobile number.");
+        var citizenId = CitizenIdOrNull(request.CitizenId);
+        var name = NameOrThrow(request.CitizenName);
+        if (catalog.Find(request.ProcedureId) is null)
+            throw new BookingException(BookingError.UnknownProcedure, $"Unknown procedure '{request.ProcedureId}'.");
+
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var (office, _, slot) = await ResolveSlotAsync(request.OfficeId, request.ProcedureId, request.Start,
+                request.SessionId, ct);
+            var now = time.GetUtcNow();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await EnforcePhoneLimitAsync(phone, now, ct);
+            await ReserveAsync(slot, ct);
+            var queue = await NextQueueNumberAsync(office, slot.Start, request.ProcedureId, ct);
+
+            var booking = new Booking
+            {
+                Id = Guid.CreateVersion7(now),
+                Code = BookingCode.New(),
+                OfficeId = office.Id,
+                ServiceId = slot.ServiceId,
+                SessionId = slot.SessionId,
+                ProcedureId = request.ProcedureId,
+                Start = slot.Start,
+                End = slot.End,
+                SlotKey = slot.SlotKey,
+                QueueNumber = queue,
+                CitizenName = name,
+                Phone = phone,
+                CitizenId = citizenId,
+                Channel = request.Channel,
+                ChannelUserId = request.ChannelUserId,
+                Locale = request.Locale,
+                Status = BookingStatus.Booked,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            db.Bookings.Add(booking);
+            db.Outbox.Add(OutboxMessage.From(new BookingCreated(booking.Id, booking.Code, booking.OfficeId,
+                booking.ProcedureId, booking.Start, booking.QueueNumber, booking.SessionId), now));
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return booking;
+            }
+            catch (DbUpdateException e) when (attempt < CodeAttempts && RawSql.IsUniqueViolation(e))
+            {
+                // A booking code collided (about one in 10^8); the transaction rolls back the reserved place.
+            }
+        }
+    }
+
+    public async Task<Booking> CancelAsync(string code, string? verifyPhone, string? reason, string cancelledBy,
+        CancellationToken ct)
+    {
+        var booking = await FindForChangeAsync(code, verifyPhone, ct);
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await ReleaseAsync(booking.SlotKey, ct);
+        booking.Status = BookingStatus.Cancelled;
+        booking.CancelReason = reason;
+        booking.CancelledBy = cancelledBy;
+        booking.UpdatedAt = now;
+        booking.Version++;
+        db.Outbox.Add(OutboxMessage.From(
+            new BookingCancelled(booking.Id, booking.Code, reason, cancelledBy, booking.Version), now));
+        await SaveOrConflictAsync(ct);
+        await tx.CommitAsync(ct);
+        return booking;
+    }
+
+    /// <summary>
+    /// Moves a booking as one step: the new place is secured first, and only then is the old one given up,
+    /// so a full target slot leaves the citizen with the appointment they had.
+    /// </summary>
+    public async Task<Booking> RescheduleAsync(string code, string? verifyPhone, RescheduleRequest to,
+        CancellationToken ct)
+    {
+        var booking = await FindForChangeAsync(code, verifyPhone, ct);
+        var (office, _, slot) = await ResolveSlotAsync(to.OfficeId ?? booking.OfficeId, booking.ProcedureId, to.Start,
+            to.SessionId, ct);
+        if (slot.SlotKey == booking.SlotKey)
+            throw new BookingException(BookingError.SlotUnavailable, "The booking is already in that slot.");
+
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await ReserveAsync(slot, ct);
+        await ReleaseAsync(booking.SlotKey, ct);
+        var oldStart = booking.Start;
+        var sameQueueDay = booking.OfficeId == office.Id
+            && OfficeTime.LocalDate(oldStart, office.TimeZoneId) == OfficeTime.LocalDate(slot.Start, office.TimeZoneId);
+        if (!sameQueueDay)
+        {
+            booking.QueueNumber = await NextQueueNumberAsync(office, slot.Start, booking.ProcedureId, ct);
+        }
+        booking.OfficeId = office.Id;
+        booking.ServiceId = slot.ServiceId;
+        booking.SessionId = slot.SessionId;
+        booking.Start = slot.Start;
+        booking.End = slot.End;
+        booking.SlotKey = slot.SlotKey;
+        booking.UpdatedAt = now;
+        booking.Version++;
+        db.Outbox.Add(OutboxMessage.From(new BookingRescheduled(booking.Id, booking.Code, oldStart, booking.Start,
+            booking.QueueNumber, booking.Version), now));
+        await SaveOrConflictAsync(ct);
+        await tx.CommitAsync(ct);
+        return booking;
+    }
+
+    public Task<Booking> CheckInAsync(string code, string officer, CancellationToken ct) =>
+        MarkAsync(code, BookingStatus.CheckedIn, officer, ct);
+
+    public Task<Booking> MarkNoShowAsync(string code, string officer, CancellationToken ct) =>
+        MarkAsync(code, BookingStatus.NoShow, officer, ct);
+
+    public async Task<Booking?> GetByCodeAsync(string code, CancellationToken ct) =>
+        BookingCode.TryNormalize(code, out var normalized)
+            ? await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Code == normalized, ct)
+            : null;
+
+    public async Task<IReadOnlyList<Booking>> FindActiveByPhoneAsync(string phone, CancellationToken ct)
+    {
+        if (!VietnamesePhone.TryNormalize(phone, out var normalized)) return [];
+        var now = time.GetUtcNow();
+        return await db.Bookings.AsNoTracking()
+            .Where(b => b.Phone == normalized && b.Status == BookingStatus.Booked && b.Start > now)
+            .OrderBy(b => b.Start).ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<Booking>> FindActiveByChannelAsync(string channel, string userId,
+        CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return await db.Bookings.AsNoTracking()
+            .Where(b => b.Channel == channel && b.ChannelUserId == userId && b.Status == BookingStatus.Booked
+                && b.Start > now)
+            .OrderBy(b => b.Start).ToListAsync(ct);
+    }
+
+    private async Task<Booking> MarkAsync(string code, BookingStatus status, string officer, CancellationToken ct)
+    {
+        var booking = await FindForChangeAsync(code, null, ct, allowPast: true);
+        var now = time.GetUtcNow();
+        var office = await db.Offices.AsNoTracking().FirstAsync(o => o.Id == booking.OfficeId, ct);
+        var day = OfficeTime.LocalDate(booking.Start, office.TimeZoneId);
+        if (status == BookingStatus.CheckedIn && OfficeTime.LocalDate(now, office.TimeZoneId) != day)
+            throw new BookingException(BookingError.NotActive, "Check-in is only possible on the day of the appointment.");
+        if (status == BookingStatus.NoShow && now < booking.Start)
+            throw new BookingException(BookingError.NotActive, "A no-show can only be recorded after the start time.");
+        booking.Status = status;
+        booking.HandledBy = officer;
+        booking.UpdatedAt = now;
+        booking.Version++;
+        await SaveOrConflictAsync(ct);
+        return booking;
+    }
+
+    private async Task<Booking> FindForChangeAsync(string code, string? verifyPhone, CancellationToken ct,
+        bool allowPast = false)
+    {
+        db.ChangeTracker.Clear();
+        Booking? booking = null;
+        if (BookingCode.TryNormalize(code, out var normalized))
+            booking = await db.Bookings.FirstOrDefaultAsync(b => b.Code == normalized, ct);
+        // A wrong code and a wrong phone get the same answer, so codes cannot be probed with a phone.
+        if (booking is null || (verifyPhone is not null
+            && !(VietnamesePhone.TryNormalize(verifyPhone, out var p) && p == booking.Phone)))
+            throw new BookingException(BookingError.NotFound, "No booking matches that code and phone number.");
+        if (booking.Status != BookingStatus.Booked || (!allowPast && booking.Start <= time.GetUtcNow()))
+            throw new BookingException(BookingError.NotActive, "The booking is no longer active.");
+        return booking;
+    }
+
+    private async Task SaveOrConflictAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new BookingException(BookingError.NotActive, "The booking was changed at the same time; try again.");
+        }
+    }
+
+    private async Task<List<Office>> LoadOfficesAsync(string? officeId, DateOnly from, DateOnly to,
+        CancellationToken ct)
+    {
+        var q = db.Offices.AsNoTracking().AsSplitQuery()
+            .Include(o => o.Hours)
+            .Include(o => o.Services)
+            .Include(o => o.Closures.Where(c => c.Date >= from && c.Date <= to));
+        return officeId is null ? await q.ToListAsync(ct) : await q.Where(o => o.Id == officeId).ToListAsync(ct);
+    }
+
+    /// <summary>Re-derives the requested slot from the office's rules, so a client cannot invent one.</summary>
+    private async Task<(Office, OfficeService, Slot)> ResolveSlotAsync(string officeId, string procedureId,
+        DateTimeOffset start, Guid? sessionId, CancellationToken ct)
+    {
+        var office = await db.Offices.AsNoTracking().AsSplitQuery()
+            .Include(o => o.Hours).Include(o => o.Services).Include(o => o.Closures)
+            .FirstOrDefaultAsync(o => o.Id == officeId, ct)
+            ?? throw new BookingException(BookingError.UnknownOffice, $"Unknown office '{officeId}'.");
+        var now = time.GetUtcNow();
+        Slot? slot = null;
+        OfficeService? service;
+        if (sessionId is { } sid)
+        {
+            var session = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sid, ct);
+            service = office.Services.FirstOrDefault(s => s.Id == session?.ServiceId);
+            if (session is not null && session.OfficeId == office.Id && service is not null
+                && service.ProcedureIds.Contains(procedureId))
+                slot = SlotGenerator.ForSession(session, service, now).FirstOrDefault(s => s.Start == start);
+        }
+        else
+        {
+            service = office.Services.FirstOrDefault(s => s.ProcedureIds.Contains(procedureId));
+            if (service is not null)
+            {
+                var date = OfficeTime.LocalDate(start, office.TimeZoneId);
+                slot = SlotGenerator.Regular(office, service, date, now).FirstOrDefault(s => s.Start == start);
+            }
+        }
+        if (service is null && !office.Services.Any(s => s.ProcedureIds.Contains(procedureId)))
+            throw new BookingException(BookingError.UnknownProcedure, "This office does not handle that procedure.");
+        if (slot is null || service is null)
+            throw new BookingException(BookingError.SlotUnavailable, "That time is not a bookable slot.");
+        return (office, service, slot);
+    }
+
+    private async Task<Dictionary<string, int>> CountBookedAsync(IEnumerable<string> keys, CancellationToken ct)
+    {
+        var result = new Dictionary<string, int>();
+        foreach (var chunk in keys.Distinct().Chunk(500))
+        {
+            var rows = await db.SlotCounters.AsNoTracking().Where(c => chunk.Contains(c.SlotKey)).ToListAsync(ct);
+            foreach (var r in rows) result[r.SlotKey] = r.Booked;
+        }
+        return result;
+    }
+
+    private async Task EnforcePhoneLimitAsync(string phone, DateTimeOffset now, CancellationToken ct)
+    {
+        // Touching the phone's row locks it until commit, so two bookings of one phone run one after the other.
+        await db.ExecuteAsync(
+            "INSERT INTO phone_guards (phone, hits) VALUES (@phone, 1) " +
+            "ON CONFLICT (phone) DO UPDATE SET hits = phone_guards.hits + 1", ct, ("@phone", phone));
+        var active = await db.Bookings.CountAsync(
+            b => b.Phone == phone && b.Status == BookingStatus.Booked && b.Start > now, ct);
+        if (active >= options.Value.MaxActiveBookingsPerPhone)
+            throw new BookingException(BookingError.PhoneLimitReached,
+                $"This phone number already holds {active} upcoming bookings.");
+    }
+
+    /// <summary>One conditional increment: under any concurrency, at most <c>Capacity</c> callers succeed.</summary>
+    private async Task ReserveAsync(Slot slot, CancellationToken ct)
+    {
+        await db.ExecuteAsync("INSERT INTO slot_counters (slot_key, booked) VALUES (@key, 0) ON CONFLICT (slot_key) DO NOTHING",
+            ct, ("@key", slot.SlotKey));
+        var updated = await db.ExecuteAsync(
+            "UPDATE slot_counters SET booked = booked + 1 WHERE slot_key = @key AND booked < @capacity", ct,
+            ("@key", slot.SlotKey), ("@capacity", slot.Capacity));
+        if (updated == 0) throw new BookingException(BookingError.SlotFull, "That slot has just been fully booked.");
+    }
+
+    private Task ReleaseAsync(string slotKey, CancellationToken ct) =>
+        db.ExecuteAsync("UPDATE slot_counters SET booked = booked - 1 WHERE slot_key = @key AND booked > 0", ct,
+            ("@key", slotKey));
+
+    private async Task<int> NextQueueNumberAsync(Office office, DateTimeOffset start, string procedureId,
+        CancellationToken ct)
+    {
+        var key = $"{office.Id}|{OfficeTime.LocalDate(start, office.TimeZoneId):yyyy-MM-dd}|{procedureId}";
+        return (int)await db.ScalarAsync(
+            "INSERT INTO queue_counters (key, last) VALUES (@key, 1) " +
+            "ON CONFLICT (key) DO UPDATE SET last = queue_counters.last + 1 RETURNING last", ct, ("@key", key));
+    }
+
+    private static string? CitizenIdOrNull(string? value)
+    {
+        var cleaned = CitizenId.Clean(value);
+        if (cleaned is null) return null;
+        if (!CitizenId.IsValid(cleaned))
+            throw new BookingException(BookingError.InvalidCitizenId,
+                "The citizen ID number must have 12 digits starting with a province code.");
+        return cleaned;
+    }
+
+    private static string NameOrThrow(string? name)
+    {
+        var trimmed = string.Join(' ', (name ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        if (trimmed.Length is < 2 or > 100 || trimmed.Any(char.IsControl))
+            throw new BookingException(BookingError.InvalidName, "The name must have 2 to 100 characters.");
+        return trimmed;
+    }
+}

@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Messaging.Core.Notifications;
+using Messaging.Core.Persistence;
+using Messaging.Language.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messaging.Core.Dossiers;
+
+/// <summary>One dossier as the import API and the CSV file carry it.</summary>
+public sealed record DossierImportRow(
+    string? Code, string? ProcedureId, string? OfficeId, string? ApplicantName, string? Phone, string? CitizenId,
+    string? Status, DateTimeOffset? ReceivedAt, DateOnly? ExpectedResultDate, string? Note);
+
+public sealed record DossierImportError(int Row, string? Code, string Message);
+
+public sealed record DossierImportReport(bool DryRun, int Created, int Updated, int Unchanged,
+    IReadOnlyList<DossierImportError> Errors);
+
+/// <summary>What a citizen sees after a successful lookup. Contains no personal data beyond what they proved.</summary>
+public sealed record DossierView(string Code, string ProcedureId, string OfficeId, DossierStatus Status,
+    DateTimeOffset UpdatedAt, DateOnly? ExpectedResultDate, string? LastNote, IReadOnlyList<DossierEvent> History);
+
+/// <summary>Dossier lookup with a second factor, status changes with history, and idempotent import.</summary>
+public sealed class DossierService(MessagingDbContext db, TimeProvider time)
+{
+    /// <summary>
+    /// Returns the dossier only when the code exists and the factor matches: the last 4 digits of the applicant's
+    /// phone, or their full ID number. Every mismatch returns null, so the answer never tells which part was wrong.
+    /// </summary>
+    public async Task<DossierView?> LookupAsync(string? code, string? factor, CancellationToken ct)
+    {
+        Dossier? dossier = null;
+        if (DossierCode.TryNormalize(code, out var normalized))
+        {
+            dossier = await db.Dossiers.AsNoTracking().Include(d => d.History)
+                .FirstOrDefaultAsync(d => d.Code == normalized, ct);
+        }
+        var secret = factor?.Trim().Replace(" ", "", StringComparison.Ordinal) ?? "";
+        var expected = secret.Length == 4 ? dossier?.Phone[^4..] : dossier?.CitizenId;
+        if (!FixedTimeEquals(secret, expected ?? "") || dossier is null || secret.Length is not (4 or 12)) return null;
+
+        var history = dossier.History.OrderBy(h => h.At).ThenBy(h => h.Id).ToList();
+        return new DossierView(dossier.Code, dossier.ProcedureId, dossier.OfficeId, dossier.Status, dossier.UpdatedAt,
+            dossier.ExpectedResultDate, history.LastOrDefault(h => h.Note is not null)?.Note, history);
+    }
+
+    public async Task<Dossier> UpdateStatusAsync(string code, DossierStatus status, string? note, string by,
+        DateOnly? expectedResultDate, CancellationToken ct)
+    {
+        if (!DossierCode.TryNormalize(code, out var normalized))
+            throw new KeyNotFoundException("No dossier has that code.");
+        var dossier = await db.Dossiers.FirstOrDefaultAsync(d => d.Code == normalized, ct)
+            ?? throw new KeyNotFoundException("No dossier has that code.");
+        ApplyStatus(dossier, status, note, by, time.GetUtcNow());
+        if (expectedResultDate is not null) dossier.ExpectedResultDate = expectedResultDate;
+        await db.SaveChangesAsync(ct);
+        return dossier;
+    }
+
+    /// <summary>
+    /// Upserts by code. Running the same batch twice changes nothing the second time; only a status change writes
+    /// history and an outbox event. With <paramref name="dryRun"/> nothing is saved and the report says what would be.
+    /// </summary>
+    public async Task<DossierImportReport> ImportAsync(IReadOnlyList<DossierImportRow> rows, bool dryRun, string by,
+        CancellationToken ct)
+    {
+        var errors = new List<DossierImportError>();
+        int created = 0, updated = 0, unchanged = 0;
+        var now = time.GetUtcNow();
+        var offices = await db.Offices.Select(o => o.Id).ToListAsync(ct);
+        var seen = new HashSet<string>();
+
+        db.ChangeTracker.Clear();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            var problem = Check(row, offices, out var code, out var phone, out var status, out var citizenId);
+            if (problem is null && !seen.Add(code)) problem = "the code appears twice in this batch";
+            if (problem is not null)
+            {
+                errors.Add(new DossierImportError(i + 1, row.Code, problem));
+                continue;
+            }
+
+            var existing = await db.Dossiers.FirstOrDefaultAsync(d => d.Code == code, ct);
+            if (existing is null)
+            {
+                var dossier = new Dossier
+                {
+                    Code = code,
+                    ProcedureId = row.ProcedureId!.Trim(),
+                    OfficeId = row.OfficeId!.Trim(),
+                    ApplicantName = row.ApplicantName!.Trim(),
+                    Phone = phone,
+                    CitizenId = citizenId,
+                    Status = status,
+                    ReceivedAt = row.ReceivedAt ?? now,
+                    ExpectedResultDate = row.ExpectedResultDate,
+                    UpdatedAt = now,
+                    Version = 1,
+                };
+                dossier.History.Add(new DossierEvent { Status = status, At = now, Note = row.Note, By = by });
+                db.Dossiers.Add(dossier);
+                created++;
+                continue;
+            }
+
+            var changed = false;
+            void Set<T>(T current, T value, Action<T> assign)
+            {
+                if (EqualityComparer<T>.Default.Equals(current, value)) return;
+                assign(value);
+                changed = true;
+            }
+            Set(existing.ProcedureId, row.ProcedureId!.Trim(), v => existing.ProcedureId = v);
+            Set(existing.OfficeId, row.OfficeId!.Trim(), v => existing.OfficeId = v);
+            Set(existing.ApplicantName, row.ApplicantName!.Trim(), v => existing.ApplicantName = v);
+            Set(existing.Phone, phone, v => existing.Phone = v);
+            Set(existing.CitizenId, citizenId, v => existing.CitizenId = v);
+            Set(existing.ExpectedResultDate, row.ExpectedResultDate, v => existing.ExpectedResultDate = v);
+            if (existing.Status != status)
+            {
+                ApplyStatus(existing, status, row.Note, by, now);
+                changed = true;
+            }
+            else if (changed)
+            {
+                existing.UpdatedAt = now;
+                existing.Version++;
+            }
+            if (changed) updated++;
+            else unchanged++;
+        }
+
+        if (!dryRun)
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        db.ChangeTracker.Clear();
+        return new DossierImportReport(dryRun, created, updated, unchanged, errors);
+    }
+
+    /// <summary>Reads the CSV import format: a header row naming the columns of <see cref="DossierImportRow"/>.</summary>
+    public static (List<DossierImportRow> Rows, List<DossierImportError> Errors) ParseCsv(TextReader reader)
+    {
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            PrepareHeaderForMatch = a => a.Header.Trim().Replace("_", "", StringComparison.Ordinal).ToLowerInvariant(),
+            MissingFieldFound = null,
+            HeaderValidated = null,
+            TrimOptions = TrimOptions.Trim,
+        };
+        using var csv = new CsvReader(reader, config);
+        var rows = new List<DossierImportRow>();
+        var errors = new List<DossierImportError>();
+        if (!csv.Read() || !csv.ReadHeader())
+        {
+            errors.Add(new DossierImportError(0, null, "the file is empty: a header row is required"));
+            return (rows, errors);
+        }
+        var required = new[] { "code", "procedureid", "officeid", "applicantname", "phone", "status" };
+        var missing = required.Where(h => !csv.HeaderRecord!.Any(x => config.PrepareHeaderForMatch(new(x, 0)) == h)).ToList();
+        if (missing.Count > 0)
+        {
+            errors.Add(new DossierImportError(0, null, "missing columns: " + string.Join(", ", missing)));
+            return (rows, errors);
+        }
+        string? Field(string name) => csv.TryGetField<string>(name, out var v) && !string.IsNullOrWhiteSpace(v) ? v : null;
+        while (csv.Read())
+        {
+            var line = csv.Parser.Row - 1;
+            var received = Field("receivedat");
+            var expected = Field("expectedresultdate");
+            DateTimeOffset? receivedAt = null;
+            DateOnly? expectedDate = null;
+            if (received is not null)
+            {
+                if (DateTimeOffset.TryParse(received, CultureInfo.InvariantCulture, DateTimeStyles.None, out var r)) receivedAt = r;
+                else { errors.Add(new DossierImportError(line, Field("code"), $"received_at '{received}' is not a date and time")); continue; }
+            }
+            if (expected is not null)
+            {
+                if (DateOnly.TryParseExact(expected, ["yyyy-MM-dd", "dd/MM/yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) expectedDate = d;
+                else { errors.Add(new DossierImportError(line, Field("code"), $"expected_result_date '{expected}' is not yyyy-MM-dd or dd/MM/yyyy")); continue; }
+            }
+            rows.Add(new DossierImportRow(Field("code"), Field("procedureid"), Field("officeid"), Field("applicantname"),
+                Field("phone"), Field("citizenid"), Field("status"), receivedAt, expectedDate, Field("note")));
+        }
+        return (rows, errors);
+    }
+
+    private void ApplyStatus(Dossier dossier, DossierStatus status, string? note, string by, DateTimeOffset now)
+    {
+        dossier.Status = status;
+        dossier.UpdatedAt = now;
+        dossier.Version++;
+        db.DossierEvents.Add(new DossierEvent { DossierCode = dossier.Code, Status = status, At = now, Note = note, By = by });
+        db.Outbox.Add(OutboxMessage.From(new DossierStatusChanged(dossier.Code, status.ToWire(), note, dossier.Version), now));
+    }
+
+    private static string? Check(DossierImportRow row, List<string> offices, out string code, out string phone,
+        out DossierStatus status, out string? citizenId)
+    {
+        phone = "";
+        status = default;
+        citizenId = CitizenId.Clean(row.CitizenId);
+        if (!DossierCode.TryNormalize(row.Code, out code)) return "code is not a portal dossier code (e.g. 000.00.12.H55-240930-0101)";
+        if (string.IsNullOrWhiteSpace(row.ProcedureId)) return "procedure_id is required";
+        if (string.IsNullOrWhiteSpace(row.OfficeId) || !offices.Contains(row.OfficeId.Trim())) return $"office_id '{row.OfficeId}' is not a known office";
+        if (string.IsNullOrWhiteSpace(row.ApplicantName) || row.ApplicantName.Length > 200) return "applicant_name is required (at most 200 characters)";
+        if (!VietnamesePhone.TryNormalize(row.Phone, out phone)) return "phone is not a Vietnamese mobile number";
+        if (citizenId is not null && !CitizenId.IsValid(citizenId)) return "citizen_id must have 12 digits starting with a province code";
+        if (!DossierStatuses.TryParse(row.Status, out status)) return $"status must be one of: {DossierStatuses.AllNames}";
+        return null;
+    }
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+}

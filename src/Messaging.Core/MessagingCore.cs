@@ -1,0 +1,77 @@
+using Messaging.Core.Appointments;
+using Messaging.Core.Dossiers;
+using Messaging.Core.Persistence;
+using Messaging.Core.Procedures;
+using Messaging.Core.Seeding;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Messaging.Core;
+
+public sealed class MessagingOptions
+{
+    public const string Section = "Messaging";
+
+    /// <summary>Where the SQLite file and local outboxes live.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>The shipped content folders; empty means the copies next to the binary.</summary>
+    public string? DialogsDirectory { get; set; }
+    public string? TemplatesDirectory { get; set; }
+
+    /// <summary>Seeds demo offices, sessions and dossiers on a fresh database. Turn off in production.</summary>
+    public bool DemoData { get; set; } = true;
+
+    public string ResolveDialogs() => DialogsDirectory ?? Path.Combine(AppContext.BaseDirectory, "dialogs");
+    public string ResolveTemplates() => TemplatesDirectory ?? Path.Combine(AppContext.BaseDirectory, "templates");
+}
+
+public static class MessagingCore
+{
+    /// <summary>Domain services, the database on the configured provider, and the procedures knowledge base.</summary>
+    public static IServiceCollection AddMessagingCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var messaging = configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new();
+        services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateOnStart();
+        services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+        if (database.Provider == DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(database.ConnectionString))
+        {
+            var file = Path.Combine(Path.GetFullPath(messaging.DataDirectory), "messaging.db");
+            database.ConnectionString = $"Data Source={file}";
+        }
+        services.AddMessagingDatabase(database);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => ProcedureCatalog.LoadDirectory(Path.Combine(messaging.ResolveDialogs(), "procedures")));
+        services.AddScoped<BookingService>();
+        services.AddScoped<SessionService>();
+        services.AddScoped<DossierService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Runs before the host serves anything: loads (and so validates) the knowledge base, migrates the schema,
+    /// and seeds demo data once. Any failure stops the start with the reason.
+    /// </summary>
+    public static async Task InitializeMessagingAsync(this IServiceProvider services, CancellationToken ct)
+    {
+        var catalog = services.GetRequiredService<ProcedureCatalog>();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var log = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Messaging.Startup");
+        await DatabaseSetup.MigrateAsync(db, ct);
+        log.LogInformation("Database ready ({Provider}); {Count} procedures loaded", db.Database.ProviderName, catalog.All.Count);
+        var options = configurationOf(scope.ServiceProvider);
+        if (options.DemoData && await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct))
+        {
+            log.LogInformation("Demo data seeded");
+        }
+
+        static MessagingOptions configurationOf(IServiceProvider sp) =>
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MessagingOptions>>().Value;
+    }
+}

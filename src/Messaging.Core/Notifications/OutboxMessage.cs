@@ -1,0 +1,77 @@
+using System.Text.Json;
+
+namespace Messaging.Core.Notifications;
+
+/// <summary>
+/// A domain event saved in the same transaction as the change that caused it; the notifier dispatches it.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public Guid Id { get; set; }
+    /// <summary>Deterministic: the same change always yields the same key, so a replay is recognised.</summary>
+    public required string Key { get; set; }
+    public required string Type { get; set; }
+    public required string Payload { get; set; }
+    public DateTimeOffset OccurredAt { get; set; }
+    public DateTimeOffset? DispatchedAt { get; set; }
+
+    public static OutboxMessage From(IDomainEvent e, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        Key = e.Key,
+        Type = e.Type,
+        Payload = JsonSerializer.Serialize(e, e.GetType(), DomainEvents.Json),
+        OccurredAt = now,
+    };
+}
+
+public interface IDomainEvent
+{
+    string Type { get; }
+    string Key { get; }
+}
+
+public static class DomainEvents
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}
+
+public sealed record BookingCreated(Guid BookingId, string Code, string OfficeId, string ProcedureId,
+    DateTimeOffset Start, int QueueNumber, Guid? SessionId) : IDomainEvent
+{
+    public string Type => "booking.created";
+    public string Key => $"booking.created:{BookingId:N}";
+}
+
+public sealed record BookingCancelled(Guid BookingId, string Code, string? Reason, string CancelledBy, int Version)
+    : IDomainEvent
+{
+    public string Type => "booking.cancelled";
+    public string Key => $"booking.cancelled:{BookingId:N}";
+}
+
+public sealed record BookingRescheduled(Guid BookingId, string Code, DateTimeOffset OldStart, DateTimeOffset NewStart,
+    int QueueNumber, int Version) : IDomainEvent
+{
+    public string Type => "booking.rescheduled";
+    public string Key => $"booking.rescheduled:{BookingId:N}:{Version}";
+}
+
+public sealed record SessionChanged(Guid SessionId, string OfficeId, DateTimeOffset OldStart, DateTimeOffset NewStart,
+    DateTimeOffset NewEnd, string Place, long Revision) : IDomainEvent
+{
+    public string Type => "session.changed";
+    public string Key => $"session.changed:{SessionId:N}:{Revision}";
+}
+
+public sealed record SessionCancelled(Guid SessionId, string OfficeId, string? Reason) : IDomainEvent
+{
+    public string Type => "session.cancelled";
+    public string Key => $"session.cancelled:{SessionId:N}";
+}
+
+public sealed record DossierStatusChanged(string Code, string Status, string? Note, int Version) : IDomainEvent
+{
+    public string Type => "dossier.status-changed";
+    public string Key => $"dossier.status-changed:{Code}:{Version}";
+}

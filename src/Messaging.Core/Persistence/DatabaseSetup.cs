@@ -1,0 +1,73 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Messaging.Core.Persistence;
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>For SQLite, empty means `messaging.db` in the data directory.</summary>
+    public string? ConnectionString { get; set; }
+
+    [Range(1, 600)]
+    public int CommandTimeoutSeconds { get; set; } = 30;
+}
+
+public static class DatabaseSetup
+{
+    public static DbContextOptionsBuilder<T> Configure<T>(DbContextOptionsBuilder<T> builder, DatabaseOptions options)
+        where T : DbContext
+    {
+        var cs = options.ConnectionString ?? throw new InvalidOperationException("Database:ConnectionString is empty.");
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            builder.UseSqlite(cs, o => o.CommandTimeout(options.CommandTimeoutSeconds));
+        }
+        else
+        {
+            builder.UseNpgsql(cs, o => o.CommandTimeout(options.CommandTimeoutSeconds));
+        }
+        // snake_case names are unquoted-safe in both dialects, which the few raw statements rely on.
+        builder.UseSnakeCaseNamingConvention();
+        return builder;
+    }
+
+    /// <summary>Registers the provider's context as <see cref="MessagingDbContext"/>.</summary>
+    public static IServiceCollection AddMessagingDatabase(this IServiceCollection services, DatabaseOptions options)
+    {
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            services.AddDbContext<MessagingDbContext, SqliteMessagingDbContext>(b =>
+                Configure((DbContextOptionsBuilder<SqliteMessagingDbContext>)b, options));
+        }
+        else
+        {
+            services.AddDbContext<MessagingDbContext, PostgresMessagingDbContext>(b =>
+                Configure((DbContextOptionsBuilder<PostgresMessagingDbContext>)b, options));
+        }
+        return services;
+    }
+
+    /// <summary>Applies migrations; on SQLite also switches to WAL so readers never wait for the writer.</summary>
+    public static async Task MigrateAsync(MessagingDbContext db, CancellationToken ct)
+    {
+        if (db.IsSqlite)
+        {
+            var builder = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+            var dir = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        }
+        await db.Database.MigrateAsync(ct);
+        if (db.IsSqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using Messaging.Core.Appointments;
+using Messaging.Core.Dossiers;
+using Messaging.Core.Notifications;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messaging.Core.Persistence;
+
+/// <summary>
+/// The one database of the product. Provider-specific subclasses exist only so each provider keeps its own
+/// migrations; the model is the same.
+/// </summary>
+public abstract class MessagingDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Office> Offices => Set<Office>();
+    public DbSet<OpeningHours> OpeningHours => Set<OpeningHours>();
+    public DbSet<OfficeClosure> OfficeClosures => Set<OfficeClosure>();
+    public DbSet<OfficeService> OfficeServices => Set<OfficeService>();
+    public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<Booking> Bookings => Set<Booking>();
+    public DbSet<SlotCounter> SlotCounters => Set<SlotCounter>();
+    public DbSet<QueueCounter> QueueCounters => Set<QueueCounter>();
+    public DbSet<PhoneGuard> PhoneGuards => Set<PhoneGuard>();
+    public DbSet<Dossier> Dossiers => Set<Dossier>();
+    public DbSet<DossierEvent> DossierEvents => Set<DossierEvent>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<SeedMarker> SeedMarkers => Set<SeedMarker>();
+
+    /// <summary>True on SQLite, where a write transaction locks the whole file.</summary>
+    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<Office>(e =>
+        {
+            e.ToTable("offices");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.TimeZoneId).HasMaxLength(64);
+            e.HasMany(x => x.Hours).WithOne().HasForeignKey(x => x.OfficeId);
+            e.HasMany(x => x.Closures).WithOne().HasForeignKey(x => x.OfficeId);
+            e.HasMany(x => x.Services).WithOne().HasForeignKey(x => x.OfficeId);
+        });
+        b.Entity<OpeningHours>().ToTable("opening_hours");
+        b.Entity<OfficeClosure>(e =>
+        {
+            e.ToTable("office_closures");
+            e.HasIndex(x => new { x.OfficeId, x.Date }).IsUnique();
+        });
+        b.Entity<OfficeService>().ToTable("office_services");
+        b.Entity<Session>(e =>
+        {
+            e.ToTable("sessions");
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => new { x.OfficeId, x.Start });
+        });
+        b.Entity<Booking>(e =>
+        {
+            e.ToTable("bookings");
+            e.HasIndex(x => x.Code).IsUnique();
+            e.HasIndex(x => new { x.Phone, x.Status });
+            e.HasIndex(x => new { x.OfficeId, x.Start });
+            e.HasIndex(x => new { x.Channel, x.ChannelUserId });
+            e.HasIndex(x => x.SessionId);
+            e.Property(x => x.Code).HasMaxLength(16);
+            e.Property(x => x.Phone).HasMaxLength(16);
+            e.Property(x => x.CitizenId).HasMaxLength(16);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Version).IsConcurrencyToken();
+        });
+        b.Entity<SlotCounter>(e =>
+        {
+            e.ToTable("slot_counters");
+            e.HasKey(x => x.SlotKey);
+            e.Property(x => x.SlotKey).HasMaxLength(64);
+        });
+        b.Entity<QueueCounter>(e =>
+        {
+            e.ToTable("queue_counters");
+            e.HasKey(x => x.Key);
+            e.Property(x => x.Key).HasMaxLength(128);
+        });
+        b.Entity<PhoneGuard>(e =>
+        {
+            e.ToTable("phone_guards");
+            e.HasKey(x => x.Phone);
+            e.Property(x => x.Phone).HasMaxLength(16);
+        });
+        b.Entity<Dossier>(e =>
+        {
+            e.ToTable("dossiers");
+            e.HasKey(x => x.Code);
+            e.Property(x => x.Code).HasMaxLength(64);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(24);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasMany(x => x.History).WithOne().HasForeignKey(x => x.DossierCode);
+            e.HasIndex(x => x.Phone);
+        });
+        b.Entity<DossierEvent>(e =>
+        {
+            e.ToTable("dossier_events");
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(24);
+        });
+        b.Entity<OutboxMessage>(e =>
+        {
+            e.ToTable("outbox");
+            e.HasIndex(x => x.Key).IsUnique();
+            e.HasIndex(x => new { x.DispatchedAt, x.OccurredAt });
+            e.Property(x => x.Key).HasMaxLength(200);
+            e.Property(x => x.Type).HasMaxLength(64);
+        });
+        b.Entity<SeedMarker>(e =>
+        {
+            e.ToTable("seed_markers");
+            e.HasKey(x => x.Name);
+        });
+    }
+}
+
+/// <summary>Records that a one-time seed ran, so a restart never seeds twice.</summary>
+public sealed class SeedMarker
+{
+    public required string Name { get; set; }
+    public DateTimeOffset AppliedAt { get; set; }
+}

@@ -1,0 +1,140 @@
+using System.Text.RegularExpressions;
+using Messaging.Language.Text;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Messaging.Core.Procedures;
+
+/// <summary>The knowledge base failed validation; the message names every file and field at fault.</summary>
+public sealed class ProcedureCatalogException(IReadOnlyList<string> errors)
+    : Exception("The procedures knowledge base is invalid:" + Environment.NewLine + string.Join(Environment.NewLine, errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+/// <summary>The procedures knowledge base: loaded and validated once, then read-only.</summary>
+public sealed partial class ProcedureCatalog
+{
+    private static readonly string[] VerifiableFields =
+        ["national_code", "audience", "documents", "fee", "processing_time", "where", "legal_basis", "notes"];
+
+    private readonly Dictionary<string, Procedure> _byId;
+
+    public ProcedureCatalog(IEnumerable<Procedure> procedures) =>
+        _byId = procedures.ToDictionary(p => p.Id, StringComparer.Ordinal);
+
+    public IReadOnlyCollection<Procedure> All => _byId.Values;
+
+    public Procedure? Find(string? id) => id is not null && _byId.TryGetValue(id, out var p) ? p : null;
+
+    /// <summary>
+    /// Procedures ranked by how many of the query's words appear in their titles, aliases and keywords,
+    /// compared without diacritics. The bot's recognizer does better; this serves plain search boxes.
+    /// </summary>
+    public IReadOnlyList<Procedure> Search(string query, int limit = 5)
+    {
+        var words = Folding.Fold(query).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0) return [];
+        return _byId.Values
+            .Select(p => (p, score: Score(p, words)))
+            .Where(x => x.score > 0)
+            .OrderByDescending(x => x.score).ThenBy(x => x.p.Id, StringComparer.Ordinal)
+            .Take(limit).Select(x => x.p).ToList();
+    }
+
+    private static int Score(Procedure p, string[] words)
+    {
+        var haystack = Folding.Fold(string.Join(' ', [p.Title, p.TitleEn, .. p.Aliases, .. p.Keywords]));
+        var tokens = haystack.Split([' ', ',', '-', '(', ')'], StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        return words.Count(tokens.Contains);
+    }
+
+    public static ProcedureCatalog LoadDirectory(string directory)
+    {
+        if (!Directory.Exists(directory))
+            throw new ProcedureCatalogException([$"{directory}: the procedures folder does not exist."]);
+        var errors = new List<string>();
+        var procedures = new List<Procedure>();
+        foreach (var file in Directory.EnumerateFiles(directory, "*.md").Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(file);
+            var p = Parse(name, File.ReadAllText(file), errors);
+            if (p is null) continue;
+            if (procedures.Any(x => x.Id == p.Id)) errors.Add($"{name}: id: '{p.Id}' is used by another file.");
+            procedures.Add(p);
+        }
+        if (procedures.Count == 0 && errors.Count == 0) errors.Add($"{directory}: no procedure files (*.md) found.");
+        if (errors.Count > 0) throw new ProcedureCatalogException(errors);
+        return new ProcedureCatalog(procedures);
+    }
+
+    /// <summary>Parses one file; adds "file: field: problem" lines to <paramref name="errors"/>.</summary>
+    public static Procedure? Parse(string fileName, string text, List<string> errors)
+    {
+        var match = FrontMatter().Match(text.Replace("\r\n", "\n"));
+        if (!match.Success)
+        {
+            errors.Add($"{fileName}: the file must start with YAML front matter between two '---' lines.");
+            return null;
+        }
+        Procedure p;
+        try
+        {
+            p = Deserializer.Deserialize<Procedure?>(match.Groups["yaml"].Value) ?? new Procedure();
+        }
+        catch (YamlException e)
+        {
+            var inner = e.InnerException?.Message ?? e.Message;
+            errors.Add($"{fileName}: line {e.Start.Line}, column {e.Start.Column}: {inner}");
+            return null;
+        }
+        p.Notes = match.Groups["body"].Value.Trim();
+        var before = errors.Count;
+        Validate(fileName, p, errors);
+        return errors.Count == before ? p : null;
+    }
+
+    private static void Validate(string file, Procedure p, List<string> errors)
+    {
+        void Need(bool ok, string field, string problem)
+        {
+            if (!ok) errors.Add($"{file}: {field}: {problem}");
+        }
+        var expectedId = Path.GetFileNameWithoutExtension(file);
+        Need(IdPattern().IsMatch(p.Id), "id", "is required: lower-case letters, digits and dashes.");
+        Need(p.Id.Length == 0 || p.Id == expectedId, "id", $"must equal the file name '{expectedId}'.");
+        Need(!string.IsNullOrWhiteSpace(p.Title), "title", "is required.");
+        Need(!string.IsNullOrWhiteSpace(p.TitleEn), "title_en", "is required.");
+        Need(p.Aliases.Count > 0, "aliases", "needs at least one alias.");
+        Need(p.Aliases.All(a => !string.IsNullOrWhiteSpace(a)), "aliases", "has an empty entry.");
+        Need(!string.IsNullOrWhiteSpace(p.Audience), "audience", "is required.");
+        Need(p.Documents is not null, "documents", "is required (an empty list when nothing is needed).");
+        for (var i = 0; i < (p.Documents?.Count ?? 0); i++)
+            Need(!string.IsNullOrWhiteSpace(p.Documents![i].Name), $"documents[{i}].name", "is required.");
+        Need(!string.IsNullOrWhiteSpace(p.Fee?.Text), "fee.text", "is required.");
+        Need(p.Fee?.AmountVnd is null or >= 0, "fee.amount_vnd", "must not be negative.");
+        Need(!string.IsNullOrWhiteSpace(p.ProcessingTime?.Text), "processing_time.text", "is required.");
+        Need(p.ProcessingTime?.WorkingDays is null or >= 0, "processing_time.working_days", "must not be negative.");
+        Need(!string.IsNullOrWhiteSpace(p.Where?.Offices), "where.offices", "is required.");
+        Need(p.Where?.OnlineUrl is null || Uri.TryCreate(p.Where.OnlineUrl, UriKind.Absolute, out _),
+            "where.online_url", "must be an absolute URL.");
+        Need(p.LegalBasis.Count > 0, "legal_basis", "needs at least one entry.");
+        foreach (var v in p.Verify)
+        {
+            Need(VerifiableFields.Contains(v.Field.Split('.')[0]), "verify.field",
+                $"'{v.Field}' is not a field (one of: {string.Join(", ", VerifiableFields)}).");
+            Need(!string.IsNullOrWhiteSpace(v.Note), "verify.note", "says what to check; it is required.");
+        }
+    }
+
+    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+        .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .Build();
+
+    [GeneratedRegex(@"\A---\n(?<yaml>.*?)\n---\n?(?<body>.*)\z", RegexOptions.Singleline)]
+    private static partial Regex FrontMatter();
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex IdPattern();
+}

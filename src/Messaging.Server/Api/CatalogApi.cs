@@ -1,0 +1,73 @@
+using Messaging.Core.Appointments;
+using Messaging.Core.Persistence;
+using Messaging.Core.Procedures;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messaging.Server.Api;
+
+/// <summary>Read-only public data: offices, procedures and free slots.</summary>
+public static class CatalogApi
+{
+    private const int MaxRangeDays = 31;
+
+    public static void MapCatalogApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireRateLimiting(ServerSetup.PublicPolicy);
+        api.MapGet("/offices", async (MessagingDbContext db, TimeProvider time, CancellationToken ct) =>
+            (await LoadOfficesAsync(db, time, null, ct)).Select(ToView));
+        api.MapGet("/offices/{id}", async (string id, MessagingDbContext db, TimeProvider time, CancellationToken ct) =>
+            (await LoadOfficesAsync(db, time, id, ct)).FirstOrDefault() is { } o ? Results.Ok(ToView(o)) : Results.NotFound());
+        api.MapGet("/offices/{id}/sessions", async (string id, MessagingDbContext db, TimeProvider time, CancellationToken ct) =>
+        {
+            var now = time.GetUtcNow();
+            return await db.Sessions.AsNoTracking()
+                .Where(s => s.OfficeId == id && s.Status == SessionStatus.Scheduled && s.End > now)
+                .OrderBy(s => s.Start).ToListAsync(ct);
+        });
+        api.MapGet("/procedures", (ProcedureCatalog catalog, string? q) =>
+            (string.IsNullOrWhiteSpace(q) ? catalog.All.OrderBy(p => p.Id, StringComparer.Ordinal).ToList() : catalog.Search(q))
+                .Select(p => new { p.Id, p.Title, p.TitleEn }));
+        api.MapGet("/procedures/{id}", (string id, ProcedureCatalog catalog) =>
+            catalog.Find(id) is { } p ? Results.Ok(p) : Results.NotFound());
+        api.MapGet("/slots", FindSlotsAsync);
+    }
+
+    private static async Task<IResult> FindSlotsAsync(string? procedure, string? office, string? commune,
+        DateOnly? from, DateOnly? to, BookingService bookings, ProcedureCatalog catalog, TimeProvider time,
+        CancellationToken ct)
+    {
+        if (catalog.Find(procedure) is null)
+            return Results.Problem($"Unknown procedure '{procedure}'. See /api/procedures.", statusCode: 400);
+        var start = from ?? OfficeTime.LocalDate(time.GetUtcNow(), null);
+        var end = to ?? start.AddDays(13);
+        if (end < start || end.DayNumber - start.DayNumber > MaxRangeDays)
+            return Results.Problem($"'to' must be on or after 'from' and at most {MaxRangeDays} days later.", statusCode: 400);
+        var slots = await bookings.FindFreeSlotsAsync(new SlotQuery(procedure!, start, end, office, commune), ct);
+        return Results.Ok(slots.Select(s => new
+        {
+            s.OfficeId, s.ServiceId, s.SessionId, s.Start, s.End, s.Capacity, s.Free,
+        }));
+    }
+
+    private static async Task<List<Office>> LoadOfficesAsync(MessagingDbContext db, TimeProvider time, string? id,
+        CancellationToken ct)
+    {
+        var today = OfficeTime.LocalDate(time.GetUtcNow(), null);
+        var q = db.Offices.AsNoTracking().AsSplitQuery()
+            .Include(o => o.Hours).Include(o => o.Services)
+            .Include(o => o.Closures.Where(c => c.Date >= today));
+        return await (id is null ? q : q.Where(o => o.Id == id)).OrderBy(o => o.Id).ToListAsync(ct);
+    }
+
+    private static object ToView(Office o) => new
+    {
+        o.Id, o.Name, o.Address, o.Commune, o.LegacyDistrict, o.Province, o.Phone, o.MapUrl, o.TimeZoneId,
+        Hours = o.Hours.OrderBy(h => ((int)h.Day + 6) % 7).ThenBy(h => h.Opens)
+            .Select(h => new { h.Day, Opens = h.Opens.ToString("HH:mm"), Closes = h.Closes.ToString("HH:mm") }),
+        Closures = o.Closures.OrderBy(c => c.Date).Select(c => new { c.Date, c.Reason }),
+        Services = o.Services.Select(s => new
+        {
+            s.Id, s.Name, s.ProcedureIds, s.Weekdays, s.SlotMinutes, s.CapacityPerSlot, s.MinNoticeMinutes, s.HorizonDays,
+        }),
+    };
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Messaging.Core.Appointments;
+using Messaging.Server.Api;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Messaging.Server;
+
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+    public int DossierLookupPerMinute { get; set; } = 10;
+    public int PublicPerMinute { get; set; } = 120;
+}
+
+public static class ServerSetup
+{
+    public const string DossierLookupPolicy = "dossier-lookup";
+    public const string PublicPolicy = "public";
+
+    public static IServiceCollection AddMessagingServer(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        services.AddOptions<DossierApiOptions>().BindConfiguration(DossierApiOptions.Section);
+        var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, _) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return ValueTask.CompletedTask;
+            };
+            o.AddPolicy(DossierLookupPolicy, http => PerClient(http, limits.DossierLookupPerMinute));
+            o.AddPolicy(PublicPolicy, http => PerClient(http, limits.PublicPerMinute));
+        });
+        return services;
+    }
+
+    public static WebApplication UseMessagingServer(this WebApplication app)
+    {
+        // Problem details without stack traces, in every environment: citizens and scanners see the same page.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+        app.MapGet("/healthz", Health.CheckAsync);
+        app.MapCatalogApi();
+        app.MapBookingApi();
+        app.MapDossierApi();
+        return app;
+    }
+
+    private static int StatusFor(Exception e) => e switch
+    {
+        BadHttpRequestException b => b.StatusCode,
+        JsonException => StatusCodes.Status400BadRequest,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    private static RateLimitPartition<string> PerClient(HttpContext http, int perMinute) =>
+        RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = Math.Max(1, perMinute),
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            });
+}
