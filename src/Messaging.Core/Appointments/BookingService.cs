@@ -75,7 +75,7 @@ public sealed class BookingService(
             var (office, _, slot) = await ResolveSlotAsync(request.OfficeId, request.ProcedureId, request.Start,
                 request.SessionId, ct);
             var now = time.GetUtcNow();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await using var tx = await db.BeginWriteAsync(ct);
             await EnforcePhoneLimitAsync(phone, now, ct);
             await ReserveAsync(slot, ct);
             var queue = await NextQueueNumberAsync(office, slot.Start, request.ProcedureId, ct);
@@ -123,7 +123,7 @@ public sealed class BookingService(
     {
         var booking = await FindForChangeAsync(code, verifyPhone, ct);
         var now = time.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         await ReleaseAsync(booking.SlotKey, ct);
         booking.Status = BookingStatus.Cancelled;
         booking.CancelReason = reason;
@@ -151,7 +151,7 @@ public sealed class BookingService(
             throw new BookingException(BookingError.SlotUnavailable, "The booking is already in that slot.");
 
         var now = time.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         await ReserveAsync(slot, ct);
         await ReleaseAsync(booking.SlotKey, ct);
         var oldStart = booking.Start;

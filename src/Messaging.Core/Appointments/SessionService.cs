@@ -96,7 +96,7 @@ public sealed class SessionService(MessagingDbContext db, TimeProvider time)
             ?? throw new BookingException(BookingError.NotFound, "No session with that id.");
         if (session.Status == SessionStatus.Cancelled) return session;
         var now = time.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var bookings = await db.Bookings.Where(b => b.SessionId == id && b.Status == BookingStatus.Booked).ToListAsync(ct);
         foreach (var booking in bookings)
         {

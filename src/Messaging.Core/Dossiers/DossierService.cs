@@ -75,7 +75,7 @@ public sealed class DossierService(MessagingDbContext db, TimeProvider time)
         var seen = new HashSet<string>();
 
         db.ChangeTracker.Clear();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];

@@ -28,7 +28,8 @@ public static class DatabaseSetup
         var cs = options.ConnectionString ?? throw new InvalidOperationException("Database:ConnectionString is empty.");
         if (options.Provider == DatabaseProvider.Sqlite)
         {
-            builder.UseSqlite(cs, o => o.CommandTimeout(options.CommandTimeoutSeconds));
+            builder.UseSqlite(cs, o => o.CommandTimeout(options.CommandTimeoutSeconds))
+                .AddInterceptors(new SqliteBusyTimeout(options.CommandTimeoutSeconds * 1000));
         }
         else
         {

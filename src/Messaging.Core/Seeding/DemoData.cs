@@ -18,7 +18,7 @@ public static class DemoData
     {
         if (await db.SeedMarkers.AnyAsync(m => m.Name == Marker, ct)) return false;
         var now = time.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         db.SeedMarkers.Add(new SeedMarker { Name = Marker, AppliedAt = now });
         var offices = Offices();
         db.Offices.AddRange(offices);

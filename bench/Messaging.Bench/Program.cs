@@ -1,0 +1,15 @@
+using Messaging.Bench;
+
+// dotnet run -c Release --project bench/Messaging.Bench -- bookings [--provider sqlite|postgres|both] [--attempts N] [--concurrency N]
+var command = args.FirstOrDefault() ?? "help";
+var opts = BenchArgs.Parse(args.Skip(1).ToArray());
+switch (command)
+{
+    case "bookings":
+        await BookingBench.RunAsync(opts);
+        break;
+    default:
+        Console.WriteLine("usage: Messaging.Bench bookings [--provider sqlite|postgres|both] [--attempts N] [--concurrency N]");
+        return 2;
+}
+return 0;

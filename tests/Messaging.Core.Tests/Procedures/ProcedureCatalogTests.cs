@@ -1,0 +1,123 @@
+using Messaging.Core.Procedures;
+using Messaging.Testing;
+
+namespace Messaging.Core.Tests.Procedures;
+
+public sealed class ProcedureCatalogTests
+{
+    private static readonly ProcedureCatalog Shipped = ProcedureCatalog.LoadDirectory(Path.Combine(RepoPaths.Dialogs, "procedures"));
+
+    [Fact]
+    public void The_shipped_knowledge_base_holds_every_required_procedure()
+    {
+        string[] required =
+        [
+            "cccd-first-issue", "cccd-renewal", "cccd-reissue", "permanent-residence", "temporary-residence",
+            "stay-notification", "passport", "judicial-record", "vneid-level2", "residence-confirmation",
+        ];
+        Assert.All(required, id => Assert.NotNull(Shipped.Find(id)));
+        var renewal = Shipped.Find("cccd-renewal")!;
+        Assert.Equal("Cấp đổi thẻ căn cước", renewal.Title);
+        Assert.Equal(50000, renewal.Fee!.AmountVnd);
+        Assert.Equal(7, renewal.ProcessingTime!.WorkingDays);
+        Assert.NotEmpty(renewal.Verify);
+        Assert.Empty(Shipped.Find("stay-notification")!.Documents!);
+    }
+
+    [Theory]
+    [InlineData("lam ho chieu", "passport")]
+    [InlineData("đăng ký tạm trú", "temporary-residence")]
+    [InlineData("xin ly lich tu phap", "judicial-record")]
+    [InlineData("kich hoat vneid muc 2", "vneid-level2")]
+    public void Search_matches_with_and_without_diacritics(string query, string expected) =>
+        Assert.Equal(expected, Shipped.Search(query)[0].Id);
+
+    private static List<string> Errors(string fileName, string text)
+    {
+        var errors = new List<string>();
+        ProcedureCatalog.Parse(fileName, text, errors);
+        return errors;
+    }
+
+    private static string Valid(string id = "sample", string extra = "") => $"""
+        ---
+        id: {id}
+        title: Thủ tục mẫu
+        title_en: Sample
+        aliases: [mau]
+        audience: Công dân
+        documents:
+          - name: Tờ khai
+        fee:
+          text: Miễn phí
+        processing_time:
+          text: 3 ngày
+        where:
+          offices: Công an xã
+        legal_basis: [Luật]
+        {extra}
+        ---
+        Ghi chú.
+        """;
+
+    [Fact]
+    public void A_valid_file_parses_with_its_notes()
+    {
+        var errors = new List<string>();
+        var p = ProcedureCatalog.Parse("sample.md", Valid(), errors);
+        Assert.Empty(errors);
+        Assert.Equal("Ghi chú.", p!.Notes);
+    }
+
+    [Fact]
+    public void A_missing_field_names_the_file_and_the_field()
+    {
+        var errors = Errors("sample.md", Valid().Replace("fee:\n  text: Miễn phí\n", ""));
+        Assert.Contains("sample.md: fee.text: is required.", errors);
+    }
+
+    [Fact]
+    public void Malformed_yaml_names_the_file_line_and_column()
+    {
+        var error = Assert.Single(Errors("sample.md", Valid().Replace("aliases: [mau]", "aliases: [mau")));
+        Assert.StartsWith("sample.md: line ", error);
+        Assert.Contains("column", error);
+    }
+
+    [Fact]
+    public void An_unknown_field_is_an_error_not_silently_dropped()
+    {
+        var error = Assert.Single(Errors("sample.md", Valid(extra: "fees_typo: 1")));
+        Assert.Contains("sample.md", error);
+        Assert.Contains("fees_typo", error);
+    }
+
+    [Fact]
+    public void The_id_must_match_the_file_name_and_verify_must_name_a_field()
+    {
+        Assert.Contains("other.md: id: must equal the file name 'other'.", Errors("other.md", Valid()));
+        var errors = Errors("sample.md", Valid(extra: "verify:\n  - field: colour\n    note: x"));
+        Assert.Contains(errors, e => e.Contains("verify.field") && e.Contains("colour"));
+    }
+
+    [Fact]
+    public void A_file_without_front_matter_is_refused() =>
+        Assert.Contains("front matter", Assert.Single(Errors("sample.md", "just text")));
+
+    [Fact]
+    public void Loading_a_folder_collects_every_error_and_refuses()
+    {
+        var dir = Directory.CreateTempSubdirectory("kb-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "sample.md"), Valid());
+            File.WriteAllText(Path.Combine(dir, "broken.md"), Valid("broken").Replace("title: Thủ tục mẫu\n", ""));
+            var e = Assert.Throws<ProcedureCatalogException>(() => ProcedureCatalog.LoadDirectory(dir));
+            Assert.Equal(["broken.md: title: is required."], e.Errors);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Messaging.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Messaging.Server.Tests;
+
+/// <summary>The real server in-process, on its own data directory, with settings given per test.</summary>
+public sealed class MessagingServerFactory : WebApplicationFactory<Program>
+{
+    public const string ImportKey = "test-import-key-0123456789";
+    private readonly Dictionary<string, string?> _settings;
+
+    public string DataDirectory { get; }
+
+    public MessagingServerFactory(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    {
+        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("messaging-server-").FullName;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Messaging:DataDirectory"] = DataDirectory,
+            ["Messaging:DialogsDirectory"] = RepoPaths.Dialogs,
+            ["Messaging:TemplatesDirectory"] = RepoPaths.Templates,
+            ["Messaging:DemoData"] = "true",
+            ["Dossiers:ImportApiKeys:0"] = ImportKey,
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) _settings[k] = v;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // UseSetting lands in the configuration Program.cs reads before Build(), unlike ConfigureAppConfiguration.
+        foreach (var (k, v) in _settings) builder.UseSetting(k, v);
+    }
+}

@@ -1,0 +1,6 @@
+using Messaging.Testing;
+
+namespace Messaging.Server.Tests;
+
+[CollectionDefinition(PostgresCollection.Name)]
+public sealed class PostgresCollectionDefinition : ICollectionFixture<PostgresFixture>;
