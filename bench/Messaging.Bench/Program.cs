@@ -8,6 +8,12 @@ switch (command)
     case "bookings":
         await BookingBench.RunAsync(opts);
         break;
+    case "eval":
+        LanguageBench.Evaluate();
+        break;
+    case "parse":
+        LanguageBench.Explain(args.Skip(1).ToArray());
+        break;
     default:
         Console.WriteLine("usage: Messaging.Bench bookings [--provider sqlite|postgres|both] [--attempts N] [--concurrency N]");
         return 2;

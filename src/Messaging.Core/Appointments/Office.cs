@@ -14,6 +14,8 @@ public sealed class Office
     public string? Phone { get; set; }
     public string? MapUrl { get; set; }
     public string TimeZoneId { get; set; } = OfficeTime.DefaultTimeZoneId;
+    /// <summary>Other names citizens use for the office ("phòng xuất nhập cảnh"); the name and commune need not be repeated.</summary>
+    public List<string> Aliases { get; set; } = [];
     public List<OpeningHours> Hours { get; set; } = [];
     public List<OfficeClosure> Closures { get; set; } = [];
     public List<OfficeService> Services { get; set; } = [];

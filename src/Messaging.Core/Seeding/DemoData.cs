@@ -72,7 +72,8 @@ public static class DemoData
         return from;
     }
 
-    private static List<Office> Offices()
+    /// <summary>The demo office directory; also the office gazetteer of the language evaluation.</summary>
+    public static List<Office> Offices()
     {
         var weekdays = new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday };
         List<OpeningHours> Hours(bool saturdayMorning)
@@ -145,7 +146,8 @@ public static class DemoData
             {
                 Id = "ca-tinh-qng-xnc", Name = "Phòng Quản lý xuất nhập cảnh, Công an tỉnh Quảng Ngãi", Commune = "Cẩm Thành",
                 Province = "Quảng Ngãi", Address = "Phòng Quản lý xuất nhập cảnh, Công an tỉnh Quảng Ngãi",
-                Phone = "0255 3000 200", MapUrl = "https://www.google.com/maps/search/?api=1&query=Ph%C3%B2ng+Qu%E1%BA%A3n+l%C3%BD+xu%E1%BA%A5t+nh%E1%BA%ADp+c%E1%BA%A3nh+Qu%E1%BA%A3ng+Ng%C3%A3i",
+                Phone = "0255 3000 200",
+                Aliases = ["phòng xuất nhập cảnh", "phòng quản lý xuất nhập cảnh", "xuất nhập cảnh tỉnh", "phòng xnc", "công an tỉnh"], MapUrl = "https://www.google.com/maps/search/?api=1&query=Ph%C3%B2ng+Qu%E1%BA%A3n+l%C3%BD+xu%E1%BA%A5t+nh%E1%BA%ADp+c%E1%BA%A3nh+Qu%E1%BA%A3ng+Ng%C3%A3i",
                 Hours = Hours(saturdayMorning: true), Closures = Holidays(),
                 Services =
                 [

@@ -166,6 +166,11 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("address");
 
+                    b.PrimitiveCollection<List<string>>("Aliases")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("aliases");
+
                     b.Property<string>("Commune")
                         .IsRequired()
                         .HasColumnType("text")

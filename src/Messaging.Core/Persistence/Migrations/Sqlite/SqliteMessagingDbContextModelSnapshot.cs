@@ -160,6 +160,11 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("address");
 
+                    b.PrimitiveCollection<string>("Aliases")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("aliases");
+
                     b.Property<string>("Commune")
                         .IsRequired()
                         .HasColumnType("TEXT")

@@ -1,0 +1,34 @@
+using Messaging.Core.Appointments;
+using Messaging.Core.Procedures;
+using Messaging.Language.Entities;
+
+namespace Messaging.Core.Language;
+
+/// <summary>The names the language model recognizes, taken from the knowledge base and the office directory.</summary>
+public static class KnowledgeGazetteers
+{
+    public static IEnumerable<GazetteerEntry> Procedures(ProcedureCatalog catalog) =>
+        catalog.All.OrderBy(p => p.Id, StringComparer.Ordinal)
+            .SelectMany(p => new[] { p.Title }.Concat(p.Aliases).Select(a => new GazetteerEntry(p.Id, a)));
+
+    /// <summary>
+    /// An office is known by its name, its name without "Công an" ("xã Tịnh Hà"), "công an" + commune, its aliases,
+    /// and its bare commune name when it is that commune's own police.
+    /// </summary>
+    public static IEnumerable<GazetteerEntry> Offices(IEnumerable<Office> offices)
+    {
+        foreach (var o in offices.OrderBy(o => o.Id, StringComparer.Ordinal))
+        {
+            yield return new GazetteerEntry(o.Id, o.Name);
+            const string prefix = "Công an ";
+            var local = o.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? o.Name[prefix.Length..] : null;
+            if (local is not null) yield return new GazetteerEntry(o.Id, local);
+            if (local is not null && local.EndsWith(o.Commune, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return new GazetteerEntry(o.Id, o.Commune);
+                yield return new GazetteerEntry(o.Id, "công an " + o.Commune);
+            }
+            foreach (var a in o.Aliases) yield return new GazetteerEntry(o.Id, a);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Messaging.Language.Entities;
+
+/// <summary>
+/// Dates as Vietnamese people write them, relative to the reference day: hôm nay, mai, ngày kia/mốt, thứ 2 … chủ
+/// nhật (t2 … t7, cn), tuần này/sau, "thứ 6 tuần sau", dd/mm[/yyyy], dd-mm, "ngày 5 tháng 12", "mùng 5".
+/// Weeks start on Monday; chủ nhật is the last day of the week. Values are yyyy-MM-dd.
+/// </summary>
+public static partial class DateRecognizer
+{
+    private static readonly Dictionary<string, int> WeekdayWords = new()
+    {
+        ["2"] = 0, ["hai"] = 0, ["3"] = 1, ["ba"] = 1, ["4"] = 2, ["tu"] = 2, ["5"] = 3, ["nam"] = 3,
+        ["6"] = 4, ["sau"] = 4, ["7"] = 5, ["bay"] = 5,
+    };
+
+    // Words before "Mai" that make it a person's name or a flower, not tomorrow.
+    private static readonly HashSet<string> NameContext =
+    [
+        "ten", "chi", "em", "anh", "co", "ba", "thi", "van", "hoa", "nguyen", "tran", "le", "pham", "hoang", "huynh",
+        "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo", "duong", "ly", "mai", "la",
+    ];
+
+    public static void Recognize(RecognitionContext ctx)
+    {
+        Numeric(ctx);
+        Words(ctx);
+    }
+
+    private static void Numeric(RecognitionContext ctx)
+    {
+        var text = ctx.Text;
+        foreach (Match m in NumericPattern().Matches(text.Folded))
+        {
+            var (start, end) = text.OriginalSpan(m.Index, m.Index + m.Length);
+            if (!ctx.IsFree(start, end)) continue;
+            var day = int.Parse(m.Groups["d"].Value, CultureInfo.InvariantCulture);
+            var month = int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture);
+            int? year = m.Groups["y"].Success ? int.Parse(m.Groups["y"].Value, CultureInfo.InvariantCulture) : null;
+            if (year is < 100) year += 2000;
+            if (Resolve(ctx.Today, day, month, year) is { } date) ctx.Add(Make(date, start, end));
+        }
+    }
+
+    private static void Words(RecognitionContext ctx)
+    {
+        var words = ctx.Text.Words;
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (!ctx.IsWordFree(i)) continue;
+            var (date, length, detail) = Match(ctx, i);
+            if (length == 0 || date is null) continue;
+            var (start, end) = ctx.Text.WordSpan(i, i + length - 1);
+            if (!ctx.IsFree(start, end)) continue;
+            ctx.Add(Make(date.Value, start, end) with { Detail = detail });
+            i += length - 1;
+        }
+    }
+
+    /// <summary>The date starting at word <paramref name="i"/>, how many words it spans, and a range end if any.</summary>
+    private static (DateOnly? Date, int Length, string? Detail) Match(RecognitionContext ctx, int i)
+    {
+        var today = ctx.Today;
+        string W(int k) => ctx.Word(i + k);
+        switch (W(0))
+        {
+            case "hom" when W(1) == "nay":
+                return (today, 2, null);
+            case "hom" when W(1) == "qua":
+                return (today.AddDays(-1), 2, null);
+            case "hom" when W(1) == "kia":
+                return (today.AddDays(-2), 2, null);
+            case "ngay" when W(1) == "mai":
+                return (today.AddDays(1), 2, null);
+            case "ngay" when W(1) is "kia" or "mot":
+                return (today.AddDays(2), 2, null);
+            case "mai" when IsTomorrow(ctx, i):
+                return (today.AddDays(1), 1, null);
+            case "mot" when IsDayAfterTomorrow(ctx, i):
+                return (today.AddDays(2), 1, null);
+            case "chu" when W(1) == "nhat":
+                return WithWeek(ctx, i, 6, 2);
+            case "thu" when WeekdayWords.TryGetValue(W(1), out var wd) && IsWeekday(ctx, i):
+                return WithWeek(ctx, i, wd, 2);
+            case "tuan" when W(1) == "nay":
+                return (today, 2, "until " + Iso(MondayOf(today).AddDays(6)));
+            case "tuan" when W(1) is "sau" or "toi":
+            {
+                var monday = MondayOf(today).AddDays(7);
+                return (monday, 2, "until " + Iso(monday.AddDays(6)));
+            }
+            case "ngay" or "mung" or "mong" when IsDayNumber(W(1)):
+                return DayOfMonth(ctx, i + 1, 2);
+            default:
+                if (IsDayNumber(W(0)) && W(1) == "thang") return DayOfMonth(ctx, i, 1);
+                return (null, 0, null);
+        }
+    }
+
+    /// <summary>"thứ 6" alone is the next Friday (today counts); "thứ 6 tuần này/sau/tới" picks the week.</summary>
+    private static (DateOnly?, int, string?) WithWeek(RecognitionContext ctx, int i, int weekday, int length)
+    {
+        var today = ctx.Today;
+        var monday = MondayOf(today);
+        var k = i + length;
+        if (ctx.Word(k) == "tuan")
+        {
+            switch (ctx.Word(k + 1))
+            {
+                case "nay": return (monday.AddDays(weekday), length + 2, null);
+                case "sau" or "toi" when ctx.Word(k + 2) == "nua": return (monday.AddDays(14 + weekday), length + 3, null);
+                case "sau" or "toi": return (monday.AddDays(7 + weekday), length + 2, null);
+                case "truoc": return (monday.AddDays(-7 + weekday), length + 2, null);
+            }
+        }
+        var offset = (weekday - DayIndex(today) + 7) % 7;
+        return (today.AddDays(offset), length, null);
+    }
+
+    /// <summary>"5 tháng 12 [năm 2026]", or a bare "mùng 5"/"ngày 5" (this month, or next if already past).</summary>
+    private static (DateOnly?, int, string?) DayOfMonth(RecognitionContext ctx, int dayWord, int consumed)
+    {
+        var day = int.Parse(ctx.Word(dayWord), CultureInfo.InvariantCulture);
+        var today = ctx.Today;
+        if (ctx.Word(dayWord + 1) == "thang" && int.TryParse(ctx.Word(dayWord + 2), NumberStyles.None, CultureInfo.InvariantCulture, out var month))
+        {
+            int? year = null;
+            var length = consumed + 2;
+            if (ctx.Word(dayWord + 3) == "nam" && int.TryParse(ctx.Word(dayWord + 4), NumberStyles.None, CultureInfo.InvariantCulture, out var y) && y is > 2000 and < 2100)
+            {
+                year = y;
+                length += 2;
+            }
+            return (Resolve(today, day, month, year), length, null);
+        }
+        if (consumed == 1) return (null, 0, null);
+        if (day < 1 || day > 31) return (null, 0, null);
+        var candidate = day >= today.Day ? TryDate(today.Year, today.Month, day) : null;
+        candidate ??= TryDate(today.AddMonths(1).Year, today.AddMonths(1).Month, day);
+        return (candidate, consumed, null);
+    }
+
+    /// <summary>"số thứ tự" (queue number) and "lần thứ hai" (second time) fold like weekdays.</summary>
+    private static bool IsWeekday(RecognitionContext ctx, int i)
+    {
+        if (ctx.Word(i - 1) is "so" or "lan" or "nguoi" or "cai" or "buoc") return false;
+        var next = ctx.Text.Words[i + 1].Source;
+        return !ctx.Text.Tokens[next].HasDiacritics || ctx.Text.Toned(next) is not ("tự" or "hại");
+    }
+
+    private static bool IsTomorrow(RecognitionContext ctx, int i)
+    {
+        var source = ctx.Text.Words[i].Source;
+        var token = ctx.Text.Tokens[source];
+        // "mãi", "mái" typed with their marks are other words.
+        if (token.HasDiacritics && ctx.Text.Toned(source) != "mai") return false;
+        if (token.Capitalized && source > 0) return false;                        // "chị Mai", "... Mai"
+        if (i > 0 && NameContext.Contains(ctx.Word(i - 1))) return false;         // "hoa mai", "tên Mai"
+        if (source + 1 < ctx.Text.Tokens.Count && ctx.Text.Tokens[source + 1].Capitalized && token.Capitalized) return false;
+        return true;
+    }
+
+    private static bool IsDayAfterTomorrow(RecognitionContext ctx, int i)
+    {
+        var source = ctx.Text.Words[i].Source;
+        var token = ctx.Text.Tokens[source];
+        if (token.HasDiacritics) return ctx.Text.Toned(source) == "mốt";
+        // Without marks "mot" is usually "một" (one); only read it as a day where a day is expected.
+        return ctx.Text.Words.Count == 1 || ctx.Word(i - 1) is "sang" or "chieu" or "toi" or "trua" or "den" or "hen";
+    }
+
+    private static bool IsDayNumber(string word) =>
+        word.Length is 1 or 2 && word.All(char.IsAsciiDigit) && int.Parse(word, CultureInfo.InvariantCulture) is >= 1 and <= 31;
+
+    /// <summary>A day and month without a year is this year's, unless that is more than two months ago.</summary>
+    private static DateOnly? Resolve(DateOnly today, int day, int month, int? year)
+    {
+        if (year is { } y) return TryDate(y, month, day);
+        var thisYear = TryDate(today.Year, month, day);
+        if (thisYear is null) return TryDate(today.Year + 1, month, day);
+        return thisYear.Value < today.AddMonths(-2) ? TryDate(today.Year + 1, month, day) : thisYear;
+    }
+
+    private static DateOnly? TryDate(int year, int month, int day) =>
+        month is >= 1 and <= 12 && year is >= 1900 and <= 2200 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
+            ? new DateOnly(year, month, day) : null;
+
+    private static int DayIndex(DateOnly d) => ((int)d.DayOfWeek + 6) % 7;
+    private static DateOnly MondayOf(DateOnly d) => d.AddDays(-DayIndex(d));
+    private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static Entity Make(DateOnly date, int start, int end) => new(EntityTypes.Date, Iso(date), start, end);
+
+    [GeneratedRegex(@"(?<![\d/.\-:])(?<d>\d{1,2})\s?[/\-]\s?(?<m>\d{1,2})(?:\s?[/\-]\s?(?<y>\d{4}|\d{2}))?(?![\d/\-:])")]
+    private static partial Regex NumericPattern();
+}

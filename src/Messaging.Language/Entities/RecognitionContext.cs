@@ -1,0 +1,43 @@
+using Messaging.Language.Text;
+
+namespace Messaging.Language.Entities;
+
+/// <summary>
+/// One recognition pass over one text. Recognizers run in a fixed order and claim the characters they use, so a
+/// dossier code's digits are never read again as a date or a phone number.
+/// </summary>
+public sealed class RecognitionContext
+{
+    private readonly bool[] _claimed;
+
+    public RecognitionContext(NormalizedText text, DateTimeOffset referenceLocal)
+    {
+        Text = text;
+        ReferenceLocal = referenceLocal;
+        Today = DateOnly.FromDateTime(referenceLocal.DateTime);
+        _claimed = new bool[text.Original.Length + 1];
+    }
+
+    public NormalizedText Text { get; }
+    /// <summary>The reference time in the office time zone.</summary>
+    public DateTimeOffset ReferenceLocal { get; }
+    public DateOnly Today { get; }
+    public List<Entity> Entities { get; } = [];
+
+    public bool IsFree(int start, int end)
+    {
+        for (var i = start; i < end; i++) if (_claimed[i]) return false;
+        return true;
+    }
+
+    public bool IsWordFree(int word) => IsFree(Text.WordSpan(word, word).Start, Text.WordSpan(word, word).End);
+
+    public void Add(Entity entity)
+    {
+        for (var i = entity.Start; i < entity.End; i++) _claimed[i] = true;
+        Entities.Add(entity);
+    }
+
+    /// <summary>The canonical word at <paramref name="i"/>, or "" past either end.</summary>
+    public string Word(int i) => i >= 0 && i < Text.Words.Count ? Text.Words[i].Text : "";
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Messaging.Language.Entities;
+
+/// <summary>
+/// Times of day: 8h, 8h30, 8g30, 8:30, "8 giờ 30", "8 rưỡi", "9 giờ kém 15", "2 giờ chiều" (14:00), and the parts
+/// of the day sáng/trưa/chiều/tối on their own. Values are HH:mm; parts of the day are morning, noon, afternoon,
+/// evening. An hour from 1 to 6 with no part of the day is read as afternoon: no office opens at 2 a.m.
+/// </summary>
+public static partial class TimeRecognizer
+{
+    public static void Recognize(RecognitionContext ctx)
+    {
+        Clock(ctx);
+        PartsOfDay(ctx);
+    }
+
+    private static void Clock(RecognitionContext ctx)
+    {
+        var text = ctx.Text;
+        foreach (Match m in ClockPattern().Matches(text.Folded))
+        {
+            var (start, end) = text.OriginalSpan(m.Index, m.Index + m.Length);
+            if (!ctx.IsFree(start, end)) continue;
+            var hour = int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture);
+            var minute = 0;
+            if (m.Groups["m"].Success) minute = int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture);
+            if (m.Groups["half"].Success) minute = 30;
+            if (m.Groups["kem"].Success)
+            {
+                hour -= 1;
+                minute = 60 - int.Parse(m.Groups["kem"].Value, CultureInfo.InvariantCulture);
+            }
+            var pod = m.Groups["pod"].Success ? m.Groups["pod"].Value : PartOfDayBefore(ctx, start);
+            hour = pod switch
+            {
+                "chieu" or "toi" or "dem" when hour < 12 => hour + 12,
+                "trua" when hour < 6 => hour + 12,
+                null when hour is >= 1 and <= 6 => hour + 12,
+                _ => hour,
+            };
+            if (hour is < 0 or > 23 || minute is < 0 or > 59) continue;
+            ctx.Add(new Entity(EntityTypes.Time, $"{hour:00}:{minute:00}", start, end));
+        }
+    }
+
+    /// <summary>"chiều 2h": a part of the day said before the time.</summary>
+    private static string? PartOfDayBefore(RecognitionContext ctx, int start)
+    {
+        var words = ctx.Text.Words;
+        for (var i = 0; i < words.Count; i++)
+        {
+            var token = ctx.Text.Tokens[words[i].Source];
+            if (token.End > start) return i > 0 && Pod(words[i - 1].Text) is not null ? words[i - 1].Text : null;
+        }
+        return null;
+    }
+
+    private static void PartsOfDay(RecognitionContext ctx)
+    {
+        var words = ctx.Text.Words;
+        var typesMarks = ctx.Text.Tokens.Any(t => t.HasDiacritics);
+        for (var i = 0; i < words.Count; i++)
+        {
+            var value = Pod(words[i].Text);
+            if (value is null || !ctx.IsWordFree(i) || !IsPartOfDay(ctx, i, typesMarks)) continue;
+            var first = i > 0 && ctx.Word(i - 1) == "buoi" && ctx.IsWordFree(i - 1) ? i - 1 : i;
+            var (start, end) = ctx.Text.WordSpan(first, i);
+            ctx.Add(new Entity(EntityTypes.PartOfDay, value, start, end));
+        }
+    }
+
+    private static readonly HashSet<string> MoveVerbs = ["doi", "chuyen", "lui", "hoan", "day", "dich"];
+    private static readonly HashSet<string> DayWords = ["nay", "mai", "qua", "thu", "chu", "hom", "ngay", "mung", "kia"];
+
+    /// <summary>
+    /// Without diacritics "sang" is also "over to", "toi" is "I", "chieu" is in "hộ chiếu", "dem" is "bring".
+    /// A word typed with marks is taken as typed; a bare word in a text that has marks elsewhere is the bare word;
+    /// in a text typed entirely without marks the neighbours decide.
+    /// </summary>
+    private static bool IsPartOfDay(RecognitionContext ctx, int i, bool textHasMarks)
+    {
+        var source = ctx.Text.Words[i].Source;
+        var token = ctx.Text.Tokens[source];
+        var word = ctx.Text.Words[i].Text;
+        if (token.HasDiacritics)
+            return ctx.Text.Toned(source) is "sáng" or "trưa" or "chiều" or "tối" or "đêm";
+        if (textHasMarks) return word == "trua";
+        var prev = ctx.Word(i - 1);
+        var next = ctx.Word(i + 1);
+        return word switch
+        {
+            "sang" => !(MoveVerbs.Contains(prev) || (prev is "lich" or "hen" or "gio" or "ngay" or "qua" or "di" or "ve"
+                && Enumerable.Range(0, i).Any(k => MoveVerbs.Contains(ctx.Word(k))))),
+            "toi" => prev is "buoi" or "chieu" or "sang" || DayWords.Contains(next) || (i == 0 && ctx.Text.Words.Count == 1),
+            "chieu" => prev != "ho",
+            "dem" => prev is "buoi" or "ban" or "nua" || next is "nay" or "qua" or "mai",
+            _ => true,
+        };
+    }
+
+    private static string? Pod(string word) => word switch
+    {
+        "sang" => "morning",
+        "trua" => "noon",
+        "chieu" => "afternoon",
+        "toi" or "dem" => "evening",
+        _ => null,
+    };
+
+    [GeneratedRegex(@"(?<![\d/.:\-])(?<h>\d{1,2})(?:\s*(?:h|g)(?![a-z])\s*(?<m>[0-5]\d)?(?!\d)|\s*:\s*(?<m>[0-5]\d)(?!\d)|\s+gio(?![a-z])(?:\s+(?<m>\d{1,2})(?:\s*phut)?(?!\d))?|(?=\s+ruoi))(?:\s*(?<half>ruoi))?(?:\s+kem\s+(?<kem>\d{1,2})(?:\s*phut)?)?(?:\s*(?<pod>sang|trua|chieu|toi|dem)(?![a-z]))?")]
+    private static partial Regex ClockPattern();
+}

@@ -1,0 +1,139 @@
+using Messaging.Language.Entities;
+using Messaging.Language.Intents;
+using Messaging.Language.Text;
+
+namespace Messaging.Language;
+
+/// <summary>What the language model read in one message.</summary>
+public sealed record ParseResult(string Text, IntentScore Intent, IReadOnlyList<IntentScore> Ranking,
+    IReadOnlyList<Entity> Entities);
+
+public sealed class LanguageOptions
+{
+    /// <summary>Below this confidence the answer is out_of_scope rather than a guess.</summary>
+    public double ConfidenceThreshold { get; set; } = 0.4;
+
+    /// <summary>Longer texts are refused by the endpoint and cut here by the model.</summary>
+    public int MaxTextLength { get; set; } = 2000;
+
+    public string TimeZoneId { get; set; } = "Asia/Ho_Chi_Minh";
+}
+
+/// <summary>
+/// Normalizer, entity recognizers and intent classifier together. Built once from the training files and the
+/// gazetteers (procedures, offices); thread-safe and allocation-light afterwards.
+/// </summary>
+public sealed class LanguageModel
+{
+    private readonly IntentClassifier _classifier;
+    private readonly Gazetteer _procedures;
+    private readonly Gazetteer _offices;
+    private readonly LanguageOptions _options;
+    private readonly TimeZoneInfo _zone;
+
+    private LanguageModel(IntentClassifier classifier, Gazetteer procedures, Gazetteer offices, LanguageOptions options)
+    {
+        _classifier = classifier;
+        _procedures = procedures;
+        _offices = offices;
+        _options = options;
+        _zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZoneId);
+    }
+
+    public IntentClassifier Classifier => _classifier;
+
+    public static LanguageModel Build(IEnumerable<IntentExample> examples, IEnumerable<GazetteerEntry> procedures,
+        IEnumerable<GazetteerEntry> offices, LanguageOptions? options = null)
+    {
+        options ??= new LanguageOptions();
+        var untrained = new LanguageModel(null!, new Gazetteer(EntityTypes.Procedure, procedures),
+            new Gazetteer(EntityTypes.Office, offices), options);
+        // Entities are recognized in training examples too, so "<date>" in training means what it means at run time.
+        var reference = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(7));
+        var rows = examples.Select(e =>
+        {
+            var normalized = Normalizer.Normalize(e.Text);
+            var entities = untrained.Recognize(normalized, reference);
+            return ((IReadOnlyList<string>)Features.Extract(normalized, entities), e.Intent);
+        }).ToList();
+        return new LanguageModel(IntentClassifier.Train(rows), untrained._procedures, untrained._offices, options);
+    }
+
+    public ParseResult Parse(string? text, DateTimeOffset referenceTime)
+    {
+        text ??= string.Empty;
+        if (text.Length > _options.MaxTextLength) text = text[.._options.MaxTextLength];
+        var normalized = Normalizer.Normalize(text);
+        var entities = Recognize(normalized, referenceTime);
+        if (normalized.Words.Count == 0)
+        {
+            var none = new IntentScore(IntentNames.OutOfScope, 1.0);
+            return new ParseResult(text, none, [none], entities);
+        }
+        var ranking = _classifier.Rank(Features.Extract(normalized, entities));
+        var top = ranking[0].Confidence >= _options.ConfidenceThreshold
+            ? ranking[0]
+            : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
+        return new ParseResult(text, top, ranking, entities);
+    }
+
+    /// <summary>Which features pushed the text towards an intent: the explanation an admin can read.</summary>
+    public IReadOnlyList<(string Feature, double Weight)> Explain(string text, string intent, DateTimeOffset referenceTime)
+    {
+        var normalized = Normalizer.Normalize(text);
+        return _classifier.Explain(Features.Extract(normalized, Recognize(normalized, referenceTime)), intent);
+    }
+
+    private List<Entity> Recognize(NormalizedText text, DateTimeOffset referenceTime)
+    {
+        var ctx = new RecognitionContext(text, TimeZoneInfo.ConvertTime(referenceTime, _zone));
+        NumberRecognizers.Recognize(ctx);
+        _procedures.Recognize(ctx);
+        _offices.Recognize(ctx);
+        DateRecognizer.Recognize(ctx);
+        TimeRecognizer.Recognize(ctx);
+        ctx.Entities.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return ctx.Entities;
+    }
+}
+
+/// <summary>
+/// Classifier features: canonical words with each entity replaced by its type ("&lt;date&gt;"), word pairs including
+/// the sentence edges, so "không" alone differs from "... được không".
+/// </summary>
+internal static class Features
+{
+    public static List<string> Extract(NormalizedText text, IReadOnlyList<Entity> entities)
+    {
+        var words = new List<string>(text.Words.Count + 2) { "<s>" };
+        Entity? current = null;
+        foreach (var w in text.Words)
+        {
+            var token = text.Tokens[w.Source];
+            var entity = FindEntity(entities, token.Start, token.End);
+            if (entity is not null)
+            {
+                if (!ReferenceEquals(entity, current)) words.Add("<" + entity.Type + ">");
+                current = entity;
+                continue;
+            }
+            current = null;
+            // A bare number counts by its shape: "5678" and "4321" are the same kind of answer.
+            words.Add(token.IsNumber ? "<num" + Math.Min(w.Text.Length, 13) + ">" : w.Text);
+        }
+        words.Add("</s>");
+        var features = new List<string>(words.Count * 2);
+        for (var i = 1; i < words.Count - 1; i++) features.Add(words[i]);
+        for (var i = 0; i < words.Count - 1; i++) features.Add(words[i] + " " + words[i + 1]);
+        return features;
+    }
+
+    private static Entity? FindEntity(IReadOnlyList<Entity> entities, int start, int end)
+    {
+        foreach (var e in entities)
+        {
+            if (start >= e.Start && end <= e.End) return e;
+        }
+        return null;
+    }
+}

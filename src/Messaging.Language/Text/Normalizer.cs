@@ -1,0 +1,108 @@
+using System.Text;
+
+namespace Messaging.Language.Text;
+
+/// <summary>A word of the input: its folded form, and where it sits in the original text.</summary>
+public readonly record struct Token(string Folded, int Start, int End, bool HasDiacritics, bool Capitalized)
+{
+    public bool IsNumber => Folded.Length > 0 && char.IsAsciiDigit(Folded[0]) && Folded.All(char.IsAsciiDigit);
+}
+
+/// <summary>
+/// A canonical word after abbreviations are expanded ("dk" → "dang", "ky"); <see cref="Source"/> is the index of
+/// the token it came from, so any match on canonical words maps back to a span of the original text.
+/// </summary>
+public readonly record struct CanonicalWord(string Text, int Source);
+
+/// <summary>The input in every form the recognizers need, with maps back to the original characters.</summary>
+public sealed class NormalizedText
+{
+    public required string Original { get; init; }
+    /// <summary>Lower case, no diacritics, one char per original base character.</summary>
+    public required string Folded { get; init; }
+    /// <summary>For each char of <see cref="Folded"/>, its index in <see cref="Original"/>.</summary>
+    public required int[] FoldedToOriginal { get; init; }
+    public required IReadOnlyList<Token> Tokens { get; init; }
+    public required IReadOnlyList<CanonicalWord> Words { get; init; }
+
+    /// <summary>The original span covering folded chars [start, end).</summary>
+    public (int Start, int End) OriginalSpan(int foldedStart, int foldedEnd) =>
+        (FoldedToOriginal[foldedStart], foldedEnd >= Folded.Length ? Original.Length : FoldedToOriginal[foldedEnd]);
+
+    /// <summary>The original span covering canonical words [first, last].</summary>
+    public (int Start, int End) WordSpan(int first, int last) =>
+        (Tokens[Words[first].Source].Start, Tokens[Words[last].Source].End);
+
+    /// <summary>The lower-case text of a token as typed, tone marks in one convention (for diacritic-aware checks).</summary>
+    public string Toned(int token) =>
+        ToneMarks.Canonicalize(Original[Tokens[token].Start..Tokens[token].End].ToLowerInvariant());
+}
+
+/// <summary>
+/// Vietnamese text normalization: diacritics folded for matching (the original kept for display), whitespace and
+/// punctuation collapsed into word boundaries, chat abbreviations expanded. Accepts NFC and NFD input alike.
+/// </summary>
+public static class Normalizer
+{
+    public static NormalizedText Normalize(string? text)
+    {
+        text ??= string.Empty;
+        var folded = new StringBuilder(text.Length);
+        var map = new int[text.Length + 1];
+        var n = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (CharFolding.IsMark(c)) continue;
+            if (char.IsControl(c) || char.IsSurrogate(c)) c = ' ';
+            folded.Append(CharFolding.Fold(c));
+            map[n++] = i;
+        }
+        map[n] = text.Length;
+        var f = folded.ToString();
+
+        var tokens = new List<Token>();
+        var start = -1;
+        for (var i = 0; i <= f.Length; i++)
+        {
+            var inWord = i < f.Length && char.IsLetterOrDigit(f[i]);
+            if (inWord && start < 0) start = i;
+            else if (!inWord && start >= 0)
+            {
+                var os = map[start];
+                var oe = i < f.Length ? map[i] : text.Length;
+                var word = f[start..i];
+                tokens.Add(new Token(word, os, oe, HasDiacritics(text, os, oe, word), char.IsUpper(text[os])));
+                start = -1;
+            }
+        }
+
+        var words = new List<CanonicalWord>(tokens.Count + 4);
+        for (var t = 0; t < tokens.Count; t++)
+        {
+            if (Abbreviations.Map.TryGetValue(tokens[t].Folded, out var expansion) && !tokens[t].HasDiacritics)
+            {
+                foreach (var w in expansion) words.Add(new CanonicalWord(w, t));
+            }
+            else
+            {
+                words.Add(new CanonicalWord(tokens[t].Folded, t));
+            }
+        }
+        return new NormalizedText { Original = text, Folded = f, FoldedToOriginal = map, Tokens = tokens, Words = words };
+    }
+
+    /// <summary>The canonical words joined by single spaces: what phrase lists and training examples are compared in.</summary>
+    public static string Canonical(string? text) => string.Join(' ', Normalize(text).Words.Select(w => w.Text));
+
+    private static bool HasDiacritics(string original, int start, int end, string folded)
+    {
+        // Any original char that differs from its folded form other than by case carries a mark (or is đ).
+        if (end - start != folded.Length) return true;
+        for (var i = 0; i < folded.Length; i++)
+        {
+            if (char.ToLowerInvariant(original[start + i]) != folded[i]) return true;
+        }
+        return false;
+    }
+}
