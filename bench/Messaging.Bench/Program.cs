@@ -11,6 +11,9 @@ switch (command)
     case "eval":
         LanguageBench.Evaluate();
         break;
+    case "parse-bench":
+        LanguageBench.Throughput(opts.Attempts);
+        break;
     case "parse":
         LanguageBench.Explain(args.Skip(1).ToArray());
         break;

@@ -1,5 +1,7 @@
 using Messaging.Core.Appointments;
 using Messaging.Core.Dossiers;
+using Messaging.Core.Language;
+using Messaging.Language;
 using Messaging.Core.Persistence;
 using Messaging.Core.Procedures;
 using Messaging.Core.Seeding;
@@ -47,6 +49,8 @@ public static class MessagingCore
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => ProcedureCatalog.LoadDirectory(Path.Combine(messaging.ResolveDialogs(), "procedures")));
+        services.AddOptions<LanguageOptions>().BindConfiguration("Language");
+        services.AddSingleton<LanguageModelProvider>();
         services.AddScoped<BookingService>();
         services.AddScoped<SessionService>();
         services.AddScoped<DossierService>();
@@ -70,6 +74,9 @@ public static class MessagingCore
         {
             log.LogInformation("Demo data seeded");
         }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await services.GetRequiredService<LanguageModelProvider>().RebuildAsync(db, ct);
+        log.LogInformation("Language model trained in {Elapsed} ms", (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
         static MessagingOptions configurationOf(IServiceProvider sp) =>
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MessagingOptions>>().Value;

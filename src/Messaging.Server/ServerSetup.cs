@@ -54,6 +54,7 @@ public static class ServerSetup
         app.MapCatalogApi();
         app.MapBookingApi();
         app.MapDossierApi();
+        app.MapModelApi();
         return app;
     }
 

@@ -97,11 +97,13 @@ public static class Normalizer
 
     private static bool HasDiacritics(string original, int start, int end, string folded)
     {
-        // Any original char that differs from its folded form other than by case carries a mark (or is đ).
+        // Any original char that differs from its folded form other than by case carries a mark. đ does not count:
+        // people type "đk", "sđt" as abbreviations, and đ never tells two words apart the way a tone does.
         if (end - start != folded.Length) return true;
         for (var i = 0; i < folded.Length; i++)
         {
-            if (char.ToLowerInvariant(original[start + i]) != folded[i]) return true;
+            var c = char.ToLowerInvariant(original[start + i]);
+            if (c != folded[i] && c != 'đ') return true;
         }
         return false;
     }

@@ -41,8 +41,10 @@ public static class ToneMarks
 
     private static int TonePosition(string lower, List<(int LetterIndex, char Mark)> qualityMarks)
     {
-        // A vowel carrying a quality mark (â, ê, ô, ơ, ư, ă) always takes the tone.
-        foreach (var (index, _) in qualityMarks) if (index >= 0 && IsVowel(lower[index])) return index;
+        // A vowel carrying a quality mark (â, ê, ô, ơ, ư, ă) takes the tone; in "ươ" it is the second one.
+        var marked = -1;
+        foreach (var (index, _) in qualityMarks) if (index >= 0 && IsVowel(lower[index])) marked = index;
+        if (marked >= 0) return marked;
         var first = -1;
         var last = -1;
         for (var i = 0; i < lower.Length; i++)
