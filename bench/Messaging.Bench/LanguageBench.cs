@@ -60,7 +60,9 @@ public static class LanguageBench
 
     private static void Run(string name, int iterations, Func<int, object> op)
     {
-        for (var i = 0; i < 5000; i++) op(i);
+        // Warm up for a second so tiered compilation has settled before anything is timed.
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; warm.Elapsed < TimeSpan.FromSeconds(1); i++) op(i);
         var latencies = new double[iterations];
         var total = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < iterations; i++)

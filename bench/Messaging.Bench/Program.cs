@@ -14,6 +14,9 @@ switch (command)
     case "parse-bench":
         LanguageBench.Throughput(opts.Attempts);
         break;
+    case "templates":
+        await TemplateBench.RunAsync(opts.Attempts);
+        break;
     case "parse":
         LanguageBench.Explain(args.Skip(1).ToArray());
         break;

@@ -5,6 +5,7 @@ using Messaging.Language;
 using Messaging.Core.Persistence;
 using Messaging.Core.Procedures;
 using Messaging.Core.Seeding;
+using Messaging.Core.Templates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -51,6 +52,12 @@ public static class MessagingCore
         services.AddSingleton(_ => ProcedureCatalog.LoadDirectory(Path.Combine(messaging.ResolveDialogs(), "procedures")));
         services.AddOptions<LanguageOptions>().BindConfiguration("Language");
         services.AddSingleton<LanguageModelProvider>();
+        services.AddOptions<TemplateChannelOptions>().BindConfiguration(TemplateChannelOptions.Section);
+        services.AddOptions<TemplateRenderOptions>().BindConfiguration("Templates:Render");
+        services.AddSingleton(sp => new TemplateRenderer(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TemplateRenderOptions>>().Value));
+        services.AddSingleton<TemplateValidator>();
+        services.AddSingleton<LiveTemplateCache>();
+        services.AddScoped<TemplateStore>();
         services.AddScoped<BookingService>();
         services.AddScoped<SessionService>();
         services.AddScoped<DossierService>();
@@ -74,6 +81,9 @@ public static class MessagingCore
         {
             log.LogInformation("Demo data seeded");
         }
+        var templates = TemplateFiles.LoadDirectory(options.ResolveTemplates());
+        var seeded = await scope.ServiceProvider.GetRequiredService<TemplateStore>().SeedAsync(templates, ct);
+        log.LogInformation("{Count} templates loaded, {Seeded} seeded or refreshed", templates.Count, seeded);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await services.GetRequiredService<LanguageModelProvider>().RebuildAsync(db, ct);
         log.LogInformation("Language model trained in {Elapsed} ms", (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);

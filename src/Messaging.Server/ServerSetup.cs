@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Messaging.Core.Appointments;
 using Messaging.Server.Api;
+using Messaging.Server.Security;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Messaging.Server;
@@ -28,6 +29,11 @@ public static class ServerSetup
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         services.AddOptions<DossierApiOptions>().BindConfiguration(DossierApiOptions.Section);
+        services.AddAuthentication(ApiKeyHandler.SchemeName)
+            .AddScheme<ApiKeyOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, o =>
+                configuration.GetSection("Admin").Bind(o, b => b.BindNonPublicProperties = false));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new();
         services.AddRateLimiter(o =>
         {
@@ -50,11 +56,14 @@ public static class ServerSetup
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
         app.UseStatusCodePages();
         app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGet("/healthz", Health.CheckAsync);
         app.MapCatalogApi();
         app.MapBookingApi();
         app.MapDossierApi();
         app.MapModelApi();
+        app.MapTemplateAdminApi();
         return app;
     }
 

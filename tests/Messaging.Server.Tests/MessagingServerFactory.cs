@@ -8,6 +8,8 @@ namespace Messaging.Server.Tests;
 public sealed class MessagingServerFactory : WebApplicationFactory<Program>
 {
     public const string ImportKey = "test-import-key-0123456789";
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
+    public const string OfficerKey = "test-officer-key-0123456789abcdef";
     private readonly Dictionary<string, string?> _settings;
 
     public string DataDirectory { get; }
@@ -22,6 +24,12 @@ public sealed class MessagingServerFactory : WebApplicationFactory<Program>
             ["Messaging:TemplatesDirectory"] = RepoPaths.Templates,
             ["Messaging:DemoData"] = "true",
             ["Dossiers:ImportApiKeys:0"] = ImportKey,
+            ["Admin:ApiKeys:0:Name"] = "test-admin",
+            ["Admin:ApiKeys:0:Key"] = AdminKey,
+            ["Admin:ApiKeys:0:Roles:0"] = "admin",
+            ["Admin:ApiKeys:1:Name"] = "test-officer",
+            ["Admin:ApiKeys:1:Key"] = OfficerKey,
+            ["Admin:ApiKeys:1:Roles:0"] = "officer",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) _settings[k] = v;
     }

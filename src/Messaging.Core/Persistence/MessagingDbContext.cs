@@ -1,6 +1,7 @@
 using Messaging.Core.Appointments;
 using Messaging.Core.Dossiers;
 using Messaging.Core.Notifications;
+using Messaging.Core.Templates;
 using Microsoft.EntityFrameworkCore;
 
 namespace Messaging.Core.Persistence;
@@ -24,6 +25,9 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
     public DbSet<DossierEvent> DossierEvents => Set<DossierEvent>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<SeedMarker> SeedMarkers => Set<SeedMarker>();
+    public DbSet<MessageTemplate> MessageTemplates => Set<MessageTemplate>();
+    public DbSet<TemplateVersion> TemplateVersions => Set<TemplateVersion>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
     /// <summary>True on SQLite, where a write transaction locks the whole file.</summary>
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
@@ -109,6 +113,26 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(x => new { x.DispatchedAt, x.OccurredAt });
             e.Property(x => x.Key).HasMaxLength(200);
             e.Property(x => x.Type).HasMaxLength(64);
+        });
+        b.Entity<MessageTemplate>(e =>
+        {
+            e.ToTable("message_templates");
+            e.HasKey(x => x.Key);
+            e.Property(x => x.Key).HasMaxLength(128);
+        });
+        b.Entity<TemplateVersion>(e =>
+        {
+            e.ToTable("template_versions");
+            e.HasIndex(x => new { x.Key, x.Number }).IsUnique();
+            e.HasIndex(x => new { x.Key, x.Status });
+            e.Property(x => x.Key).HasMaxLength(128);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+        });
+        b.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_log");
+            e.HasIndex(x => x.At);
+            e.HasIndex(x => new { x.Subject, x.At });
         });
         b.Entity<SeedMarker>(e =>
         {

@@ -624,6 +624,170 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                     b.ToTable("seed_markers", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Templates.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("text")
+                        .HasColumnName("details");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_log");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_audit_log_at");
+
+                    b.HasIndex("Subject", "At")
+                        .HasDatabaseName("ix_audit_log_subject_at");
+
+                    b.ToTable("audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Templates.MessageTemplate", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("DefaultHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("default_hash");
+
+                    b.Property<string>("DefaultVariantsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("default_variants_json");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<string>("SampleModelJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sample_model_json");
+
+                    b.Property<bool>("SmsDeAccent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("sms_de_accent");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("VariablesJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("variables_json");
+
+                    b.Property<string>("ZnsLimitsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("zns_limits_json");
+
+                    b.HasKey("Key")
+                        .HasName("pk_message_templates");
+
+                    b.ToTable("message_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Templates.TemplateVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Comment")
+                        .HasColumnType("text")
+                        .HasColumnName("comment");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("key");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("origin");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<string>("PublishedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("published_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("VariantsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("variants_json");
+
+                    b.HasKey("Id")
+                        .HasName("pk_template_versions");
+
+                    b.HasIndex("Key", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_template_versions_key_number");
+
+                    b.HasIndex("Key", "Status")
+                        .HasDatabaseName("ix_template_versions_key_status");
+
+                    b.ToTable("template_versions", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Appointments.OfficeClosure", b =>
                 {
                     b.HasOne("Messaging.Core.Appointments.Office", null)

@@ -610,6 +610,166 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.ToTable("seed_markers", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Templates.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_log");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_audit_log_at");
+
+                    b.HasIndex("Subject", "At")
+                        .HasDatabaseName("ix_audit_log_subject_at");
+
+                    b.ToTable("audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Templates.MessageTemplate", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("DefaultHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("default_hash");
+
+                    b.Property<string>("DefaultVariantsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("default_variants_json");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("SampleModelJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sample_model_json");
+
+                    b.Property<bool>("SmsDeAccent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sms_de_accent");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("VariablesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("variables_json");
+
+                    b.Property<string>("ZnsLimitsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("zns_limits_json");
+
+                    b.HasKey("Key")
+                        .HasName("pk_message_templates");
+
+                    b.ToTable("message_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Templates.TemplateVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Comment")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("comment");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("origin");
+
+                    b.Property<long?>("PublishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("published_at");
+
+                    b.Property<string>("PublishedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("published_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("VariantsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("variants_json");
+
+                    b.HasKey("Id")
+                        .HasName("pk_template_versions");
+
+                    b.HasIndex("Key", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_template_versions_key_number");
+
+                    b.HasIndex("Key", "Status")
+                        .HasDatabaseName("ix_template_versions_key_status");
+
+                    b.ToTable("template_versions", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Appointments.OfficeClosure", b =>
                 {
                     b.HasOne("Messaging.Core.Appointments.Office", null)
