@@ -58,6 +58,7 @@ public static class MessagingCore
         services.AddSingleton<TemplateValidator>();
         services.AddSingleton<LiveTemplateCache>();
         services.AddScoped<TemplateStore>();
+        services.TryAddSingleton<IBookingCodes, RandomBookingCodes>();
         services.AddScoped<BookingService>();
         services.AddScoped<SessionService>();
         services.AddScoped<DossierService>();

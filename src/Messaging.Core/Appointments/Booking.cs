@@ -30,6 +30,8 @@ public sealed class Booking
     /// <summary>The officer who checked the citizen in or recorded the no-show.</summary>
     public string? HandledBy { get; set; }
     public int Version { get; set; }
+    /// <summary>Set by callers that may repeat a request (a chat turn run again after a conflict): one key, one booking.</summary>
+    public string? IdempotencyKey { get; set; }
 
     public bool IsActiveAt(DateTimeOffset now) => Status == BookingStatus.Booked && Start > now;
 }

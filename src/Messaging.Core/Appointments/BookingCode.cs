@@ -42,3 +42,14 @@ public static class BookingCode
         return Alphabet[sum % Alphabet.Length];
     }
 }
+
+/// <summary>Where booking codes come from: random in production, a fixed sequence in transcript tests.</summary>
+public interface IBookingCodes
+{
+    string Next();
+}
+
+public sealed class RandomBookingCodes : IBookingCodes
+{
+    public string Next() => BookingCode.New();
+}

@@ -41,7 +41,8 @@ public sealed record BookingRequest(
     Guid? SessionId = null,
     string Channel = "api",
     string? ChannelUserId = null,
-    string Locale = "vi");
+    string Locale = "vi",
+    string? IdempotencyKey = null);
 
 /// <summary>Where a booking should move to. A null office keeps the booking's office.</summary>
 public sealed record RescheduleRequest(DateTimeOffset Start, string? OfficeId = null, Guid? SessionId = null);

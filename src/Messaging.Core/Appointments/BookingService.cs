@@ -9,7 +9,7 @@ namespace Messaging.Core.Appointments;
 
 /// <summary>Finds free slots, books them atomically, cancels, reschedules, checks in.</summary>
 public sealed class BookingService(
-    MessagingDbContext db, TimeProvider time, IOptions<BookingOptions> options, ProcedureCatalog catalog)
+    MessagingDbContext db, TimeProvider time, IOptions<BookingOptions> options, ProcedureCatalog catalog, IBookingCodes codes)
 {
     private const int CodeAttempts = 3;
 
@@ -68,6 +68,9 @@ public sealed class BookingService(
         var name = NameOrThrow(request.CitizenName);
         if (catalog.Find(request.ProcedureId) is null)
             throw new BookingException(BookingError.UnknownProcedure, $"Unknown procedure '{request.ProcedureId}'.");
+        if (request.IdempotencyKey is { } key
+            && await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.IdempotencyKey == key, ct) is { } earlier)
+            return earlier;
 
         for (var attempt = 1; ; attempt++)
         {
@@ -83,7 +86,7 @@ public sealed class BookingService(
             var booking = new Booking
             {
                 Id = Guid.CreateVersion7(now),
-                Code = BookingCode.New(),
+                Code = codes.Next(),
                 OfficeId = office.Id,
                 ServiceId = slot.ServiceId,
                 SessionId = slot.SessionId,
@@ -98,6 +101,7 @@ public sealed class BookingService(
                 Channel = request.Channel,
                 ChannelUserId = request.ChannelUserId,
                 Locale = request.Locale,
+                IdempotencyKey = request.IdempotencyKey,
                 Status = BookingStatus.Booked,
                 CreatedAt = now,
                 UpdatedAt = now,

@@ -1,4 +1,5 @@
 using Messaging.Core.Appointments;
+using Messaging.Core.Conversations;
 using Messaging.Core.Dossiers;
 using Messaging.Core.Notifications;
 using Messaging.Core.Templates;
@@ -28,6 +29,9 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
     public DbSet<MessageTemplate> MessageTemplates => Set<MessageTemplate>();
     public DbSet<TemplateVersion> TemplateVersions => Set<TemplateVersion>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<ConversationRecord> Conversations => Set<ConversationRecord>();
+    public DbSet<ConversationActivity> ConversationActivities => Set<ConversationActivity>();
+    public DbSet<HandoffRequest> HandoffRequests => Set<HandoffRequest>();
 
     /// <summary>True on SQLite, where a write transaction locks the whole file.</summary>
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
@@ -67,6 +71,8 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(x => new { x.OfficeId, x.Start });
             e.HasIndex(x => new { x.Channel, x.ChannelUserId });
             e.HasIndex(x => x.SessionId);
+            e.HasIndex(x => x.IdempotencyKey).IsUnique();
+            e.Property(x => x.IdempotencyKey).HasMaxLength(200);
             e.Property(x => x.Code).HasMaxLength(16);
             e.Property(x => x.Phone).HasMaxLength(16);
             e.Property(x => x.CitizenId).HasMaxLength(16);
@@ -133,6 +139,27 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.ToTable("audit_log");
             e.HasIndex(x => x.At);
             e.HasIndex(x => new { x.Subject, x.At });
+        });
+        b.Entity<ConversationRecord>(e =>
+        {
+            e.ToTable("conversations");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(128);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasIndex(x => new { x.ChannelId, x.UserId });
+        });
+        b.Entity<ConversationActivity>(e =>
+        {
+            e.ToTable("conversation_activities");
+            e.HasIndex(x => new { x.ConversationId, x.Sequence }).IsUnique();
+            e.Property(x => x.ConversationId).HasMaxLength(128);
+            e.Property(x => x.Direction).HasMaxLength(8);
+        });
+        b.Entity<HandoffRequest>(e =>
+        {
+            e.ToTable("handoff_requests");
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => new { x.Status, x.CreatedAt });
         });
         b.Entity<SeedMarker>(e =>
         {

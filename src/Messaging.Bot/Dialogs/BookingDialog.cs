@@ -1,0 +1,182 @@
+using Messaging.Bot.Engine;
+using Messaging.Core.Appointments;
+using Messaging.Core.Persistence;
+using Messaging.Core.Procedures;
+using Messaging.Language.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messaging.Bot.Dialogs;
+
+/// <summary>
+/// Books an appointment: procedure, office, date, slot, name, phone, then a confirmation. Whatever the first
+/// message already says is taken, so "đặt lịch làm cccd ở xã Tịnh Hà sáng mai, tên ..., sđt ..." goes straight to the
+/// slots or the confirmation.
+/// </summary>
+public sealed class BookingDialog : Dialog
+{
+    public override string Name => DialogNames.Booking;
+
+    public static readonly string[] Bookable =
+    [
+        "cccd-first-issue", "cccd-renewal", "cccd-reissue", "vneid-level2", "permanent-residence", "temporary-residence",
+        "residence-confirmation", "passport",
+    ];
+
+    public override async Task<bool> ContinueAsync(TurnContext t, DialogFrame f, CancellationToken ct)
+    {
+        Absorb(t, f);
+        var catalog = t.Service<ProcedureCatalog>();
+        var db = t.Service<MessagingDbContext>();
+
+        var procedure = f.Get("procedure");
+        if (procedure is null || catalog.Find(procedure) is null)
+        {
+            await t.PromptAsync(f, "procedure", PromptKind.Choice, "bot/booking.ask-procedure", null,
+                Bookable.Select(id => new Choice(id, catalog.Find(id)!.Title)).ToList(), acceptsEntity: EntityTypes.Procedure, ct: ct);
+            return false;
+        }
+        t.State.Memory["procedure"] = procedure;
+        var title = catalog.Find(procedure)!.Title;
+
+        var offices = await db.OfficeServices.AsNoTracking().ToListAsync(ct);
+        var handling = offices.Where(s => s.ProcedureIds.Contains(procedure)).Select(s => s.OfficeId).Distinct().ToList();
+        var office = f.Get("office");
+        if (office is not null && !handling.Contains(office))
+        {
+            await t.SayAsync("bot/booking.office-not-handling", new { procedure = title, office = await SlotPicker.OfficeNameAsync(t, office, ct) }, ct: ct);
+            f.Set("office", null);
+            office = null;
+        }
+        if (office is null)
+        {
+            if (handling.Count == 0)
+            {
+                await t.SayAsync("bot/booking.no-availability", new { procedure = title, office = "" }, ct: ct);
+                return true;
+            }
+            var names = await db.Offices.AsNoTracking().Where(o => handling.Contains(o.Id)).OrderBy(o => o.Name).ToListAsync(ct);
+            await t.PromptAsync(f, "office", PromptKind.Choice, "bot/booking.ask-office", new { procedure = title },
+                names.Select(o => new Choice(o.Id, o.Name)).ToList(), acceptsEntity: EntityTypes.Office, ct: ct);
+            return false;
+        }
+        t.State.Memory["office"] = office;
+
+        var pick = await SlotPicker.PickAsync(t, f, procedure, office, ct);
+        if (pick == Pick.Impossible) return true;
+        if (pick == Pick.Asked) return false;
+
+        var name = f.Get("name") ?? t.State.Memory.GetValueOrDefault("name");
+        if (name is null)
+        {
+            await t.PromptAsync(f, "name", PromptKind.Name, "bot/booking.ask-name", ct: ct);
+            return false;
+        }
+        f.Set("name", name);
+        var phone = f.Get("phone") ?? t.State.Memory.GetValueOrDefault("phone");
+        if (phone is null)
+        {
+            await t.PromptAsync(f, "phone", PromptKind.Phone, "bot/booking.ask-phone", new { name }, ct: ct);
+            return false;
+        }
+        f.Set("phone", phone);
+
+        var (start, session) = BotFormat.ParseSlot(f.Get("slot"))!.Value;
+        var officeRow = await db.Offices.AsNoTracking().FirstAsync(o => o.Id == office, ct);
+        switch (f.Get("confirm"))
+        {
+            case null:
+                await t.PromptAsync(f, "confirm", PromptKind.Confirm, "bot/booking.confirm",
+                    new { procedure = title, office = new { name = officeRow.Name, address = officeRow.Address }, start = start.ToString("O"), name, phone = VietnamesePhone.Mask(phone) },
+                    [new("yes", t.Locale == "en" ? "Confirm" : "Xác nhận"), new("change-time", t.Locale == "en" ? "Another time" : "Chọn giờ khác"), new("no", t.Locale == "en" ? "Cancel" : "Hủy")], ct: ct);
+                return false;
+            case "change-time":
+                f.Set("confirm", null);
+                f.Set("slot", null);
+                f.Set("date", null);
+                return await ContinueAsync(t, f, ct);
+            case "no":
+                await t.SayAsync("bot/cancelled", actions: Menu.Actions(t.Locale), ct: ct);
+                return true;
+        }
+
+        try
+        {
+            var booking = await t.Service<BookingService>().BookAsync(new BookingRequest(procedure, office, start, name, phone,
+                null, session, t.ChannelId, t.UserId, t.Locale, $"{t.ConversationId}:{t.Incoming.Id ?? t.Now.UtcTicks.ToString()}"), ct);
+            t.State.Memory["name"] = name;
+            t.State.Memory["phone"] = phone;
+            await Confirmation.SayBookedAsync(t, booking, officeRow, ct);
+            return true;
+        }
+        catch (BookingException e) when (e.Error is BookingError.SlotFull or BookingError.SlotUnavailable)
+        {
+            await t.SayAsync("bot/booking.slot-full", ct: ct);
+            f.Set("confirm", null);
+            f.Set("slot", null);
+            return await ContinueAsync(t, f, ct);
+        }
+        catch (BookingException e) when (e.Error == BookingError.PhoneLimitReached)
+        {
+            await t.SayAsync("bot/booking.phone-limit", ct: ct);
+            return true;
+        }
+        catch (BookingException e) when (e.Error == BookingError.InvalidName)
+        {
+            f.Set("name", null);
+            f.Set("confirm", null);
+            t.State.Memory.Remove("name");
+            return await ContinueAsync(t, f, ct);
+        }
+    }
+
+    /// <summary>Takes every value the message gives, whichever question was asked.</summary>
+    internal static void Absorb(TurnContext t, DialogFrame f)
+    {
+        if (t.Entity(EntityTypes.Procedure) is { } p) f.Set("procedure", p);
+        if (f.Get("procedure") is null && t.State.Memory.TryGetValue("procedure", out var remembered)) f.Set("procedure", remembered);
+        if (t.Entity(EntityTypes.Office) is { } o) f.Set("office", o);
+        if (t.Entity(EntityTypes.Date) is { } d && d != f.Get("date"))
+        {
+            f.Set("date", d);
+            if (f.Get("slot") is { } s && BotFormat.ParseSlot(s) is { } parsed && OfficeTime.LocalDate(parsed.Start, null).ToString("yyyy-MM-dd") != d)
+                f.Set("slot", null);
+        }
+        if (t.Entity(EntityTypes.PartOfDay) is { } pod) f.Set("pod", pod);
+        if (t.Entity(EntityTypes.Time) is { } time && f.Prompt?.Slot != "slot") f.Set("time", time);
+        if (t.Entity(EntityTypes.Phone) is { } phone) f.Set("phone", phone);
+        if (PromptAnswers.NameInSentence(t.Text) is { } name) f.Set("name", name);
+    }
+}
+
+/// <summary>The confirmation a citizen gets after booking: code, queue number, documents, address and map.</summary>
+internal static class Confirmation
+{
+    public static Task SayBookedAsync(TurnContext t, Booking booking, Office office, CancellationToken ct)
+    {
+        var procedure = t.Service<ProcedureCatalog>().Find(booking.ProcedureId);
+        return t.SayAsync("bot/booking.confirmed", new
+        {
+            booking = new
+            {
+                code = booking.Code,
+                queue_number = booking.QueueNumber,
+                start = booking.Start.ToString("O"),
+                procedure = procedure?.Title ?? booking.ProcedureId,
+                documents = procedure?.Documents?.Select(d => d.Name).ToList() ?? [],
+            },
+            office = new { name = office.Name, address = office.Address, phone = office.Phone ?? "", map_url = office.MapUrl ?? "" },
+            citizen = new { name = booking.CitizenName, phone = VietnamesePhone.Mask(booking.Phone) },
+        },
+        channelData: new
+        {
+            booking = new
+            {
+                code = booking.Code,
+                queueNumber = booking.QueueNumber,
+                officeId = booking.OfficeId,
+                procedureId = booking.ProcedureId,
+                start = booking.Start,
+            },
+        }, ct: ct);
+    }
+}

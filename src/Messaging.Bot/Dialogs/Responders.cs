@@ -1,0 +1,168 @@
+using Messaging.Bot.Activities;
+using Messaging.Bot.Engine;
+using Messaging.Core.Appointments;
+using Messaging.Core.Conversations;
+using Messaging.Core.Persistence;
+using Messaging.Core.Procedures;
+using Messaging.Language.Entities;
+using Messaging.Language.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messaging.Bot.Dialogs;
+
+public sealed class GreetingResponder : Responder
+{
+    public override string Name => DialogNames.Greeting;
+    public override Task RespondAsync(TurnContext t, CancellationToken ct) => t.SayAsync("bot/greeting", actions: Menu.Actions(t.Locale), ct: ct);
+}
+
+public sealed class HelpResponder : Responder
+{
+    public override string Name => DialogNames.Help;
+    public override Task RespondAsync(TurnContext t, CancellationToken ct) => t.SayAsync("bot/help", actions: Menu.Actions(t.Locale), ct: ct);
+}
+
+public sealed class ThanksResponder : Responder
+{
+    public override string Name => DialogNames.Thanks;
+    public override Task RespondAsync(TurnContext t, CancellationToken ct) => t.SayAsync("bot/thanks", ct: ct);
+}
+
+public sealed class OutOfScopeResponder : Responder
+{
+    public override string Name => DialogNames.OutOfScope;
+    public override Task RespondAsync(TurnContext t, CancellationToken ct) => t.SayAsync("bot/out-of-scope", actions: Menu.Actions(t.Locale), ct: ct);
+}
+
+/// <summary>Records a request officers see in their inbox, with what the citizen asked, and says what happens next.</summary>
+public sealed class HandoffResponder : Responder
+{
+    public override string Name => DialogNames.Handoff;
+
+    public override async Task RespondAsync(TurnContext t, CancellationToken ct)
+    {
+        var db = t.Service<MessagingDbContext>();
+        var open = await db.HandoffRequests.AnyAsync(h => h.ConversationId == t.ConversationId && h.Status == HandoffStatus.Open, ct);
+        if (!open)
+        {
+            db.HandoffRequests.Add(new HandoffRequest
+            {
+                Id = Guid.CreateVersion7(t.Now),
+                ConversationId = t.ConversationId,
+                ChannelId = t.ChannelId,
+                UserId = t.UserId,
+                OfficeId = t.State.Memory.GetValueOrDefault("office"),
+                Question = ConversationEngine.MaskedCopy(t.Incoming, t.Nlu.Entities).Text,
+                Status = HandoffStatus.Open,
+                CreatedAt = t.Now,
+            });
+        }
+        await t.SayAsync("bot/handoff.created", new { already_open = open }, ct: ct);
+    }
+}
+
+/// <summary>
+/// Answers from the knowledge base: the procedure named in the message, or the one the conversation is about ("phí
+/// bao nhiêu?" after a question on passports). A question on one aspect (fee, papers, time, place) gets that aspect;
+/// otherwise the whole summary. When unsure, the three closest procedures as buttons.
+/// </summary>
+public sealed class ProcedureInfoResponder : Responder
+{
+    public override string Name => DialogNames.ProcedureInfo;
+
+    public override async Task RespondAsync(TurnContext t, CancellationToken ct)
+    {
+        var catalog = t.Service<ProcedureCatalog>();
+        var id = t.Entity(EntityTypes.Procedure) ?? t.State.Memory.GetValueOrDefault("procedure");
+        var procedure = catalog.Find(id);
+        if (procedure is null)
+        {
+            var candidates = catalog.Search(t.Text, 3);
+            if (candidates.Count == 0) candidates = [catalog.Find("cccd-first-issue")!, catalog.Find("cccd-renewal")!, catalog.Find("permanent-residence")!];
+            await t.SayAsync("bot/procedure.choose", actions: candidates.Select(p => new CardAction(ActionTypes.ImBack, Title(p, t.Locale), p.Title)), ct: ct);
+            return;
+        }
+        t.State.Memory["procedure"] = procedure.Id;
+        var en = t.Locale == "en";
+        await t.SayAsync("bot/procedure.answer", new
+        {
+            aspect = Aspect(t.Folded),
+            procedure = new
+            {
+                title = Title(procedure, t.Locale),
+                audience = en ? procedure.AudienceEn ?? procedure.Audience : procedure.Audience,
+                documents = procedure.Documents!.Select(d => d.Note is null ? d.Name : $"{d.Name} ({d.Note})").ToList(),
+                fee = en ? procedure.Fee!.TextEn ?? procedure.Fee.Text : procedure.Fee!.Text,
+                time = en ? procedure.ProcessingTime!.TextEn ?? procedure.ProcessingTime.Text : procedure.ProcessingTime!.Text,
+                where = procedure.Where!.Offices,
+                online = procedure.Where.Online ?? "",
+                online_url = procedure.Where.OnlineUrl ?? "",
+                bookable = BookingDialog.Bookable.Contains(procedure.Id),
+            },
+        }, actions: BookingDialog.Bookable.Contains(procedure.Id)
+            ? [new CardAction(ActionTypes.ImBack, en ? "Book an appointment" : "Đặt lịch", en ? "book an appointment" : "đặt lịch"),
+               new CardAction(ActionTypes.ImBack, en ? "Fee" : "Lệ phí", en ? "how much is the fee" : "phí bao nhiêu"),
+               new CardAction(ActionTypes.ImBack, en ? "Papers" : "Giấy tờ", en ? "what papers do I need" : "cần giấy tờ gì")]
+            : null, ct: ct);
+    }
+
+    private static string Title(Procedure p, string locale) => locale == "en" ? p.TitleEn : p.Title;
+
+    /// <summary>Which part of the procedure the question is about, read from its words.</summary>
+    public static string Aspect(string folded)
+    {
+        bool Has(params string[] words) => words.Any(w => (" " + folded + " ").Contains(" " + w + " ", StringComparison.Ordinal));
+        if (Has("phi", "le phi", "bao nhieu tien", "het bao nhieu", "mat tien", "fee", "cost")) return "fee";
+        if (Has("giay to", "mang gi", "mang theo", "can gi", "ho so gom", "chuan bi", "papers", "documents")) return "documents";
+        if (Has("bao lau", "may ngay", "bao nhieu ngay", "mat bao lau", "how long")) return "time";
+        if (Has("o dau", "noi nao", "cho nao", "where", "online", "truc tuyen")) return "where";
+        return "all";
+    }
+}
+
+/// <summary>Address, map link, opening hours, phone and upcoming extra and mobile sessions of an office.</summary>
+public sealed class OfficeInfoResponder : Responder
+{
+    public override string Name => DialogNames.OfficeInfo;
+
+    public override async Task RespondAsync(TurnContext t, CancellationToken ct)
+    {
+        var db = t.Service<MessagingDbContext>();
+        var id = t.Entity(EntityTypes.Office) ?? t.State.Memory.GetValueOrDefault("office");
+        var office = id is null ? null : await db.Offices.AsNoTracking().Include(o => o.Hours).FirstOrDefaultAsync(o => o.Id == id, ct);
+        if (office is null)
+        {
+            var all = await db.Offices.AsNoTracking().OrderBy(o => o.Name).ToListAsync(ct);
+            await t.SayAsync("bot/office.choose", actions: all.Select(o => new CardAction(ActionTypes.ImBack, o.Name, o.Name)), ct: ct);
+            return;
+        }
+        t.State.Memory["office"] = office.Id;
+        var sessions = await db.Sessions.AsNoTracking()
+            .Where(s => s.OfficeId == office.Id && s.Status == SessionStatus.Scheduled && s.End > t.Now)
+            .OrderBy(s => s.Start).Take(3).ToListAsync(ct);
+        await t.SayAsync("bot/office.info", new
+        {
+            office = new { name = office.Name, address = office.Address, phone = office.Phone ?? "", map_url = office.MapUrl ?? "" },
+            hours = HoursText(office, t.Locale),
+            sessions = sessions.Select(s => new { title = s.Title, place = s.Place, start = s.Start.ToString("O"), end = s.End.ToString("O") }).ToList(),
+        }, ct: ct);
+    }
+
+    /// <summary>"Thứ Hai – Thứ Sáu: 07:30–11:30, 13:30–17:00", one line per distinct set of hours.</summary>
+    public static List<string> HoursText(Office office, string locale)
+    {
+        string[] vi = ["Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"];
+        string Day(DayOfWeek d) => locale == "en" ? d.ToString() : vi[(int)d];
+        var byDay = office.Hours.GroupBy(h => h.Day)
+            .Select(g => (Day: g.Key, Text: string.Join(", ", g.OrderBy(h => h.Opens).Select(h => $"{h.Opens:HH\\:mm}–{h.Closes:HH\\:mm}"))))
+            .OrderBy(x => ((int)x.Day + 6) % 7).ToList();
+        var lines = new List<string>();
+        foreach (var group in byDay.GroupBy(x => x.Text))
+        {
+            var days = group.Select(x => x.Day).ToList();
+            var label = days.Count > 2 ? $"{Day(days[0])} – {Day(days[^1])}" : string.Join(", ", days.Select(Day));
+            lines.Add($"{label}: {group.Key}");
+        }
+        return lines;
+    }
+}

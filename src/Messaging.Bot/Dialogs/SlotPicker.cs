@@ -1,0 +1,98 @@
+using Messaging.Bot.Engine;
+using Messaging.Core.Appointments;
+using Messaging.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messaging.Bot.Dialogs;
+
+public enum Pick { Ready, Asked, Impossible }
+
+/// <summary>
+/// Date and time-slot selection shared by booking and rescheduling: takes a date, a part of the day or a time from
+/// the message when given, offers free days and free slots as buttons when not, and says why when a choice is gone.
+/// </summary>
+internal static class SlotPicker
+{
+    private const int DaysOffered = 5;
+    private const int SlotsOffered = 8;
+
+    public static async Task<Pick> PickAsync(TurnContext t, DialogFrame f, string procedure, string office, CancellationToken ct)
+    {
+        if (f.Get("slot") is { } value && BotFormat.ParseSlot(value) is null)
+        {
+            // The answer to the slot question was a typed time ("9h"), not a button.
+            if (TimeOnly.TryParse(value, out _)) f.Set("time", value);
+            f.Set("slot", null);
+        }
+        if (BotFormat.ParseSlot(f.Get("slot")) is not null) return Pick.Ready;
+
+        var bookings = t.Service<BookingService>();
+        var today = OfficeTime.LocalDate(t.Now, null);
+        var officeName = await OfficeNameAsync(t, office, ct);
+        var procedureTitle = t.Service<Messaging.Core.Procedures.ProcedureCatalog>().Find(procedure)?.Title ?? procedure;
+
+        DateOnly? date = DateOnly.TryParse(f.Get("date"), out var d) ? d : null;
+        if (date is { } past && past < today)
+        {
+            await t.SayAsync("bot/booking.date-in-past", new { date = past.ToString("yyyy-MM-dd") }, ct: ct);
+            f.Set("date", null);
+            date = null;
+        }
+        if (date is null)
+        {
+            var upcoming = await bookings.FindFreeSlotsAsync(new SlotQuery(procedure, today, today.AddDays(30), office, Limit: 5000), ct);
+            var days = upcoming.Select(s => OfficeTime.LocalDate(s.Start, null)).Distinct().Take(DaysOffered).ToList();
+            if (days.Count == 0)
+            {
+                await t.SayAsync("bot/booking.no-availability", new { procedure = procedureTitle, office = officeName }, ct: ct);
+                return Pick.Impossible;
+            }
+            await t.PromptAsync(f, "date", PromptKind.Date, "bot/booking.ask-date", new { procedure = procedureTitle, office = officeName },
+                days.Select(x => new Choice(x.ToString("yyyy-MM-dd"), BotFormat.DayTitle(x, t.Locale))).ToList(), ct: ct);
+            return Pick.Asked;
+        }
+
+        var daySlots = await bookings.FindFreeSlotsAsync(new SlotQuery(procedure, date.Value, date.Value, office), ct);
+        if (daySlots.Count == 0)
+        {
+            await t.SayAsync("bot/booking.no-slots-on-date", new { date = date.Value.ToString("yyyy-MM-dd") }, ct: ct);
+            f.Set("date", null);
+            return await PickAsync(t, f, procedure, office, ct);
+        }
+        var candidates = ByPartOfDay(daySlots, f.Get("pod"));
+        if (candidates.Count == 0) candidates = daySlots.ToList();
+        if (f.Get("time") is { } wanted && TimeOnly.TryParse(wanted, out var time))
+        {
+            var exact = daySlots.FirstOrDefault(s => TimeOnly.FromDateTime(OfficeTime.ToLocal(s.Start, null).DateTime) == time);
+            f.Set("time", null);
+            if (exact is not null)
+            {
+                f.Set("slot", BotFormat.SlotValue(exact));
+                return Pick.Ready;
+            }
+            await t.SayAsync("bot/booking.time-unavailable", new { time = wanted }, ct: ct);
+            candidates = daySlots.OrderBy(s => Math.Abs((TimeOnly.FromDateTime(OfficeTime.ToLocal(s.Start, null).DateTime) - time).TotalMinutes)).ToList();
+        }
+        var offered = candidates.Take(SlotsOffered).OrderBy(s => s.Start).ToList();
+        await t.PromptAsync(f, "slot", PromptKind.Choice, "bot/booking.ask-slot",
+            new { date = date.Value.ToString("yyyy-MM-dd"), office = officeName, procedure = procedureTitle, mobile = offered.Any(s => s.SessionId is not null) },
+            offered.Select(s => new Choice(BotFormat.SlotValue(s), BotFormat.SlotTitle(s))).ToList(), acceptsEntity: "time", ct: ct);
+        return Pick.Asked;
+    }
+
+    private static List<Slot> ByPartOfDay(IReadOnlyList<Slot> slots, string? pod)
+    {
+        int Hour(Slot s) => OfficeTime.ToLocal(s.Start, null).Hour;
+        return pod switch
+        {
+            "morning" => slots.Where(s => Hour(s) < 12).ToList(),
+            "noon" => slots.Where(s => Hour(s) is >= 11 and < 14).ToList(),
+            "afternoon" => slots.Where(s => Hour(s) is >= 12 and < 18).ToList(),
+            "evening" => slots.Where(s => Hour(s) >= 17).ToList(),
+            _ => slots.ToList(),
+        };
+    }
+
+    public static async Task<string> OfficeNameAsync(TurnContext t, string officeId, CancellationToken ct) =>
+        await t.Service<MessagingDbContext>().Offices.Where(o => o.Id == officeId).Select(o => o.Name).FirstOrDefaultAsync(ct) ?? officeId;
+}

@@ -1,0 +1,220 @@
+using System.Text.Json;
+using Messaging.Bot.Activities;
+using Messaging.Core.Conversations;
+using Messaging.Core.Language;
+using Messaging.Core.Persistence;
+using Messaging.Language.Entities;
+using Messaging.Language.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Messaging.Bot.Engine;
+
+public sealed class BotOptions
+{
+    public const string Section = "Bot";
+    /// <summary>After this long without a message a half-finished dialog is dropped, politely.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>Wrong answers to one question before the bot stops asking and shows the menu.</summary>
+    public int MaxAttempts { get; set; } = 3;
+    /// <summary>Intent confidence above which a message mid-dialog counts as a new question.</summary>
+    public double InterruptionConfidence { get; set; } = 0.6;
+}
+
+/// <summary>
+/// Runs one turn: loads the conversation's state, reads the message, lets interruptions (cancel, menu, a person, a
+/// side question) or the active dialog answer, saves the state with optimistic concurrency, and returns the replies.
+/// Turns of one conversation are serialized in this process; across processes, the turn that loses the race on the
+/// state's version runs again on the winner's state.
+/// </summary>
+public sealed class ConversationEngine(IServiceScopeFactory scopes, LanguageModelProvider language, TimeProvider time,
+    IOptions<BotOptions> options, DialogSet dialogs, ILogger<ConversationEngine> log)
+{
+    private const int MaxRuns = 5;
+    private readonly SemaphoreSlim[] _locks = Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    private static readonly HashSet<string> CancelWords =
+        ["huy", "thoi", "huy bo", "dung lai", "thoat", "cancel", "stop", "quit", "exit", "khong lam nua", "thoi khong"];
+    private static readonly HashSet<string> MenuWords =
+        ["menu", "giup", "giup do", "tro giup", "help", "huong dan", "bat dau lai", "quay lai menu"];
+
+    public async Task<IReadOnlyList<Activity>> RunTurnAsync(Activity incoming, CancellationToken ct)
+    {
+        var conversationId = incoming.Conversation?.Id ?? throw new ArgumentException("conversation.id is required");
+        var gate = _locks[(uint)conversationId.GetHashCode() % _locks.Length];
+        await gate.WaitAsync(ct);
+        try
+        {
+            for (var run = 1; ; run++)
+            {
+                try
+                {
+                    return await RunOnceAsync(incoming, conversationId, ct);
+                }
+                catch (DbUpdateException e) when (run < MaxRuns)
+                {
+                    // Another node saved this conversation first; run the turn again on its state.
+                    log.LogInformation("Conversation state changed during a turn (run {Run}): {Error}", run, e.GetType().Name);
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<Activity>> RunOnceAsync(Activity incoming, string conversationId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var now = time.GetUtcNow();
+        var record = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, ct);
+        var isNew = record is null;
+        record ??= db.Conversations.Add(new ConversationRecord
+        {
+            Id = conversationId,
+            ChannelId = incoming.ChannelId ?? "webchat",
+            UserId = incoming.From?.Id ?? conversationId,
+            CreatedAt = now,
+        }).Entity;
+
+        var state = JsonSerializer.Deserialize<ConversationData>(record.StateJson) ?? new ConversationData();
+        var locale = LocaleOf(incoming, record);
+        record.Locale = locale;
+        var nlu = language.Model.Parse(incoming.TextOrValue ?? "", now);
+        var turn = new TurnContext(incoming, nlu, state, locale, now, scope.ServiceProvider, conversationId);
+
+        if (!isNew && state.Stack.Count > 0 && now - record.UpdatedAt > options.Value.IdleTimeout)
+        {
+            state.Stack.Clear();
+            await turn.SayAsync("bot/session-expired", ct: ct);
+        }
+        await ProcessAsync(turn, ct);
+
+        record.StateJson = JsonSerializer.Serialize(state);
+        record.Version++;
+        record.UpdatedAt = now;
+        var replies = Stamp(turn.Replies, incoming, conversationId, now);
+        Log(db, record, "in", MaskedCopy(incoming, nlu.Entities), now);
+        foreach (var reply in replies) Log(db, record, "out", reply, now);
+        await db.SaveChangesAsync(ct);
+        return replies;
+    }
+
+    private async Task ProcessAsync(TurnContext t, CancellationToken ct)
+    {
+        var stack = t.State.Stack;
+        var top = stack.LastOrDefault();
+
+        if (CancelWords.Contains(t.Folded))
+        {
+            var had = stack.Count > 0;
+            stack.Clear();
+            await t.SayAsync(had ? "bot/cancelled" : "bot/nothing-to-cancel", actions: Menu.Actions(t.Locale), ct: ct);
+            return;
+        }
+        if (MenuWords.Contains(t.Folded))
+        {
+            await t.SayAsync("bot/help", actions: Menu.Actions(t.Locale), ct: ct);
+            if (top?.Prompt is { } pending) await t.RepeatPromptAsync(pending, ct);
+            return;
+        }
+        if (t.Intent == Messaging.Language.Intents.IntentNames.Handoff && t.Confidence >= options.Value.InterruptionConfidence)
+        {
+            stack.Clear();
+            await StartAsync(t, DialogNames.Handoff, ct);
+            return;
+        }
+
+        if (top?.Prompt is { } prompt)
+        {
+            var answer = PromptAnswers.TryRead(prompt, t);
+            if (answer is not null)
+            {
+                top.Set(prompt.Slot, answer);
+                top.Prompt = null;
+                await ContinueAsync(t, top, ct);
+                return;
+            }
+            if (IsSideQuestion(t))
+            {
+                await dialogs.Get(DialogNames.ForTurn(t)).ContinueAsync(t, new DialogFrame(), ct);
+                await t.RepeatPromptAsync(prompt, ct);
+                return;
+            }
+            prompt.Attempts++;
+            if (prompt.Attempts >= options.Value.MaxAttempts)
+            {
+                stack.Remove(top);
+                await t.SayAsync("bot/attempts-exceeded", actions: Menu.Actions(t.Locale), ct: ct);
+                return;
+            }
+            await t.SayAsync("bot/retry." + prompt.Kind.ToString().ToLowerInvariant(), ct: ct);
+            await t.RepeatPromptAsync(prompt, ct);
+            return;
+        }
+
+        await StartAsync(t, DialogNames.ForTurn(t), ct);
+    }
+
+    private async Task StartAsync(TurnContext t, string dialog, CancellationToken ct)
+    {
+        var frame = new DialogFrame { Dialog = dialog };
+        t.State.Stack.Add(frame);
+        await ContinueAsync(t, frame, ct);
+    }
+
+    private async Task ContinueAsync(TurnContext t, DialogFrame frame, CancellationToken ct)
+    {
+        var done = await dialogs.Get(frame.Dialog).ContinueAsync(t, frame, ct);
+        if (done) t.State.Stack.Remove(frame);
+    }
+
+    /// <summary>A confident question about a procedure or an office, asked while another question is pending.</summary>
+    private bool IsSideQuestion(TurnContext t) =>
+        t.Confidence >= options.Value.InterruptionConfidence
+        && (t.Intent == Messaging.Language.Intents.IntentNames.ProcedureInfo
+            || (t.Intent == Messaging.Language.Intents.IntentNames.OfficeInfo && t.Entity(EntityTypes.Office) is not null));
+
+    private static string LocaleOf(Activity incoming, ConversationRecord record) =>
+        incoming.Locale is { Length: >= 2 } l ? (l.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "vi") : record.Locale;
+
+    private static List<Activity> Stamp(List<Activity> replies, Activity incoming, string conversationId, DateTimeOffset now) =>
+        replies.Select(r => r with
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Timestamp = now,
+            ChannelId = incoming.ChannelId ?? "webchat",
+            Conversation = new ConversationAccount(conversationId),
+            From = new ChannelAccount("bot", "Công an xã", "bot"),
+            Recipient = incoming.From,
+            ReplyToId = incoming.Id,
+        }).ToList();
+
+    /// <summary>What a citizen typed, with every phone and ID number masked: the transcript officers read.</summary>
+    public static Activity MaskedCopy(Activity incoming, IReadOnlyList<Entity> entities)
+    {
+        var text = incoming.TextOrValue;
+        if (text is null) return incoming with { Value = null };
+        foreach (var e in entities.Where(e => e.Type is EntityTypes.Phone or EntityTypes.CitizenId).OrderByDescending(e => e.Start))
+        {
+            var masked = e.Type == EntityTypes.Phone ? VietnamesePhone.Mask(e.Value) : CitizenId.Mask(e.Value);
+            text = text[..e.Start] + masked + text[e.End..];
+        }
+        return incoming with { Text = text, Value = null };
+    }
+
+    private static void Log(MessagingDbContext db, ConversationRecord record, string direction, Activity activity, DateTimeOffset now) =>
+        db.ConversationActivities.Add(new ConversationActivity
+        {
+            ConversationId = record.Id,
+            Sequence = ++record.LastSequence,
+            Direction = direction,
+            Json = JsonSerializer.Serialize(activity, ActivityJson.Options),
+            Text = activity.Text,
+            At = now,
+        });
+}

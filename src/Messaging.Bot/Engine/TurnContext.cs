@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Messaging.Bot.Activities;
+using Messaging.Core.Templates;
+using Messaging.Language;
+using Messaging.Language.Entities;
+using Messaging.Language.Text;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Messaging.Bot.Engine;
+
+/// <summary>One turn: the incoming activity, what the language model read in it, the state, and the replies so far.</summary>
+public sealed class TurnContext(Activity incoming, ParseResult nlu, ConversationData state, string locale,
+    DateTimeOffset now, IServiceProvider services, string conversationId)
+{
+    public static readonly JsonSerializerOptions ModelJson = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public Activity Incoming { get; } = incoming;
+    public ParseResult Nlu { get; } = nlu;
+    public ConversationData State { get; } = state;
+    public string Locale { get; } = locale;
+    public DateTimeOffset Now { get; } = now;
+    public IServiceProvider Services { get; } = services;
+    public string ConversationId { get; } = conversationId;
+    public string Text { get; } = incoming.TextOrValue ?? "";
+    public string Folded { get; } = Normalizer.Canonical(incoming.TextOrValue);
+    public string ChannelId => Incoming.ChannelId ?? "webchat";
+    public string UserId => Incoming.From?.Id ?? ConversationId;
+    public List<Activity> Replies { get; } = [];
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public string? Entity(string type) => Nlu.Entities.FirstOrDefault(e => e.Type == type)?.Value;
+    public Entity? EntityOf(string type) => Nlu.Entities.FirstOrDefault(e => e.Type == type);
+    public string Intent => Nlu.Intent.Name;
+    public double Confidence => Nlu.Intent.Confidence;
+
+    /// <summary>Renders a bot template for this turn's locale and adds it as a reply, with buttons and channel data.</summary>
+    public async Task SayAsync(string templateKey, object? model = null, IEnumerable<CardAction>? actions = null,
+        object? channelData = null, CancellationToken ct = default)
+    {
+        var json = JsonSerializer.SerializeToElement(model ?? new { }, ModelJson);
+        await SayJsonAsync(templateKey, json, actions, channelData, ct);
+    }
+
+    public async Task SayJsonAsync(string templateKey, JsonElement model, IEnumerable<CardAction>? actions,
+        object? channelData, CancellationToken ct)
+    {
+        var rendered = await Service<TemplateStore>().RenderAsync(templateKey, TemplateChannels.Chat, Locale, model, ct)
+            ?? throw new InvalidOperationException($"Template {templateKey} has no chat variant.");
+        var list = actions?.ToList();
+        Replies.Add(new Activity
+        {
+            Type = ActivityTypes.Message,
+            Text = rendered.Text,
+            Locale = Locale == "en" ? "en-US" : "vi-VN",
+            SuggestedActions = list is { Count: > 0 } ? new SuggestedActions(list) : null,
+            ChannelData = channelData is null ? null : JsonSerializer.SerializeToElement(channelData, ActivityJson.Options),
+        });
+    }
+
+    /// <summary>Asks a question and remembers it, so the answer (or an interruption) can be handled next turn.</summary>
+    public Task PromptAsync(DialogFrame frame, string slot, PromptKind kind, string templateKey, object? model = null,
+        IReadOnlyList<Choice>? choices = null, string? acceptsEntity = null, CancellationToken ct = default)
+    {
+        frame.Prompt = new PendingPrompt
+        {
+            Slot = slot,
+            Kind = kind,
+            TemplateKey = templateKey,
+            ModelJson = JsonSerializer.Serialize(model ?? new { }, ModelJson),
+            Choices = choices?.ToList() ?? [],
+            AcceptsEntity = acceptsEntity,
+        };
+        return RepeatPromptAsync(frame.Prompt, ct);
+    }
+
+    public Task RepeatPromptAsync(PendingPrompt prompt, CancellationToken ct) =>
+        SayJsonAsync(prompt.TemplateKey, JsonDocument.Parse(prompt.ModelJson).RootElement, Buttons(prompt.Choices), null, ct);
+
+    public static IEnumerable<CardAction> Buttons(IEnumerable<Choice> choices) =>
+        choices.Select(c => new CardAction(ActionTypes.PostBack, c.Title, c.Value));
+}

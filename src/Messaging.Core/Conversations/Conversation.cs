@@ -1,0 +1,50 @@
+namespace Messaging.Core.Conversations;
+
+/// <summary>
+/// One conversation's dialog state. <see cref="Version"/> is the optimistic-concurrency token: two turns that raced
+/// on the same state cannot both save; the loser runs again on the winner's state.
+/// </summary>
+public sealed class ConversationRecord
+{
+    public required string Id { get; set; }
+    public string ChannelId { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public string Locale { get; set; } = "vi";
+    public string StateJson { get; set; } = "{}";
+    public int Version { get; set; }
+    public long LastSequence { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// Every activity of a conversation in order: the transcript officers read (phone and ID numbers masked in what
+/// citizens typed) and the queue the web chat polls with a watermark (<see cref="Sequence"/>).
+/// </summary>
+public sealed class ConversationActivity
+{
+    public long Id { get; set; }
+    public required string ConversationId { get; set; }
+    public long Sequence { get; set; }
+    /// <summary>"in" from the citizen, "out" from the bot or an officer.</summary>
+    public string Direction { get; set; } = "";
+    public string Json { get; set; } = "{}";
+    public string? Text { get; set; }
+    public DateTimeOffset At { get; set; }
+}
+
+public enum HandoffStatus { Open, Answered, Closed }
+
+/// <summary>A citizen asked for a person; officers see it in their inbox with the transcript.</summary>
+public sealed class HandoffRequest
+{
+    public Guid Id { get; set; }
+    public required string ConversationId { get; set; }
+    public string ChannelId { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public string? OfficeId { get; set; }
+    public string? Question { get; set; }
+    public HandoffStatus Status { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+}
