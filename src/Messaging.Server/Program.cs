@@ -1,12 +1,20 @@
+using Messaging.Bot;
 using Messaging.Core;
 using Messaging.Server;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddMessagingCore(builder.Configuration);
+builder.Services.AddMessagingBot(builder.Configuration);
 builder.Services.AddMessagingServer(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.InitializeMessagingAsync(app.Lifetime.ApplicationStopping);
+if (args.FirstOrDefault() == "chat")
+{
+    // The same engine in the terminal, so admins can try wording without a browser.
+    await TerminalChat.RunAsync(app.Services, Console.In, Console.Out, app.Lifetime.ApplicationStopping);
+    return;
+}
 app.UseMessagingServer();
 app.Run();
 

@@ -33,7 +33,8 @@ public static class ServerSetup
             .AddScheme<ApiKeyOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, o =>
                 configuration.GetSection("Admin").Bind(o, b => b.BindNonPublicProperties = false));
         services.AddAuthorizationBuilder()
-            .AddPolicy(Roles.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+            .AddPolicy(Roles.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
+            .AddPolicy(Roles.StaffPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Officer));
         var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new();
         services.AddRateLimiter(o =>
         {
@@ -64,6 +65,7 @@ public static class ServerSetup
         app.MapDossierApi();
         app.MapModelApi();
         app.MapTemplateAdminApi();
+        app.MapBotApi();
         return app;
     }
 

@@ -56,6 +56,7 @@ public sealed class HandoffResponder : Responder
                 Status = HandoffStatus.Open,
                 CreatedAt = t.Now,
             });
+            await db.SaveChangesAsync(ct);
         }
         await t.SayAsync("bot/handoff.created", new { already_open = open }, ct: ct);
     }

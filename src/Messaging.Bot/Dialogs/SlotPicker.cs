@@ -73,6 +73,13 @@ internal static class SlotPicker
             await t.SayAsync("bot/booking.time-unavailable", new { time = wanted }, ct: ct);
             candidates = daySlots.OrderBy(s => Math.Abs((TimeOnly.FromDateTime(OfficeTime.ToLocal(s.Start, null).DateTime) - time).TotalMinutes)).ToList();
         }
+        if (f.Get("pod") is not null && f.Get("auto") is null && candidates.Count > 0 && ByPartOfDay(daySlots, f.Get("pod")).Count > 0)
+        {
+            // "sáng mai" without a time: take the first free place that morning; the confirmation offers another time.
+            f.Set("auto", "1");
+            f.Set("slot", BotFormat.SlotValue(candidates.OrderBy(s => s.Start).First()));
+            return Pick.Ready;
+        }
         var offered = candidates.Take(SlotsOffered).OrderBy(s => s.Start).ToList();
         await t.PromptAsync(f, "slot", PromptKind.Choice, "bot/booking.ask-slot",
             new { date = date.Value.ToString("yyyy-MM-dd"), office = officeName, procedure = procedureTitle, mobile = offered.Any(s => s.SessionId is not null) },

@@ -68,8 +68,11 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, LanguageMode
 
     private async Task<IReadOnlyList<Activity>> RunOnceAsync(Activity incoming, string conversationId, CancellationToken ct)
     {
+        // The state lives in its own context: dialogs run domain services (which clear and commit their own context)
+        // in the turn's scope, and must not detach or save the conversation record by accident.
+        await using var stateScope = scopes.CreateAsyncScope();
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var db = stateScope.ServiceProvider.GetRequiredService<MessagingDbContext>();
         var now = time.GetUtcNow();
         var record = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, ct);
         var isNew = record is null;
@@ -139,6 +142,12 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, LanguageMode
                 await ContinueAsync(t, top, ct);
                 return;
             }
+            if (IsNewTask(t, top))
+            {
+                stack.Remove(top);
+                await StartAsync(t, DialogNames.ForTurn(t), ct);
+                return;
+            }
             if (IsSideQuestion(t))
             {
                 await dialogs.Get(DialogNames.ForTurn(t)).ContinueAsync(t, new DialogFrame(), ct);
@@ -172,6 +181,16 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, LanguageMode
         var done = await dialogs.Get(frame.Dialog).ContinueAsync(t, frame, ct);
         if (done) t.State.Stack.Remove(frame);
     }
+
+    /// <summary>
+    /// A message that does not answer the question but clearly starts another task ("hồ sơ của tôi xong chưa?" while
+    /// booking): the citizen changed their mind, so the old dialog gives way.
+    /// </summary>
+    private static bool IsNewTask(TurnContext t, DialogFrame top) =>
+        t.Confidence >= 0.85
+        && t.Intent is Messaging.Language.Intents.IntentNames.DossierStatus or Messaging.Language.Intents.IntentNames.CancelAppointment
+            or Messaging.Language.Intents.IntentNames.RescheduleAppointment or Messaging.Language.Intents.IntentNames.BookAppointment
+        && DialogNames.ForTurn(t) != top.Dialog;
 
     /// <summary>A confident question about a procedure or an office, asked while another question is pending.</summary>
     private bool IsSideQuestion(TurnContext t) =>

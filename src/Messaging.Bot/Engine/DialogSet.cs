@@ -36,13 +36,23 @@ public static class DialogNames
     };
 
     /// <summary>
+    /// A message full of values (place, day, time, phone) with booking words in it is a booking, even when its values
+    /// outweigh its words for the classifier.
+    /// </summary>
+    private static bool LooksLikeBooking(TurnContext t) =>
+        t.Nlu.Ranking.Any(r => r.Name == IntentNames.BookAppointment && r.Confidence >= 0.15)
+        || (" " + t.Folded + " ").Contains(" dat lich ", StringComparison.Ordinal)
+        || (" " + t.Folded + " ").Contains(" dang ky lich ", StringComparison.Ordinal);
+
+    /// <summary>
     /// A bare value with no dialog running ("000.00.12.H55-240930-0101", "hộ chiếu") is read by what it is: a dossier
     /// code asks for the status, a procedure asks about it, an office asks where it is.
     /// </summary>
     public static string ForTurn(TurnContext t) => t.Intent switch
     {
         IntentNames.Inform or IntentNames.Affirm or IntentNames.Deny =>
-            t.Entity(EntityTypes.DossierCode) is not null ? Dossier
+            LooksLikeBooking(t) ? Booking
+            : t.Entity(EntityTypes.DossierCode) is not null ? Dossier
             : t.Entity(EntityTypes.Procedure) is not null ? ProcedureInfo
             : t.Entity(EntityTypes.Office) is not null ? OfficeInfo
             : PromptAnswers.BookingCodeIn(t.Text) is not null ? Cancel

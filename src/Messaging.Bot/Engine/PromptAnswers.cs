@@ -35,10 +35,18 @@ public static partial class PromptAnswers
         };
     }
 
+    private static readonly string[] Hedges = ["co le", "chua chac", "de xem", "suy nghi", "khong biet", "maybe", "not sure"];
+
+    /// <summary>
+    /// A booking or a cancellation follows from this answer, so only a clear yes or no counts: the usual words, or a
+    /// short message the classifier is sure about. "có lẽ" (maybe) is neither.
+    /// </summary>
     private static string? Confirm(TurnContext t)
     {
-        if (t.Intent == IntentNames.Affirm) return "yes";
-        if (t.Intent == IntentNames.Deny) return "no";
+        if (Hedges.Any(h => (" " + t.Folded + " ").Contains(" " + h + " ", StringComparison.Ordinal))) return null;
+        var shortAndSure = t.Confidence >= 0.9 && t.Folded.Split(' ').Length <= 5;
+        if (shortAndSure && t.Intent == IntentNames.Affirm) return "yes";
+        if (shortAndSure && t.Intent == IntentNames.Deny) return "no";
         return t.Folded switch
         {
             "co" or "dung" or "ok" or "vang" or "da" or "yes" or "xac nhan" or "dong y" => "yes",

@@ -16,6 +16,11 @@ public static partial class DateRecognizer
         ["6"] = 4, ["sau"] = 4, ["7"] = 5, ["bay"] = 5,
     };
 
+    private static readonly Dictionary<string, int> EnglishDays = new()
+    {
+        ["monday"] = 0, ["tuesday"] = 1, ["wednesday"] = 2, ["thursday"] = 3, ["friday"] = 4, ["saturday"] = 5, ["sunday"] = 6,
+    };
+
     // Words before "Mai" that make it a person's name or a flower, not tomorrow.
     private static readonly HashSet<string> NameContext =
     [
@@ -91,6 +96,20 @@ public static partial class DateRecognizer
                 var monday = MondayOf(today).AddDays(7);
                 return (monday, 2, "until " + Iso(monday.AddDays(6)));
             }
+            // English, for the second locale: today, tomorrow, (next) monday … sunday, next week.
+            case "today":
+                return (today, 1, null);
+            case "tomorrow":
+                return (today.AddDays(1), 1, null);
+            case "next" when W(1) == "week":
+            {
+                var monday = MondayOf(today).AddDays(7);
+                return (monday, 2, "until " + Iso(monday.AddDays(6)));
+            }
+            case "next" when EnglishDays.TryGetValue(W(1), out var nextDay):
+                return (MondayOf(today).AddDays(7 + nextDay), 2, null);
+            case var day when EnglishDays.TryGetValue(day, out var englishDay):
+                return (today.AddDays((englishDay - DayIndex(today) + 7) % 7), 1, null);
             case "ngay" or "mung" or "mong" when IsDayNumber(W(1)):
                 return DayOfMonth(ctx, i + 1, 2);
             default:

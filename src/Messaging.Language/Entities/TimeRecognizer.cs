@@ -18,6 +18,7 @@ public static partial class TimeRecognizer
 
     private static void Clock(RecognitionContext ctx)
     {
+        English(ctx);
         var text = ctx.Text;
         foreach (Match m in ClockPattern().Matches(text.Folded))
         {
@@ -44,6 +45,31 @@ public static partial class TimeRecognizer
             ctx.Add(new Entity(EntityTypes.Time, $"{hour:00}:{minute:00}", start, end));
         }
     }
+
+    /// <summary>"9am", "2 pm", "9:30 am", and "at 9" for the English locale.</summary>
+    private static void English(RecognitionContext ctx)
+    {
+        var text = ctx.Text;
+        foreach (Match m in EnglishPattern().Matches(text.Folded))
+        {
+            var (start, end) = text.OriginalSpan(m.Index, m.Index + m.Length);
+            if (!ctx.IsFree(start, end)) continue;
+            var hour = int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture);
+            var minute = m.Groups["m"].Success ? int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture) : 0;
+            hour = m.Groups["ampm"].Value switch
+            {
+                "pm" when hour < 12 => hour + 12,
+                "am" when hour == 12 => 0,
+                "" when hour is >= 1 and <= 6 => hour + 12,
+                _ => hour,
+            };
+            if (hour is < 0 or > 23 || minute > 59) continue;
+            ctx.Add(new Entity(EntityTypes.Time, $"{hour:00}:{minute:00}", start, end));
+        }
+    }
+
+    [GeneratedRegex(@"(?<![\d/.:\-])(?:(?<h>\d{1,2})(?::(?<m>[0-5]\d))?\s*(?<ampm>am|pm)(?![a-z])|(?<=\bat\s)(?<h>\d{1,2})(?::(?<m>[0-5]\d))?(?![\d:/a-z]))")]
+    private static partial Regex EnglishPattern();
 
     /// <summary>"chiều 2h": a part of the day said before the time.</summary>
     private static string? PartOfDayBefore(RecognitionContext ctx, int start)

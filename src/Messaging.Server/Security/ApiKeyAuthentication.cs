@@ -25,6 +25,7 @@ public static class Roles
     public const string Admin = "admin";
     public const string Officer = "officer";
     public const string AdminPolicy = "admin";
+    public const string StaffPolicy = "staff";
 }
 
 /// <summary>

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Messaging.Bot.Activities;
+using Messaging.Bot.Engine;
+using Messaging.Core.Persistence;
+using Messaging.Server.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messaging.Server.Api;
+
+/// <summary>
+/// The Bot Framework Activity protocol: POST /api/messages takes an activity; with deliveryMode "expectReplies" the
+/// answer holds every reply of the turn, otherwise 202 and the replies wait in the conversation for polling with a
+/// watermark, as Direct Line does.
+/// </summary>
+public static class BotApi
+{
+    private const int MaxTextLength = 2000;
+
+    public static void MapBotApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/messages", PostActivityAsync).RequireRateLimiting(ServerSetup.PublicPolicy);
+        app.MapGet("/api/conversations/{id}/activities", GetActivitiesAsync).RequireRateLimiting(ServerSetup.PublicPolicy);
+        app.MapGet("/api/admin/conversations/{id}/transcript", TranscriptAsync).RequireAuthorization(Roles.StaffPolicy);
+    }
+
+    private static async Task<IResult> PostActivityAsync(HttpRequest request, ConversationEngine engine, CancellationToken ct)
+    {
+        Activity? activity;
+        try
+        {
+            activity = await JsonSerializer.DeserializeAsync<Activity>(request.Body, ActivityJson.Options, ct);
+        }
+        catch (JsonException e)
+        {
+            return Results.Problem($"The body is not a valid activity: {e.Message}", statusCode: 400, title: "Malformed activity");
+        }
+        if (activity is null) return Results.Problem("The body is empty.", statusCode: 400, title: "Malformed activity");
+        if (activity.Conversation?.Id is not { Length: > 0 and <= 128 } conversationId || conversationId.Any(char.IsControl))
+            return Results.Problem("conversation.id is required (at most 128 characters).", statusCode: 400, title: "Malformed activity");
+        if (activity.Type != ActivityTypes.Message) return Results.Accepted();
+        if ((activity.TextOrValue?.Length ?? 0) > MaxTextLength)
+            return Results.Problem($"A message has at most {MaxTextLength} characters.", statusCode: 413, title: "Message too long");
+
+        var replies = await engine.RunTurnAsync(activity, ct);
+        return activity.DeliveryMode == DeliveryModes.ExpectReplies
+            ? Results.Json(new ExpectedReplies(replies), ActivityJson.Options)
+            : Results.Accepted();
+    }
+
+    /// <summary>Activities after the watermark (both directions, as Direct Line returns them) and the new watermark.</summary>
+    private static async Task<IResult> GetActivitiesAsync(string id, long? watermark, MessagingDbContext db, CancellationToken ct)
+    {
+        var after = watermark ?? 0;
+        var rows = await db.ConversationActivities.AsNoTracking()
+            .Where(a => a.ConversationId == id && a.Sequence > after)
+            .OrderBy(a => a.Sequence).Take(100).ToListAsync(ct);
+        var activities = rows.Select(r => JsonSerializer.Deserialize<Activity>(r.Json, ActivityJson.Options)!).ToList();
+        var next = rows.Count > 0 ? rows[^1].Sequence : after;
+        return Results.Json(new { activities, watermark = next.ToString(System.Globalization.CultureInfo.InvariantCulture) }, ActivityJson.Options);
+    }
+
+    /// <summary>For officers: every turn in and out, phone and ID numbers masked in what the citizen typed.</summary>
+    private static async Task<IResult> TranscriptAsync(string id, MessagingDbContext db, CancellationToken ct)
+    {
+        var rows = await db.ConversationActivities.AsNoTracking()
+            .Where(a => a.ConversationId == id).OrderBy(a => a.Sequence)
+            .Select(a => new { a.Sequence, a.Direction, a.At, a.Text }).ToListAsync(ct);
+        return rows.Count == 0 ? Results.NotFound() : Results.Ok(rows);
+    }
+}
