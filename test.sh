@@ -18,6 +18,12 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${PG_BIN:-}" ]
   apt_install postgresql
 fi
 
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser of its own).
+if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
+  say "installing chromium"
+  apt_install chromium
+fi
+
 # Node packages (Azurite, maildev, ...) for tests that start real servers.
 if [ -f package.json ]; then
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then

@@ -17,6 +17,9 @@ switch (command)
     case "templates":
         await TemplateBench.RunAsync(opts.Attempts);
         break;
+    case "turns":
+        await TurnBench.RunAsync(opts.Attempts);
+        break;
     case "parse":
         LanguageBench.Explain(args.Skip(1).ToArray());
         break;

@@ -59,6 +59,7 @@ public static class MessagingCore
         services.AddSingleton<LiveTemplateCache>();
         services.AddScoped<TemplateStore>();
         services.TryAddSingleton<IBookingCodes, RandomBookingCodes>();
+        services.AddSingleton<OfficeDirectory>();
         services.AddScoped<BookingService>();
         services.AddScoped<SessionService>();
         services.AddScoped<DossierService>();

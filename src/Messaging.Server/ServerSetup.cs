@@ -56,6 +56,8 @@ public static class ServerSetup
         // Problem details without stack traces, in every environment: citizens and scanners see the same page.
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
         app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -65,7 +67,7 @@ public static class ServerSetup
         app.MapDossierApi();
         app.MapModelApi();
         app.MapTemplateAdminApi();
-        app.MapBotApi();
+        app.MapBotApi(app.Configuration);
         return app;
     }
 

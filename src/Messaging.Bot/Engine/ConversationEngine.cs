@@ -103,7 +103,12 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, LanguageMode
         var replies = Stamp(turn.Replies, incoming, conversationId, now);
         Log(db, record, "in", MaskedCopy(incoming, nlu.Entities), now);
         foreach (var reply in replies) Log(db, record, "out", reply, now);
-        await db.SaveChangesAsync(ct);
+        // Through the write gate: on SQLite, writers queue in process instead of sleeping in SQLite's busy handler.
+        await using (var tx = await db.BeginWriteAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
         return replies;
     }
 

@@ -9,14 +9,15 @@ namespace Messaging.Core.Appointments;
 
 /// <summary>Finds free slots, books them atomically, cancels, reschedules, checks in.</summary>
 public sealed class BookingService(
-    MessagingDbContext db, TimeProvider time, IOptions<BookingOptions> options, ProcedureCatalog catalog, IBookingCodes codes)
+    MessagingDbContext db, TimeProvider time, IOptions<BookingOptions> options, ProcedureCatalog catalog, IBookingCodes codes,
+    OfficeDirectory directory)
 {
     private const int CodeAttempts = 3;
 
     public async Task<IReadOnlyList<Slot>> FindFreeSlotsAsync(SlotQuery query, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var offices = await LoadOfficesAsync(query.OfficeId, query.From, query.To, ct);
+        var offices = await LoadOfficesAsync(query.OfficeId, ct);
         if (!string.IsNullOrWhiteSpace(query.Commune))
         {
             offices = offices.Where(o => o.Commune.Contains(query.Commune.Trim(), StringComparison.OrdinalIgnoreCase)
@@ -256,23 +257,17 @@ public sealed class BookingService(
         }
     }
 
-    private async Task<List<Office>> LoadOfficesAsync(string? officeId, DateOnly from, DateOnly to,
-        CancellationToken ct)
+    private async Task<List<Office>> LoadOfficesAsync(string? officeId, CancellationToken ct)
     {
-        var q = db.Offices.AsNoTracking().AsSplitQuery()
-            .Include(o => o.Hours)
-            .Include(o => o.Services)
-            .Include(o => o.Closures.Where(c => c.Date >= from && c.Date <= to));
-        return officeId is null ? await q.ToListAsync(ct) : await q.Where(o => o.Id == officeId).ToListAsync(ct);
+        if (officeId is null) return [.. await directory.AllAsync(db, ct)];
+        return await directory.FindAsync(db, officeId, ct) is { } office ? [office] : [];
     }
 
     /// <summary>Re-derives the requested slot from the office's rules, so a client cannot invent one.</summary>
     private async Task<(Office, OfficeService, Slot)> ResolveSlotAsync(string officeId, string procedureId,
         DateTimeOffset start, Guid? sessionId, CancellationToken ct)
     {
-        var office = await db.Offices.AsNoTracking().AsSplitQuery()
-            .Include(o => o.Hours).Include(o => o.Services).Include(o => o.Closures)
-            .FirstOrDefaultAsync(o => o.Id == officeId, ct)
+        var office = await directory.FindAsync(db, officeId, ct)
             ?? throw new BookingException(BookingError.UnknownOffice, $"Unknown office '{officeId}'.");
         var now = time.GetUtcNow();
         Slot? slot = null;

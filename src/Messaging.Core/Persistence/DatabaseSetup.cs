@@ -40,17 +40,17 @@ public static class DatabaseSetup
         return builder;
     }
 
-    /// <summary>Registers the provider's context as <see cref="MessagingDbContext"/>.</summary>
+    /// <summary>Registers the provider's context as <see cref="MessagingDbContext"/>, pooled: a chat turn uses two.</summary>
     public static IServiceCollection AddMessagingDatabase(this IServiceCollection services, DatabaseOptions options)
     {
         if (options.Provider == DatabaseProvider.Sqlite)
         {
-            services.AddDbContext<MessagingDbContext, SqliteMessagingDbContext>(b =>
+            services.AddDbContextPool<MessagingDbContext, SqliteMessagingDbContext>(b =>
                 Configure((DbContextOptionsBuilder<SqliteMessagingDbContext>)b, options));
         }
         else
         {
-            services.AddDbContext<MessagingDbContext, PostgresMessagingDbContext>(b =>
+            services.AddDbContextPool<MessagingDbContext, PostgresMessagingDbContext>(b =>
                 Configure((DbContextOptionsBuilder<PostgresMessagingDbContext>)b, options));
         }
         return services;

@@ -16,8 +16,18 @@ public static class BotApi
 {
     private const int MaxTextLength = 2000;
 
-    public static void MapBotApi(this IEndpointRouteBuilder app)
+    public static void MapBotApi(this IEndpointRouteBuilder app, IConfiguration configuration)
     {
+        if (configuration.GetValue<bool>("Diagnostics:BareEndpoint"))
+        {
+            // For the benchmark only (off by default): the same pipeline and JSON, no engine, one fixed reply.
+            var fixedReply = new ExpectedReplies([new Activity { Type = ActivityTypes.Message, Text = "Xin chào", Id = "fixed" }]);
+            app.MapPost("/diagnostics/bare", async (HttpRequest request, CancellationToken ct) =>
+            {
+                await JsonSerializer.DeserializeAsync<Activity>(request.Body, ActivityJson.Options, ct);
+                return Results.Json(fixedReply, ActivityJson.Options);
+            });
+        }
         app.MapPost("/api/messages", PostActivityAsync).RequireRateLimiting(ServerSetup.PublicPolicy);
         app.MapGet("/api/conversations/{id}/activities", GetActivitiesAsync).RequireRateLimiting(ServerSetup.PublicPolicy);
         app.MapGet("/api/admin/conversations/{id}/transcript", TranscriptAsync).RequireAuthorization(Roles.StaffPolicy);
