@@ -71,7 +71,8 @@ internal static class SlotPicker
                 return Pick.Ready;
             }
             await t.SayAsync("bot/booking.time-unavailable", new { time = wanted }, ct: ct);
-            candidates = daySlots.OrderBy(s => Math.Abs((TimeOnly.FromDateTime(OfficeTime.ToLocal(s.Start, null).DateTime) - time).TotalMinutes)).ToList();
+            // TimeOnly subtraction wraps at midnight; compare ticks so 16:40 is nearer to 23:00 than 07:30 is.
+            candidates = daySlots.OrderBy(s => Math.Abs(TimeOnly.FromDateTime(OfficeTime.ToLocal(s.Start, null).DateTime).Ticks - time.Ticks)).ToList();
         }
         if (f.Get("pod") is not null && f.Get("auto") is null && candidates.Count > 0 && ByPartOfDay(daySlots, f.Get("pod")).Count > 0)
         {
