@@ -87,7 +87,9 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, LanguageMode
         var state = JsonSerializer.Deserialize<ConversationData>(record.StateJson) ?? new ConversationData();
         var locale = LocaleOf(incoming, record);
         record.Locale = locale;
-        var nlu = language.Model.Parse(incoming.TextOrValue ?? "", now);
+        // A button's posted value is a machine value ("slot|2026-…|guid"): matched against the question's choices,
+        // never read for entities, where its digits would pass for dates.
+        var nlu = language.Model.Parse(incoming.Text ?? "", now);
         var turn = new TurnContext(incoming, nlu, state, locale, now, scope.ServiceProvider, conversationId);
 
         if (!isNew && state.Stack.Count > 0 && now - record.UpdatedAt > options.Value.IdleTimeout)
