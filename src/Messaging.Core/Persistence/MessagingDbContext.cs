@@ -32,6 +32,8 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
     public DbSet<ConversationRecord> Conversations => Set<ConversationRecord>();
     public DbSet<ConversationActivity> ConversationActivities => Set<ConversationActivity>();
     public DbSet<HandoffRequest> HandoffRequests => Set<HandoffRequest>();
+    public DbSet<QueueMessageRow> QueueMessages => Set<QueueMessageRow>();
+    public DbSet<QueuePayload> QueuePayloads => Set<QueuePayload>();
 
     /// <summary>True on SQLite, where a write transaction locks the whole file.</summary>
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
@@ -161,6 +163,13 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(x => new { x.Status, x.CreatedAt });
         });
+        b.Entity<QueueMessageRow>(e =>
+        {
+            e.ToTable("queue_messages");
+            e.Property(x => x.Queue).HasMaxLength(100);
+            e.HasIndex(x => new { x.Queue, x.VisibleAt, x.Id });
+        });
+        b.Entity<QueuePayload>().ToTable("queue_payloads");
         b.Entity<SeedMarker>(e =>
         {
             e.ToTable("seed_markers");

@@ -10,7 +10,7 @@ namespace Messaging.Core.Persistence;
 /// The few statements EF cannot express: conditional increments and upserts that must be single atomic
 /// statements on both SQLite and PostgreSQL. Written in the SQL both dialects share.
 /// </summary>
-internal static class RawSql
+public static class RawSql
 {
     public static async Task<int> ExecuteAsync(this MessagingDbContext db, string sql, CancellationToken ct,
         params (string Name, object Value)[] parameters)

@@ -771,6 +771,77 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                     b.ToTable("outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Notifications.QueueMessageRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<int>("DequeueCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("dequeue_count");
+
+                    b.Property<long>("InsertedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("inserted_at");
+
+                    b.Property<string>("PopReceipt")
+                        .HasColumnType("text")
+                        .HasColumnName("pop_receipt");
+
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("queue");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("VisibleAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("visible_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_queue_messages");
+
+                    b.HasIndex("Queue", "VisibleAt", "Id")
+                        .HasDatabaseName("ix_queue_messages_queue_visible_at_id");
+
+                    b.ToTable("queue_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Notifications.QueuePayload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_queue_payloads");
+
+                    b.ToTable("queue_payloads", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Persistence.SeedMarker", b =>
                 {
                     b.Property<string>("Name")

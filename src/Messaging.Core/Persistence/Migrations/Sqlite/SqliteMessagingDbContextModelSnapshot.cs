@@ -755,6 +755,75 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.ToTable("outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Notifications.QueueMessageRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<int>("DequeueCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dequeue_count");
+
+                    b.Property<long>("InsertedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("inserted_at");
+
+                    b.Property<string>("PopReceipt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pop_receipt");
+
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("queue");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("VisibleAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("visible_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_queue_messages");
+
+                    b.HasIndex("Queue", "VisibleAt", "Id")
+                        .HasDatabaseName("ix_queue_messages_queue_visible_at_id");
+
+                    b.ToTable("queue_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Notifications.QueuePayload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_queue_payloads");
+
+                    b.ToTable("queue_payloads", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Persistence.SeedMarker", b =>
                 {
                     b.Property<string>("Name")

@@ -1,0 +1,45 @@
+namespace Messaging.Notifier.Queues;
+
+/// <summary>A received message: hidden from other receivers until its visibility lapses, unless deleted or renewed.</summary>
+public sealed record QueueMessage(string Id, string PopReceipt, string Body, long DequeueCount, DateTimeOffset InsertedAt);
+
+/// <summary>A message moved aside after it could not be handled, with the reason.</summary>
+public sealed record PoisonMessage(string Id, string Body, string Reason, long DequeueCount, DateTimeOffset At);
+
+/// <summary>
+/// The notification queue. Two implementations pass one contract suite: Azure Storage Queues for many machines, and an
+/// embedded queue in the application's database for one. At-least-once: a message not deleted within its visibility
+/// comes back with a higher dequeue count.
+/// </summary>
+public interface INotificationQueue
+{
+    string Name { get; }
+
+    Task SendAsync(string body, TimeSpan? delay, CancellationToken ct);
+
+    Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, TimeSpan visibility, CancellationToken ct);
+
+    /// <summary>Keeps a message hidden longer (or shows it again after <paramref name="visibility"/>); returns the new receipt.</summary>
+    Task<QueueMessage> RenewAsync(QueueMessage message, TimeSpan visibility, CancellationToken ct);
+
+    Task DeleteAsync(QueueMessage message, CancellationToken ct);
+
+    /// <summary>Moves the message to `{name}-poison` with the reason, and deletes it here.</summary>
+    Task PoisonAsync(QueueMessage message, string reason, CancellationToken ct);
+
+    Task<IReadOnlyList<PoisonMessage>> PeekPoisonAsync(int maxMessages, CancellationToken ct);
+
+    /// <summary>Puts a poison message back on the queue (after a fix) and removes it from the poison queue.</summary>
+    Task<bool> ReplayPoisonAsync(string poisonId, CancellationToken ct);
+}
+
+public sealed class QueueOptions
+{
+    public const string Section = "Queue";
+    /// <summary>`Embedded` (the database) or `Azure`.</summary>
+    public string Provider { get; set; } = "Embedded";
+    public string Name { get; set; } = "notifications";
+    public string? AzureConnectionString { get; set; }
+    /// <summary>Bodies above this many characters are stored in the database and referenced (Azure allows 64 KiB).</summary>
+    public int MaxInlineCharacters { get; set; } = 48 * 1024;
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Xunit;
+
+namespace Messaging.Testing;
+
+/// <summary>The Azure Storage queue emulator from the repository's npm packages, on a free loopback port, stopped by PID.</summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    private Process? _process;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var bin = Path.Combine(RepoPaths.Root, "node_modules", ".bin", "azurite-queue");
+        if (!File.Exists(bin)) throw new InvalidOperationException("Azurite is not installed: run npm ci (test.sh does).");
+        var port = FreePort();
+        var psi = new ProcessStartInfo(bin, $"--queueHost 127.0.0.1 --queuePort {port} --inMemoryPersistence --disableTelemetry --skipApiVersionCheck --silent")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath(),
+        };
+        _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start azurite");
+        _ = _process.StandardOutput.ReadToEndAsync();
+        _ = _process.StandardError.ReadToEndAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                break;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+            $"QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+    }
+
+    public Task DisposeAsync()
+    {
+        Stop();
+        return Task.CompletedTask;
+    }
+
+    private void Stop()
+    {
+        try { if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
