@@ -1,10 +1,14 @@
 using Messaging.Bot;
 using Messaging.Core;
+using Messaging.Notifier;
 using Messaging.Server;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddMessagingCore(builder.Configuration);
 builder.Services.AddMessagingBot(builder.Configuration);
+// --role web | worker | all (default): web serves HTTP only; worker runs only the notifier.
+var role = builder.Configuration["role"] ?? "all";
+builder.Services.AddMessagingNotifier(builder.Configuration, runWorkers: role != "web" && args.FirstOrDefault() != "chat");
 builder.Services.AddMessagingServer(builder.Configuration);
 
 var app = builder.Build();
@@ -15,7 +19,7 @@ if (args.FirstOrDefault() == "chat")
     await TerminalChat.RunAsync(app.Services, Console.In, Console.Out, app.Lifetime.ApplicationStopping);
     return;
 }
-app.UseMessagingServer();
+app.UseMessagingServer(webEndpoints: role != "worker");
 app.Run();
 
 /// <summary>Visible to the test host.</summary>

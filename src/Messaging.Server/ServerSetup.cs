@@ -51,7 +51,7 @@ public static class ServerSetup
         return services;
     }
 
-    public static WebApplication UseMessagingServer(this WebApplication app)
+    public static WebApplication UseMessagingServer(this WebApplication app, bool webEndpoints = true)
     {
         // Problem details without stack traces, in every environment: citizens and scanners see the same page.
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
@@ -62,6 +62,7 @@ public static class ServerSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/healthz", Health.CheckAsync);
+        if (!webEndpoints) return app;
         app.MapCatalogApi();
         app.MapBookingApi();
         app.MapDossierApi();

@@ -30,7 +30,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public static readonly DateTimeOffset DefaultNow = new(2026, 11, 24, 9, 0, 0, TimeSpan.FromHours(7));
 
     public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, PostgresServer? postgres = null,
-        IDictionary<string, string?>? settings = null, DateTimeOffset? now = null)
+        IDictionary<string, string?>? settings = null, DateTimeOffset? now = null, Action<IServiceCollection, IConfiguration>? configure = null)
     {
         string connectionString;
         string? sqliteDir = null;
@@ -63,6 +63,7 @@ public sealed class TestDatabase : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<TimeProvider>(time);
         services.AddMessagingCore(configuration);
+        configure?.Invoke(services, configuration);
         var sp = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await sp.InitializeMessagingAsync(CancellationToken.None);
         return new TestDatabase(sp, time, provider, sqliteDir);

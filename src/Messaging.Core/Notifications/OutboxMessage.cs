@@ -14,6 +14,8 @@ public sealed class OutboxMessage
     public required string Payload { get; set; }
     public DateTimeOffset OccurredAt { get; set; }
     public DateTimeOffset? DispatchedAt { get; set; }
+    /// <summary>UTC ticks until which one dispatcher holds the row; another may take it after (crash recovery).</summary>
+    public long ClaimedUntil { get; set; }
 
     public static OutboxMessage From(IDomainEvent e, DateTimeOffset now) => new()
     {

@@ -34,6 +34,8 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
     public DbSet<HandoffRequest> HandoffRequests => Set<HandoffRequest>();
     public DbSet<QueueMessageRow> QueueMessages => Set<QueueMessageRow>();
     public DbSet<QueuePayload> QueuePayloads => Set<QueuePayload>();
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
 
     /// <summary>True on SQLite, where a write transaction locks the whole file.</summary>
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
@@ -170,6 +172,17 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(x => new { x.Queue, x.VisibleAt, x.Id });
         });
         b.Entity<QueuePayload>().ToTable("queue_payloads");
+        b.Entity<Delivery>(e =>
+        {
+            e.ToTable("deliveries");
+            e.HasIndex(x => x.Key).IsUnique();
+            e.HasIndex(x => new { x.Status, x.CreatedAt });
+            e.HasIndex(x => x.BroadcastId);
+            e.Property(x => x.Key).HasMaxLength(200);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasMany(x => x.Attempts).WithOne().HasForeignKey(x => x.DeliveryId);
+        });
+        b.Entity<DeliveryAttempt>().ToTable("delivery_attempts");
         b.Entity<SeedMarker>(e =>
         {
             e.ToTable("seed_markers");

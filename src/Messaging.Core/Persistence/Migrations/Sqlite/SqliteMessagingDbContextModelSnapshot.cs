@@ -710,12 +710,152 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.ToTable("dossier_events", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Notifications.Delivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("BroadcastId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("broadcast_id");
+
+                    b.Property<string>("Channel")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.PrimitiveCollection<string>("FailedChannels")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failed_channels");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("ProviderMessageId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_message_id");
+
+                    b.Property<string>("RecipientSummary")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient_summary");
+
+                    b.Property<string>("RequestJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_json");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TemplateKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("template_key");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deliveries");
+
+                    b.HasIndex("BroadcastId")
+                        .HasDatabaseName("ix_deliveries_broadcast_id");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_deliveries_key");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_deliveries_status_created_at");
+
+                    b.ToTable("deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Notifications.DeliveryAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<Guid>("DeliveryId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("delivery_id");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
+                    b.Property<bool>("Permanent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("permanent");
+
+                    b.Property<string>("ProviderMessageId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_message_id");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("succeeded");
+
+                    b.HasKey("Id")
+                        .HasName("pk_delivery_attempts");
+
+                    b.HasIndex("DeliveryId")
+                        .HasDatabaseName("ix_delivery_attempts_delivery_id");
+
+                    b.ToTable("delivery_attempts", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Notifications.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
+
+                    b.Property<long>("ClaimedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("claimed_until");
 
                     b.Property<long?>("DispatchedAt")
                         .HasColumnType("INTEGER")
@@ -1040,6 +1180,16 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasConstraintName("fk_dossier_events_dossiers_dossier_code");
                 });
 
+            modelBuilder.Entity("Messaging.Core.Notifications.DeliveryAttempt", b =>
+                {
+                    b.HasOne("Messaging.Core.Notifications.Delivery", null)
+                        .WithMany("Attempts")
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_delivery_attempts_deliveries_delivery_id");
+                });
+
             modelBuilder.Entity("Messaging.Core.Appointments.Office", b =>
                 {
                     b.Navigation("Closures");
@@ -1052,6 +1202,11 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
             modelBuilder.Entity("Messaging.Core.Dossiers.Dossier", b =>
                 {
                     b.Navigation("History");
+                });
+
+            modelBuilder.Entity("Messaging.Core.Notifications.Delivery", b =>
+                {
+                    b.Navigation("Attempts");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,41 @@
+using Messaging.Core.Notifications;
+using Messaging.Core.Templates;
+
+namespace Messaging.Notifier.Channels;
+
+public static class ChannelNames
+{
+    public const string Zalo = "zalo";
+    public const string Zns = "zns";
+    public const string Sms = "sms";
+    public const string Email = "email";
+    public const string WebChat = "webchat";
+
+    public static readonly string[] All = [WebChat, Zalo, Zns, Sms, Email];
+}
+
+/// <summary>A rendered notification for one channel.</summary>
+public sealed record OutgoingMessage(
+    string Key, string Channel, Recipient Recipient, string Text, string? Subject = null, string? Html = null,
+    IReadOnlyDictionary<string, string>? ZnsParameters = null, string? ZnsTemplateId = null, SmsInfo? Sms = null);
+
+public sealed record SendResult(string? ProviderMessageId);
+
+/// <summary>
+/// A send failed. <see cref="Permanent"/> tells the worker whether trying again can help (a gateway timeout) or not
+/// (an invalid number, no Zalo account): permanent failures move on to the next channel at once.
+/// </summary>
+public sealed class ChannelException(string message, bool permanent, Exception? inner = null) : Exception(message, inner)
+{
+    public bool Permanent { get; } = permanent;
+}
+
+public interface IChannelSender
+{
+    string Channel { get; }
+
+    /// <summary>Whether the recipient has an address on this channel at all.</summary>
+    bool CanReach(Recipient recipient);
+
+    Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken ct);
+}

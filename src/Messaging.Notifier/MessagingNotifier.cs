@@ -1,0 +1,46 @@
+using Messaging.Core;
+using Messaging.Notifier.Channels;
+using Messaging.Notifier.Queues;
+using Messaging.Notifier.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Messaging.Notifier;
+
+public static class MessagingNotifier
+{
+    /// <summary>
+    /// The queue, the channel senders, the dispatcher and the worker. With `runWorkers` false (the `web` role) nothing
+    /// runs in the background; the queue is still there to enqueue to.
+    /// </summary>
+    public static IServiceCollection AddMessagingNotifier(this IServiceCollection services, IConfiguration configuration, bool runWorkers = true)
+    {
+        services.AddOptions<NotifierOptions>().BindConfiguration(NotifierOptions.Section);
+        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section);
+        services.AddSingleton<PayloadStore>();
+        services.AddSingleton<INotificationQueue>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<QueueOptions>>().Value;
+            var payloads = sp.GetRequiredService<PayloadStore>();
+            var time = sp.GetRequiredService<TimeProvider>();
+            return o.Provider.Equals("Azure", StringComparison.OrdinalIgnoreCase)
+                ? new AzureQueue(o.AzureConnectionString ?? throw new InvalidOperationException("Queue:AzureConnectionString is required for the Azure queue."), o.Name, payloads, time, o.MaxInlineCharacters)
+                : new EmbeddedQueue(o.Name, sp.GetRequiredService<IServiceScopeFactory>(), payloads, time, o.MaxInlineCharacters);
+        });
+        services.AddSingleton<IChannelSender, WebChatSender>();
+        services.AddSingleton<IChannelSender, EmailPickupSender>();
+        foreach (var channel in new[] { ChannelNames.Sms, ChannelNames.Zalo, ChannelNames.Zns })
+        {
+            services.AddSingleton<IChannelSender>(sp => new LocalOutboxSender(channel, sp.GetRequiredService<IOptions<MessagingOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        }
+        services.AddSingleton<NotificationProcessor>();
+        services.AddSingleton<OutboxDispatcher>();
+        if (runWorkers)
+        {
+            services.AddHostedService<OutboxDispatcherService>();
+            services.AddHostedService<NotificationWorker>();
+        }
+        return services;
+    }
+}

@@ -1,0 +1,22 @@
+namespace Messaging.Notifier.Worker;
+
+public sealed class NotifierOptions
+{
+    public const string Section = "Notifier";
+    /// <summary>Attempts on transient failures before a message goes to the poison queue.</summary>
+    public int MaxAttempts { get; set; } = 5;
+    /// <summary>Messages handled at once by one worker.</summary>
+    public int MaxInFlight { get; set; } = 16;
+    public TimeSpan Visibility { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan BaseBackoff { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan IdleDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Non-critical messages wait while the office time is between these (default 21:00–07:00).</summary>
+    public TimeOnly QuietFrom { get; set; } = new(21, 0);
+    public TimeOnly QuietUntil { get; set; } = new(7, 0);
+    /// <summary>Channel order for recipients with no preference; empty means web chat, Zalo, ZNS, SMS, email.</summary>
+    public List<string> DefaultChannelOrder { get; set; } = [];
+
+    // Configuration binding appends to a list that has items, so the built-in order is applied here, not above.
+    public IReadOnlyList<string> ChannelOrder => DefaultChannelOrder.Count > 0 ? DefaultChannelOrder : ["webchat", "zalo", "zns", "sms", "email"];
+}

@@ -1,0 +1,202 @@
+using System.Text.Json;
+using Messaging.Core.Appointments;
+using Messaging.Core.Dossiers;
+using Messaging.Core.Notifications;
+using Messaging.Core.Persistence;
+using Messaging.Notifier.Channels;
+using Messaging.Notifier.Queues;
+using Messaging.Notifier.Worker;
+using Messaging.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Messaging.Notifier.Tests;
+
+/// <summary>
+/// A channel that records what it was given, and fails on request: the seam for gateways that say no. The pipeline
+/// under test (dispatcher, queue, processor, templates, database) is all real.
+/// </summary>
+public sealed class RecordingSender(string channel) : IChannelSender
+{
+    public List<OutgoingMessage> Sent { get; } = [];
+    public Queue<ChannelException> Failures { get; } = new();
+    public string Channel => channel;
+    public bool CanReach(Recipient r) => channel switch
+    {
+        ChannelNames.Email => r.Email is not null,
+        ChannelNames.Zalo or ChannelNames.Zns => r.Phone is not null,
+        ChannelNames.WebChat => r.WebChatConversationId is not null,
+        _ => r.Phone is not null,
+    };
+
+    public Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken ct)
+    {
+        if (Failures.TryDequeue(out var failure)) throw failure;
+        lock (Sent) Sent.Add(message);
+        return Task.FromResult(new SendResult($"{channel}-{Sent.Count}"));
+    }
+}
+
+public sealed class PipelineTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+    private readonly Dictionary<string, RecordingSender> _senders = ChannelNames.All.ToDictionary(c => c, c => new RecordingSender(c));
+    private INotificationQueue Queue => _db.Services.GetRequiredService<INotificationQueue>();
+    private NotificationProcessor Processor => _db.Services.GetRequiredService<NotificationProcessor>();
+    private static readonly DateTimeOffset TuesdayMorning = new(2026, 11, 24, 9, 0, 0, TimeSpan.FromHours(7));
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, now: TuesdayMorning, settings: new Dictionary<string, string?>
+        {
+            ["Notifier:DefaultChannelOrder:0"] = "zalo", ["Notifier:DefaultChannelOrder:1"] = "sms", ["Notifier:DefaultChannelOrder:2"] = "email",
+        }, configure: (services, configuration) =>
+        {
+            services.AddMessagingNotifier(configuration, runWorkers: false);
+            services.RemoveAll<IChannelSender>();
+            foreach (var s in _senders.Values) services.AddSingleton<IChannelSender>(s);
+        });
+        await _db.InScopeAsync(sp => TestData.SeedAsync(sp.GetRequiredService<MessagingDbContext>()));
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private Task<Booking> BookAsync(string phone = "0912345678") => _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>()
+        .BookAsync(new BookingRequest("cccd-renewal", TestData.OfficeId, TestData.At(2026, 11, 25, 8, 0), "Nguyễn Văn An", phone), default));
+
+    private async Task<List<Outcome>> DrainAsync()
+    {
+        var outcomes = new List<Outcome>();
+        for (var round = 0; round < 20; round++)
+        {
+            var batch = await Queue.ReceiveAsync(16, TimeSpan.FromMinutes(1), default);
+            if (batch.Count == 0) break;
+            foreach (var m in batch) outcomes.Add(await Processor.ProcessAsync(m, default));
+        }
+        return outcomes;
+    }
+
+    private Task<List<Delivery>> Deliveries() =>
+        _db.InScopeAsync(sp => sp.GetRequiredService<MessagingDbContext>().Deliveries.Include(d => d.Attempts).AsNoTracking().ToListAsync());
+
+    [Fact]
+    public async Task A_booking_is_confirmed_once_by_sms_in_plain_letters()
+    {
+        var booking = await BookAsync();
+        Assert.Equal(1, await _db.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(10, default));
+        Assert.Equal(0, await _db.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(10, default));
+        // Zalo is first in the order, but this citizen has no Zalo account on record: SMS.
+        _senders["zalo"].Failures.Enqueue(new ChannelException("-213 user has not followed the OA", permanent: true));
+        Assert.Equal([Outcome.Sent], await DrainAsync());
+
+        var sms = Assert.Single(_senders["sms"].Sent);
+        Assert.Contains(booking.Code, sms.Text);
+        Assert.Equal("Cong an xa Tinh Ha: Da dat lich Cap doi the can cuoc luc 08:00 25/11/2026. Ma " + booking.Code + ", STT 1.", sms.Text);
+        Assert.Equal(Messaging.Core.Templates.SmsEncoding.Gsm7, SmsEncodingOf(sms));
+        var delivery = Assert.Single(await Deliveries());
+        Assert.Equal((DeliveryStatus.Sent, "sms", "0912***678"), (delivery.Status, delivery.Channel, delivery.RecipientSummary));
+        Assert.Equal(["zalo", "sms"], delivery.Attempts.OrderBy(a => a.Number).Select(a => a.Channel));
+    }
+
+    private static Messaging.Core.Templates.SmsEncoding SmsEncodingOf(OutgoingMessage m) => m.Sms!.Encoding;
+
+    [Fact]
+    public async Task A_redelivered_message_is_deleted_not_resent()
+    {
+        await BookAsync();
+        await _db.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(10, default);
+        var body = (await Queue.ReceiveAsync(1, TimeSpan.Zero, default))[0].Body;
+        await Queue.SendAsync(body, null, default); // the same notification queued twice, as after a crash
+        var outcomes = await DrainAsync();
+        Assert.Equal([Outcome.Sent, Outcome.AlreadySent], outcomes.Order());
+        Assert.Equal(1, _senders.Values.Sum(s => s.Sent.Count));
+    }
+
+    [Fact]
+    public async Task A_malformed_message_goes_to_poison_and_the_next_one_is_still_sent()
+    {
+        await Queue.SendAsync("{not json", null, default);
+        await BookAsync();
+        await _db.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(10, default);
+        var outcomes = await DrainAsync();
+        Assert.Equal([Outcome.Sent, Outcome.Poisoned], outcomes.Order());
+        var poison = Assert.Single(await Queue.PeekPoisonAsync(10, default));
+        Assert.StartsWith("malformed notification", poison.Reason);
+    }
+
+    [Fact]
+    public async Task A_template_that_throws_sends_that_message_to_poison_with_the_reason()
+    {
+        var request = new NotificationRequest("test:broken", "notify/booking.confirmed", new Recipient("An", "0912345678"),
+            JsonSerializer.SerializeToElement(new { citizen = new { name = "An" } }));
+        await Queue.SendAsync(JsonSerializer.Serialize(request, NotificationProcessor.Json), null, default);
+        Assert.Equal([Outcome.Poisoned], await DrainAsync());
+        var poison = Assert.Single(await Queue.PeekPoisonAsync(10, default));
+        Assert.Contains("template notify/booking.confirmed failed", poison.Reason);
+        Assert.Equal(DeliveryStatus.Failed, Assert.Single(await Deliveries()).Status);
+    }
+
+    [Fact]
+    public async Task Transient_failures_retry_with_backoff_then_succeed_and_too_many_go_to_poison()
+    {
+        await BookAsync();
+        await _db.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(10, default);
+        _senders["zalo"].Failures.Enqueue(new ChannelException("no zalo", permanent: true));
+        _senders["sms"].Failures.Enqueue(new ChannelException("gateway timeout", permanent: false));
+        Assert.Equal([Outcome.Retrying], await DrainAsync());
+        Assert.Empty(await Queue.ReceiveAsync(1, TimeSpan.Zero, default)); // hidden for the backoff
+        _db.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal([Outcome.Sent], await DrainAsync());
+        var delivery = Assert.Single(await Deliveries());
+        Assert.Equal(["zalo", "sms", "sms"], delivery.Attempts.OrderBy(a => a.Number).Select(a => a.Channel));
+
+        var other = await BookAsync("0987654321");
+        await _db.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(10, default);
+        for (var i = 0; i < 10; i++) _senders["zalo"].Failures.Enqueue(new ChannelException("zalo down", permanent: false));
+        var outcomes = new List<Outcome>();
+        for (var i = 0; i < 6; i++)
+        {
+            outcomes.AddRange(await DrainAsync());
+            _db.Time.Advance(TimeSpan.FromHours(1));
+        }
+        Assert.Equal([Outcome.Retrying, Outcome.Retrying, Outcome.Retrying, Outcome.Retrying, Outcome.Poisoned], outcomes);
+        Assert.Contains("failed 5 times", Assert.Single(await Queue.PeekPoisonAsync(10, default)).Reason);
+    }
+
+    [Fact]
+    public async Task Quiet_hours_hold_normal_messages_until_seven_and_let_critical_ones_through()
+    {
+        var processor = Processor;
+        var late = new DateTimeOffset(2026, 11, 24, 22, 30, 0, TimeSpan.FromHours(7));
+        var normal = new NotificationRequest("k", "notify/broadcast", new Recipient("An", "0912345678"), default);
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 7, 0, 0, TimeSpan.FromHours(7)), processor.HoldUntil(normal, late));
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 7, 0, 0, TimeSpan.FromHours(7)), processor.HoldUntil(normal, late.AddHours(3)));
+        Assert.Null(processor.HoldUntil(normal with { Priority = NotificationPriority.Critical }, late));
+        Assert.Null(processor.HoldUntil(normal, TuesdayMorning));
+        var start = TuesdayMorning.AddHours(2);
+        Assert.Equal(start, processor.HoldUntil(normal with { NotBefore = start }, TuesdayMorning));
+    }
+
+    [Fact]
+    public async Task A_message_past_its_expiry_is_skipped_not_sent()
+    {
+        await BookAsync();
+        await _db.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(10, default);
+        _db.Time.SetUtcNow(TestData.At(2026, 11, 25, 8, 5)); // the appointment has started
+        Assert.Equal([Outcome.Skipped], await DrainAsync());
+        Assert.Empty(_senders["sms"].Sent);
+    }
+
+    [Fact]
+    public async Task A_dossier_status_change_tells_the_applicant()
+    {
+        await _db.InScopeAsync(sp => sp.GetRequiredService<DossierService>().ImportAsync(
+            [new DossierImportRow("000.00.12.H55-261101-0001", "cccd-renewal", TestData.OfficeId, "Trần Thị Bình", "0905111222", null, "processing", null, null, null)], false, "test", default));
+        await _db.InScopeAsync(sp => sp.GetRequiredService<DossierService>().UpdateStatusAsync("000.00.12.H55-261101-0001", DossierStatus.ReadyForPickup, "Mời đến nhận", "officer", null, default));
+        await _db.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(10, default);
+        _senders["zalo"].Failures.Enqueue(new ChannelException("no zalo", permanent: true));
+        Assert.Equal([Outcome.Sent], await DrainAsync());
+        Assert.Equal("Cong an xa Tinh Ha: Ho so 000.00.12.H55-261101-0001 da co ket qua, moi ong/ba den nhan. Moi den nhan", _senders["sms"].Sent[0].Text);
+    }
+}
