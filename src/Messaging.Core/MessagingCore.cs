@@ -1,6 +1,7 @@
 using Messaging.Core.Appointments;
 using Messaging.Core.Dossiers;
 using Messaging.Core.Language;
+using Messaging.Core.Notifications;
 using Messaging.Language;
 using Messaging.Core.Persistence;
 using Messaging.Core.Procedures;
@@ -60,6 +61,7 @@ public static class MessagingCore
         services.AddScoped<TemplateStore>();
         services.TryAddSingleton<IBookingCodes, RandomBookingCodes>();
         services.AddSingleton<OfficeDirectory>();
+        services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section);
         services.AddScoped<BookingService>();
         services.AddScoped<SessionService>();
         services.AddScoped<DossierService>();

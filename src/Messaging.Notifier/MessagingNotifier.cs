@@ -36,10 +36,12 @@ public static class MessagingNotifier
         }
         services.AddSingleton<NotificationProcessor>();
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<ReminderScheduler>();
         if (runWorkers)
         {
             services.AddHostedService<OutboxDispatcherService>();
             services.AddHostedService<NotificationWorker>();
+            services.AddHostedService<ReminderSchedulerService>();
         }
         return services;
     }

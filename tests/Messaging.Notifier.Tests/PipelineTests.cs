@@ -200,3 +200,91 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal("Cong an xa Tinh Ha: Ho so 000.00.12.H55-261101-0001 da co ket qua, moi ong/ba den nhan. Moi den nhan", _senders["sms"].Sent[0].Text);
     }
 }
+
+public sealed class ReminderTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+    private readonly RecordingSender _sms = new(ChannelNames.Sms);
+    private static readonly DateTimeOffset MondayMorning = new(2026, 11, 23, 9, 0, 0, TimeSpan.FromHours(7));
+    private static readonly DateTimeOffset Wednesday0800 = TestData.At(2026, 11, 25, 8, 0);
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, now: MondayMorning, configure: (services, configuration) =>
+        {
+            services.AddMessagingNotifier(configuration, runWorkers: false);
+            services.RemoveAll<IChannelSender>();
+            services.AddSingleton<IChannelSender>(_sms);
+        });
+        await _db.InScopeAsync(sp => TestData.SeedAsync(sp.GetRequiredService<MessagingDbContext>()));
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private Task<Booking> BookAsync(DateTimeOffset start) => _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>()
+        .BookAsync(new BookingRequest("cccd-renewal", TestData.OfficeId, start, "Nguyễn Văn An", "0912345678"), default));
+
+    private Task<List<Reminder>> RemindersOf(Guid booking) => _db.InScopeAsync(sp =>
+        sp.GetRequiredService<MessagingDbContext>().Set<Reminder>().AsNoTracking().Where(r => r.BookingId == booking).OrderBy(r => r.DueAt).ToListAsync());
+
+    /// <summary>Moves the clock, enqueues what is due and lets the worker send it; returns the texts sent.</summary>
+    private async Task<List<string>> At(DateTimeOffset when)
+    {
+        _db.Time.SetUtcNow(when);
+        await _db.Services.GetRequiredService<ReminderScheduler>().EnqueueDueAsync(100, default);
+        var queue = _db.Services.GetRequiredService<INotificationQueue>();
+        foreach (var m in await queue.ReceiveAsync(32, TimeSpan.FromMinutes(1), default))
+            await _db.Services.GetRequiredService<NotificationProcessor>().ProcessAsync(m, default);
+        var sent = _sms.Sent.Select(s => s.Text).ToList();
+        _sms.Sent.Clear();
+        return sent;
+    }
+
+    [Fact]
+    public async Task Reminders_are_due_the_day_before_at_eight_and_two_hours_before()
+    {
+        var booking = await BookAsync(Wednesday0800);
+        var reminders = await RemindersOf(booking.Id);
+        Assert.Equal([TestData.At(2026, 11, 24, 8, 0).UtcTicks, TestData.At(2026, 11, 25, 6, 0).UtcTicks], reminders.Select(r => r.DueAt));
+
+        Assert.Empty(await At(TestData.At(2026, 11, 24, 7, 59)));
+        Assert.StartsWith("Nhac lich: mai 08:00 25/11/2026", Assert.Single(await At(TestData.At(2026, 11, 24, 8, 0))));
+        // 06:00 is inside quiet hours: the second reminder waits until 07:00, still before the appointment.
+        Assert.Empty(await At(TestData.At(2026, 11, 25, 6, 0)));
+        Assert.Single(await At(TestData.At(2026, 11, 25, 7, 1)));
+        Assert.Empty(await At(TestData.At(2026, 11, 25, 7, 30)));
+    }
+
+    [Fact]
+    public async Task A_cancelled_booking_sends_no_reminder_and_a_moved_one_moves_its_reminders()
+    {
+        var cancelled = await BookAsync(Wednesday0800);
+        await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().CancelAsync(cancelled.Code, null, "bận", "citizen", default));
+        Assert.All(await RemindersOf(cancelled.Id), r => Assert.Equal(ReminderStatus.Cancelled, r.Status));
+
+        var moved = await BookAsync(Wednesday0800.AddHours(1));
+        await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().RescheduleAsync(moved.Code, null,
+            new RescheduleRequest(TestData.At(2026, 11, 26, 14, 0)), default));
+        var pending = (await RemindersOf(moved.Id)).Where(r => r.Status == ReminderStatus.Pending).Select(r => r.DueAt);
+        Assert.Equal([TestData.At(2026, 11, 25, 8, 0).UtcTicks, TestData.At(2026, 11, 26, 12, 0).UtcTicks], pending);
+        Assert.Empty(await At(TestData.At(2026, 11, 24, 8, 0)));   // the old day-before time sends nothing
+        Assert.Single(await At(TestData.At(2026, 11, 25, 8, 0)));
+    }
+
+    [Fact]
+    public async Task No_reminder_is_sent_after_the_appointment_has_started()
+    {
+        var booking = await BookAsync(Wednesday0800);
+        // The worker was down all night and Wednesday morning; both reminders are due but the appointment has begun.
+        Assert.Empty(await At(TestData.At(2026, 11, 25, 8, 15)));
+        Assert.All(await RemindersOf(booking.Id), r => Assert.NotEqual(ReminderStatus.Pending, r.Status));
+    }
+
+    [Fact]
+    public async Task A_booking_made_late_gets_only_the_reminders_still_ahead()
+    {
+        _db.Time.SetUtcNow(TestData.At(2026, 11, 24, 9, 0));
+        var booking = await BookAsync(Wednesday0800);
+        Assert.Equal([Reminders.Soon], (await RemindersOf(booking.Id)).Select(r => r.Kind));
+    }
+}

@@ -10,7 +10,7 @@ namespace Messaging.Core.Appointments;
 /// <summary>Finds free slots, books them atomically, cancels, reschedules, checks in.</summary>
 public sealed class BookingService(
     MessagingDbContext db, TimeProvider time, IOptions<BookingOptions> options, ProcedureCatalog catalog, IBookingCodes codes,
-    OfficeDirectory directory)
+    OfficeDirectory directory, IOptions<ReminderOptions> reminders)
 {
     private const int CodeAttempts = 3;
 
@@ -110,6 +110,7 @@ public sealed class BookingService(
             db.Bookings.Add(booking);
             db.Outbox.Add(OutboxMessage.From(new BookingCreated(booking.Id, booking.Code, booking.OfficeId,
                 booking.ProcedureId, booking.Start, booking.QueueNumber, booking.SessionId), now));
+            await Reminders.RescheduleAsync(db, booking, reminders.Value, now, ct);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -137,6 +138,7 @@ public sealed class BookingService(
         booking.Version++;
         db.Outbox.Add(OutboxMessage.From(
             new BookingCancelled(booking.Id, booking.Code, reason, cancelledBy, booking.Version), now));
+        await Reminders.CancelAsync(db, booking.Id, ct);
         await SaveOrConflictAsync(ct);
         await tx.CommitAsync(ct);
         return booking;
@@ -176,6 +178,7 @@ public sealed class BookingService(
         booking.Version++;
         db.Outbox.Add(OutboxMessage.From(new BookingRescheduled(booking.Id, booking.Code, oldStart, booking.Start,
             booking.QueueNumber, booking.Version), now));
+        await Reminders.RescheduleAsync(db, booking, reminders.Value, now, ct);
         await SaveOrConflictAsync(ct);
         await tx.CommitAsync(ct);
         return booking;

@@ -8,7 +8,7 @@ public sealed record SessionDraft(string OfficeId, int ServiceId, SessionKind Ki
     DateTimeOffset Start, DateTimeOffset End, int CapacityPerSlot);
 
 /// <summary>Officers' extra and mobile sessions. Changes move the bookings inside and write outbox events.</summary>
-public sealed class SessionService(MessagingDbContext db, TimeProvider time)
+public sealed class SessionService(MessagingDbContext db, TimeProvider time, Microsoft.Extensions.Options.IOptions<ReminderOptions> reminders)
 {
     public async Task<Session> CreateAsync(SessionDraft draft, CancellationToken ct)
     {
@@ -64,6 +64,7 @@ public sealed class SessionService(MessagingDbContext db, TimeProvider time)
                 $"A slot already holds {perSlot} bookings; the capacity cannot go below that.");
 
         var now = time.GetUtcNow();
+        await using var tx = await db.BeginWriteAsync(ct);
         foreach (var booking in bookings)
         {
             var index = (int)((booking.Start - session.Start) / length);
@@ -74,6 +75,7 @@ public sealed class SessionService(MessagingDbContext db, TimeProvider time)
             booking.End = booking.Start + length;
             booking.UpdatedAt = now;
             booking.Version++;
+            await Reminders.RescheduleAsync(db, booking, reminders.Value, now, ct);
         }
 
         var oldStart = session.Start;
@@ -86,6 +88,7 @@ public sealed class SessionService(MessagingDbContext db, TimeProvider time)
         db.Outbox.Add(OutboxMessage.From(new SessionChanged(session.Id, session.OfficeId, oldStart, start, end,
             session.Place, session.Version), now));
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return session;
     }
 
@@ -105,6 +108,7 @@ public sealed class SessionService(MessagingDbContext db, TimeProvider time)
             booking.CancelledBy = by;
             booking.UpdatedAt = now;
             booking.Version++;
+            await Reminders.CancelAsync(db, booking.Id, ct);
         }
         session.Status = SessionStatus.Cancelled;
         session.CancelReason = reason;

@@ -183,6 +183,14 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.HasMany(x => x.Attempts).WithOne().HasForeignKey(x => x.DeliveryId);
         });
         b.Entity<DeliveryAttempt>().ToTable("delivery_attempts");
+        b.Entity<Reminder>(e =>
+        {
+            e.ToTable("reminders");
+            e.Property(x => x.Kind).HasMaxLength(16);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => new { x.Status, x.DueAt });
+            e.HasIndex(x => x.BookingId);
+        });
         b.Entity<SeedMarker>(e =>
         {
             e.ToTable("seed_markers");

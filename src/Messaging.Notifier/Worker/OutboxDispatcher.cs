@@ -120,7 +120,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, INotificationQ
         }
     }
 
-    private static async Task<NotificationRequest> BookingRequestAsync(MessagingDbContext db, ProcedureCatalog catalog, Booking b, string key,
+    internal static async Task<NotificationRequest> BookingRequestAsync(MessagingDbContext db, ProcedureCatalog catalog, Booking b, string key,
         string template, Dictionary<string, object?> extra, DateTimeOffset? oldStart, string? skipChannel, CancellationToken ct,
         NotificationPriority priority = NotificationPriority.Normal)
     {

@@ -964,6 +964,45 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.ToTable("queue_payloads", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Notifications.Reminder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BookingId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("booking_id");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reminders");
+
+                    b.HasIndex("BookingId")
+                        .HasDatabaseName("ix_reminders_booking_id");
+
+                    b.HasIndex("Status", "DueAt")
+                        .HasDatabaseName("ix_reminders_status_due_at");
+
+                    b.ToTable("reminders", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Persistence.SeedMarker", b =>
                 {
                     b.Property<string>("Name")
