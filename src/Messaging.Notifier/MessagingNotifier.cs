@@ -37,11 +37,13 @@ public static class MessagingNotifier
         services.AddSingleton<NotificationProcessor>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<ReminderScheduler>();
+        services.AddSingleton<BroadcastService>();
         if (runWorkers)
         {
             services.AddHostedService<OutboxDispatcherService>();
             services.AddHostedService<NotificationWorker>();
             services.AddHostedService<ReminderSchedulerService>();
+            services.AddHostedService<BroadcastRunnerService>();
         }
         return services;
     }

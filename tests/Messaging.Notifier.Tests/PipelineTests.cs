@@ -288,3 +288,100 @@ public sealed class ReminderTests : IAsyncLifetime
         Assert.Equal([Reminders.Soon], (await RemindersOf(booking.Id)).Select(r => r.Kind));
     }
 }
+
+public sealed class BroadcastTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+    private readonly RecordingSender _sms = new(ChannelNames.Sms);
+    private static readonly DateOnly Day = new(2026, 11, 25);
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, now: TestData.At(2026, 11, 24, 9, 0), configure: (services, configuration) =>
+        {
+            services.AddMessagingNotifier(configuration, runWorkers: false);
+            services.RemoveAll<IChannelSender>();
+            services.AddSingleton<IChannelSender>(_sms);
+        });
+        await _db.InScopeAsync(sp => TestData.SeedAsync(sp.GetRequiredService<MessagingDbContext>()));
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    /// <summary>Bookings written straight to the table: the broadcast only reads them, and 10,000 through the API would be slow.</summary>
+    private async Task SeedBookingsAsync(int count, DateOnly day)
+    {
+        await _db.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<MessagingDbContext>();
+            var start = OfficeTime.At(day, new TimeOnly(8, 0), null);
+            for (var i = 0; i < count; i++)
+            {
+                db.Bookings.Add(new Booking
+                {
+                    Id = Guid.NewGuid(), Code = $"B{day:MMdd}{i:000000}", OfficeId = TestData.OfficeId, ProcedureId = "cccd-renewal",
+                    Start = start, End = start.AddMinutes(15), SlotKey = "bulk", QueueNumber = i + 1, CitizenName = "Công dân " + i,
+                    Phone = $"09{i:00000000}", Status = BookingStatus.Booked, CreatedAt = start.AddDays(-3), UpdatedAt = start.AddDays(-3),
+                });
+            }
+            await db.SaveChangesAsync();
+        });
+    }
+
+    private async Task<int> DrainAsync()
+    {
+        var queue = _db.Services.GetRequiredService<INotificationQueue>();
+        var processor = _db.Services.GetRequiredService<NotificationProcessor>();
+        var handled = 0;
+        while (true)
+        {
+            var batch = await queue.ReceiveAsync(32, TimeSpan.FromMinutes(5), default);
+            if (batch.Count == 0) return handled;
+            await Task.WhenAll(batch.Select(m => processor.ProcessAsync(m, default)));
+            handled += batch.Count;
+        }
+    }
+
+    [Fact]
+    public async Task Ten_thousand_bookings_get_ten_thousand_messages_once_and_a_rerun_sends_nothing()
+    {
+        await SeedBookingsAsync(10_000, Day);
+        await SeedBookingsAsync(3, Day.AddDays(1)); // outside the audience
+        var broadcasts = _db.Services.GetRequiredService<BroadcastService>();
+        var b = await broadcasts.CreateAsync(new BroadcastDraft(TestData.OfficeId, Day, null, null, null, null,
+            "Chiều nay Công an xã mất điện, lịch chiều chuyển sang sáng mai.", null, null, Critical: true), "officer-1", default);
+        Assert.Equal(10_000, b.Recipients);
+        await broadcasts.StartAsync(b.Id, default);
+        while (await broadcasts.FanOutPageAsync(b.Id, default) > 0) { }
+        Assert.Equal(10_000, await DrainAsync());
+
+        Assert.Equal(10_000, _sms.Sent.Count);
+        Assert.Equal(10_000, _sms.Sent.Select(s => s.Recipient.Phone).Distinct().Count());
+        var progress = await broadcasts.ProgressAsync(b.Id, default);
+        Assert.Equal((BroadcastStatus.Completed, 10_000, 10_000), (progress!.Status, progress.Recipients, progress.Queued));
+        Assert.Equal(10_000, progress.ByChannel["sms"]["sent"]);
+
+        // Running it again, even from the start, sends nothing new.
+        await _db.InScopeAsync(sp => sp.GetRequiredService<MessagingDbContext>().Set<Broadcast>().Where(x => x.Id == b.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, BroadcastStatus.Running).SetProperty(x => x.CursorBookingId, (Guid?)null)));
+        while (await broadcasts.FanOutPageAsync(b.Id, default) > 0) { }
+        await DrainAsync();
+        Assert.Equal(10_000, _sms.Sent.Count);
+    }
+
+    [Fact]
+    public async Task A_cancelled_broadcast_stops_fanning_out_and_skips_what_was_queued()
+    {
+        await SeedBookingsAsync(1200, Day);
+        var broadcasts = _db.Services.GetRequiredService<BroadcastService>();
+        var b = await broadcasts.CreateAsync(new BroadcastDraft(TestData.OfficeId, Day, null, null, null, null, "Thông báo", null, null, false), "officer-1", default);
+        await broadcasts.StartAsync(b.Id, default);
+        Assert.Equal(BroadcastService.PageSize, await broadcasts.FanOutPageAsync(b.Id, default));
+        await broadcasts.CancelAsync(b.Id, default);
+        Assert.Equal(0, await broadcasts.FanOutPageAsync(b.Id, default));
+        await DrainAsync();
+        Assert.Empty(_sms.Sent);
+        var progress = await broadcasts.ProgressAsync(b.Id, default);
+        Assert.Equal((BroadcastStatus.Cancelled, BroadcastService.PageSize), (progress!.Status, progress.Queued));
+    }
+}

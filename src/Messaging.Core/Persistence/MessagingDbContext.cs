@@ -183,6 +183,12 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.HasMany(x => x.Attempts).WithOne().HasForeignKey(x => x.DeliveryId);
         });
         b.Entity<DeliveryAttempt>().ToTable("delivery_attempts");
+        b.Entity<Broadcast>(e =>
+        {
+            e.ToTable("broadcasts");
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => new { x.Status, x.CreatedAt });
+        });
         b.Entity<Reminder>(e =>
         {
             e.ToTable("reminders");

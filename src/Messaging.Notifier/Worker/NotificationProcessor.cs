@@ -23,7 +23,7 @@ public enum Outcome { Sent, AlreadySent, Deferred, Retrying, Poisoned, Skipped }
 /// </summary>
 public sealed class NotificationProcessor(
     IServiceScopeFactory scopes, INotificationQueue queue, IEnumerable<IChannelSender> senders, TimeProvider time,
-    IOptions<NotifierOptions> options, ILogger<NotificationProcessor> log)
+    IOptions<NotifierOptions> options, ILogger<NotificationProcessor> log, BroadcastService broadcasts)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Dictionary<string, IChannelSender> _senders = senders.ToDictionary(s => s.Channel);
@@ -53,10 +53,11 @@ public sealed class NotificationProcessor(
             await queue.DeleteAsync(message, ct);
             return Outcome.AlreadySent;
         }
-        if (request.ExpiresAt is { } expires && now >= expires)
+        var cancelled = request.BroadcastId is { } broadcast && await broadcasts.IsCancelledAsync(broadcast, ct);
+        if (cancelled || (request.ExpiresAt is { } expires && now >= expires))
         {
             delivery.Status = DeliveryStatus.Skipped;
-            delivery.Error = "expired before it could be sent";
+            delivery.Error = cancelled ? "the broadcast was cancelled" : "expired before it could be sent";
             delivery.UpdatedAt = now;
             await db.SaveChangesAsync(ct);
             await queue.DeleteAsync(message, ct);

@@ -710,6 +710,96 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.ToTable("dossier_events", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Notifications.Broadcast", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<bool>("Critical")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("critical");
+
+                    b.Property<Guid?>("CursorBookingId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cursor_booking_id");
+
+                    b.Property<string>("DataJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("data_json");
+
+                    b.Property<DateOnly?>("From")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<string>("OfficeId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("office_id");
+
+                    b.Property<string>("ProcedureId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure_id");
+
+                    b.Property<int>("Queued")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("queued");
+
+                    b.Property<int?>("RecentDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recent_days");
+
+                    b.Property<int>("Recipients")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recipients");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TemplateKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("template_key");
+
+                    b.Property<DateOnly?>("To")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_broadcasts");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_broadcasts_status_created_at");
+
+                    b.ToTable("broadcasts", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Notifications.Delivery", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1,0 +1,164 @@
+using System.Text.Json;
+using Messaging.Core.Appointments;
+using Messaging.Core.Notifications;
+using Messaging.Core.Persistence;
+using Messaging.Core.Procedures;
+using Messaging.Notifier.Queues;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Messaging.Notifier.Worker;
+
+public sealed record BroadcastDraft(string OfficeId, DateOnly? From, DateOnly? To, string? ProcedureId, Guid? SessionId,
+    int? RecentDays, string? Message, string? TemplateKey, JsonElement? Data, bool Critical);
+
+/// <summary>Where a broadcast stands: recipients, queued, and per channel how many were sent, failed or skipped.</summary>
+public sealed record BroadcastProgress(Guid Id, BroadcastStatus Status, int Recipients, int Queued,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ByChannel);
+
+/// <summary>
+/// Broadcasts: count the audience, fan out one queue message per recipient in pages (idempotent: a re-run resumes at
+/// the cursor, and the per-recipient key stops any duplicate at the worker), report progress, cancel mid-way.
+/// </summary>
+public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQueue queue, TimeProvider time)
+{
+    public const int PageSize = 500;
+
+    public async Task<Broadcast> CreateAsync(BroadcastDraft draft, string by, CancellationToken ct)
+    {
+        if (draft.From is null && draft.RecentDays is null && draft.SessionId is null)
+            throw new ArgumentException("Choose the audience: a date or range, a session, or the last N days.");
+        if (string.IsNullOrWhiteSpace(draft.Message) && draft.TemplateKey is null)
+            throw new ArgumentException("Write a message or choose a template.");
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var now = time.GetUtcNow();
+        var broadcast = new Broadcast
+        {
+            Id = Guid.CreateVersion7(now), OfficeId = draft.OfficeId, From = draft.From, To = draft.To ?? draft.From,
+            ProcedureId = draft.ProcedureId, SessionId = draft.SessionId, RecentDays = draft.RecentDays,
+            TemplateKey = draft.TemplateKey ?? "notify/broadcast", Message = draft.Message?.Trim(),
+            DataJson = draft.Data?.GetRawText() ?? "{}", Critical = draft.Critical, Status = BroadcastStatus.Draft,
+            CreatedBy = by, CreatedAt = now, UpdatedAt = now,
+        };
+        broadcast.Recipients = await Audience(db, broadcast).CountAsync(ct);
+        db.Add(broadcast);
+        await db.SaveChangesAsync(ct);
+        return broadcast;
+    }
+
+    public Task StartAsync(Guid id, CancellationToken ct) => SetStatusAsync(id, BroadcastStatus.Running, BroadcastStatus.Draft, ct);
+
+    /// <summary>Stops the fan-out and makes the worker skip what is still queued.</summary>
+    public Task CancelAsync(Guid id, CancellationToken ct) => SetStatusAsync(id, BroadcastStatus.Cancelled, null, ct);
+
+    /// <summary>Queues one page of recipients; returns how many, 0 when the broadcast is complete or cancelled.</summary>
+    public async Task<int> FanOutPageAsync(Guid id, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var catalog = scope.ServiceProvider.GetRequiredService<ProcedureCatalog>();
+        var broadcast = await db.Set<Broadcast>().FirstAsync(b => b.Id == id, ct);
+        if (broadcast.Status != BroadcastStatus.Running) return 0;
+        var q = Audience(db, broadcast);
+        if (broadcast.CursorBookingId is { } cursor) q = q.Where(b => b.Id.CompareTo(cursor) > 0);
+        var page = await q.OrderBy(b => b.Id).Take(PageSize).ToListAsync(ct);
+        if (page.Count == 0)
+        {
+            broadcast.Status = BroadcastStatus.Completed;
+            broadcast.UpdatedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+            return 0;
+        }
+        var extra = new Dictionary<string, object?> { ["message"] = broadcast.Message ?? "" };
+        using (var data = JsonDocument.Parse(broadcast.DataJson))
+        {
+            foreach (var p in data.RootElement.EnumerateObject()) extra[p.Name] = p.Value.Clone();
+        }
+        foreach (var booking in page)
+        {
+            var request = await OutboxDispatcher.BookingRequestAsync(db, catalog, booking, $"broadcast:{broadcast.Id:N}:{booking.Id:N}",
+                broadcast.TemplateKey, extra, null, null, ct, broadcast.Critical ? NotificationPriority.Critical : NotificationPriority.Normal);
+            // A broadcast is news, not a reminder: it does not expire at the appointment's start.
+            request = request with { BroadcastId = broadcast.Id, ExpiresAt = null };
+            await queue.SendAsync(JsonSerializer.Serialize(request, NotificationProcessor.Json), null, ct);
+        }
+        broadcast.CursorBookingId = page[^1].Id;
+        broadcast.Queued += page.Count;
+        broadcast.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return page.Count;
+    }
+
+    public async Task<BroadcastProgress?> ProgressAsync(Guid id, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var b = await db.Set<Broadcast>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (b is null) return null;
+        var rows = await db.Deliveries.AsNoTracking().Where(d => d.BroadcastId == id)
+            .GroupBy(d => new { d.Channel, d.Status }).Select(g => new { g.Key.Channel, g.Key.Status, Count = g.Count() }).ToListAsync(ct);
+        var byChannel = rows.GroupBy(r => r.Channel ?? "none").ToDictionary(g => g.Key,
+            g => (IReadOnlyDictionary<string, int>)g.ToDictionary(x => x.Status.ToString().ToLowerInvariant(), x => x.Count));
+        return new BroadcastProgress(b.Id, b.Status, b.Recipients, b.Queued, byChannel);
+    }
+
+    public async Task<bool> IsCancelledAsync(Guid id, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<MessagingDbContext>().Set<Broadcast>()
+            .AnyAsync(b => b.Id == id && b.Status == BroadcastStatus.Cancelled, ct);
+    }
+
+    private async Task SetStatusAsync(Guid id, BroadcastStatus status, BroadcastStatus? from, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var q = db.Set<Broadcast>().Where(b => b.Id == id && b.Status != BroadcastStatus.Completed);
+        if (from is { } f) q = q.Where(b => b.Status == f);
+        await q.ExecuteUpdateAsync(u => u.SetProperty(b => b.Status, status), ct);
+    }
+
+    /// <summary>The bookings a broadcast reaches, ordered by id for paging.</summary>
+    private IQueryable<Booking> Audience(MessagingDbContext db, Broadcast b)
+    {
+        var q = db.Bookings.AsNoTracking().Where(x => x.OfficeId == b.OfficeId);
+        if (b.SessionId is { } session) return q.Where(x => x.SessionId == session && x.Status == BookingStatus.Booked);
+        if (b.RecentDays is { } days)
+        {
+            var since = time.GetUtcNow().AddDays(-days);
+            return q.Where(x => x.CreatedAt >= since && x.Status != BookingStatus.Cancelled);
+        }
+        var from = OfficeTime.At(b.From!.Value, TimeOnly.MinValue, null);
+        var to = OfficeTime.At((b.To ?? b.From).Value.AddDays(1), TimeOnly.MinValue, null);
+        q = q.Where(x => x.Start >= from && x.Start < to && x.Status == BookingStatus.Booked);
+        if (b.ProcedureId is { } procedure) q = q.Where(x => x.ProcedureId == procedure);
+        return q;
+    }
+}
+
+/// <summary>Fans out running broadcasts page by page in the background.</summary>
+public sealed class BroadcastRunnerService(IServiceScopeFactory scopes, BroadcastService broadcasts, ILogger<BroadcastRunnerService> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var worked = false;
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var running = await scope.ServiceProvider.GetRequiredService<MessagingDbContext>().Set<Broadcast>()
+                    .Where(b => b.Status == BroadcastStatus.Running).Select(b => b.Id).ToListAsync(stoppingToken);
+                foreach (var id in running) worked |= await broadcasts.FanOutPageAsync(id, stoppingToken) > 0;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Broadcast fan-out failed; trying again");
+            }
+            if (!worked) await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+}
