@@ -69,6 +69,7 @@ public static class ServerSetup
         app.MapModelApi();
         app.MapTemplateAdminApi();
         app.MapBotApi(app.Configuration);
+        app.MapNotifierAdminApi();
         return app;
     }
 

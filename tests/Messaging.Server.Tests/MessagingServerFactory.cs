@@ -30,6 +30,7 @@ public sealed class MessagingServerFactory : WebApplicationFactory<Program>
             ["Admin:ApiKeys:1:Name"] = "test-officer",
             ["Admin:ApiKeys:1:Key"] = OfficerKey,
             ["Admin:ApiKeys:1:Roles:0"] = "officer",
+            ["Admin:ApiKeys:1:Offices:0"] = "ca-xa-tinh-ha",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) _settings[k] = v;
     }

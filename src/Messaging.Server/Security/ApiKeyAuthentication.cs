@@ -13,6 +13,8 @@ public sealed class ApiKeyEntry
     public string Name { get; set; } = "";
     public string Key { get; set; } = "";
     public List<string> Roles { get; set; } = [];
+    /// <summary>For officers: the offices they act for.</summary>
+    public List<string> Offices { get; set; } = [];
 }
 
 public sealed class ApiKeyOptions : AuthenticationSchemeOptions
@@ -55,6 +57,7 @@ public sealed class ApiKeyHandler(IOptionsMonitor<ApiKeyOptions> options, ILogge
 
         var claims = new List<Claim> { new(ClaimTypes.Name, "apikey:" + match.Name) };
         claims.AddRange(match.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        claims.AddRange(match.Offices.Select(o => new Claim("office", o)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
