@@ -20,6 +20,9 @@ switch (command)
     case "turns":
         await TurnBench.RunAsync(opts.Attempts);
         break;
+    case "notify":
+        await NotifierBench.RunAsync(opts.Attempts, opts.Concurrency);
+        break;
     case "parse":
         LanguageBench.Explain(args.Skip(1).ToArray());
         break;

@@ -48,6 +48,13 @@ public sealed class AzureQueue : INotificationQueue
         await _queue.SendMessageAsync(stored, visibilityTimeout: delay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: ct);
     }
 
+    public async Task SendBatchAsync(IReadOnlyList<string> bodies, CancellationToken ct)
+    {
+        await EnsureAsync(ct);
+        await Parallel.ForEachAsync(bodies, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+            async (body, token) => await SendAsync(body, null, token));
+    }
+
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, TimeSpan visibility, CancellationToken ct)
     {
         await EnsureAsync(ct);

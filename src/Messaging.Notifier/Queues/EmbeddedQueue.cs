@@ -23,6 +23,19 @@ public sealed class EmbeddedQueue(string name, IServiceScopeFactory scopes, Payl
         await InsertAsync(name, stored, delay ?? TimeSpan.Zero, 0, null, ct);
     }
 
+    public async Task SendBatchAsync(IReadOnlyList<string> bodies, CancellationToken ct)
+    {
+        var stored = new List<string>(bodies.Count);
+        foreach (var b in bodies) stored.Add(await payloads.WrapAsync(b, maxInline, ct));
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var now = time.GetUtcNow().UtcTicks;
+        db.QueueMessages.AddRange(stored.Select(b => new QueueMessageRow { Queue = name, Body = b, VisibleAt = now, InsertedAt = now }));
+        await using var tx = await db.BeginWriteAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, TimeSpan visibility, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();

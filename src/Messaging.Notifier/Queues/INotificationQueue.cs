@@ -17,6 +17,9 @@ public interface INotificationQueue
 
     Task SendAsync(string body, TimeSpan? delay, CancellationToken ct);
 
+    /// <summary>Many messages at once (a broadcast page): one transaction on the embedded queue, parallel sends on Azure.</summary>
+    Task SendBatchAsync(IReadOnlyList<string> bodies, CancellationToken ct);
+
     Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, TimeSpan visibility, CancellationToken ct);
 
     /// <summary>Keeps a message hidden longer (or shows it again after <paramref name="visibility"/>); returns the new receipt.</summary>

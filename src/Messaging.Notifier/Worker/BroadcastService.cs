@@ -77,14 +77,16 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
         {
             foreach (var p in data.RootElement.EnumerateObject()) extra[p.Name] = p.Value.Clone();
         }
+        var office = await db.Offices.AsNoTracking().FirstOrDefaultAsync(o => o.Id == broadcast.OfficeId, ct);
+        var bodies = new List<string>(page.Count);
         foreach (var booking in page)
         {
             var request = await OutboxDispatcher.BookingRequestAsync(db, catalog, booking, $"broadcast:{broadcast.Id:N}:{booking.Id:N}",
-                broadcast.TemplateKey, extra, null, null, ct, broadcast.Critical ? NotificationPriority.Critical : NotificationPriority.Normal);
+                broadcast.TemplateKey, extra, null, null, ct, broadcast.Critical ? NotificationPriority.Critical : NotificationPriority.Normal, office);
             // A broadcast is news, not a reminder: it does not expire at the appointment's start.
-            request = request with { BroadcastId = broadcast.Id, ExpiresAt = null };
-            await queue.SendAsync(JsonSerializer.Serialize(request, NotificationProcessor.Json), null, ct);
+            bodies.Add(JsonSerializer.Serialize(request with { BroadcastId = broadcast.Id, ExpiresAt = null }, NotificationProcessor.Json));
         }
+        await queue.SendBatchAsync(bodies, ct);
         broadcast.CursorBookingId = page[^1].Id;
         broadcast.Queued += page.Count;
         broadcast.UpdatedAt = time.GetUtcNow();

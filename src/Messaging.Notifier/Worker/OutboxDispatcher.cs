@@ -122,9 +122,9 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, INotificationQ
 
     internal static async Task<NotificationRequest> BookingRequestAsync(MessagingDbContext db, ProcedureCatalog catalog, Booking b, string key,
         string template, Dictionary<string, object?> extra, DateTimeOffset? oldStart, string? skipChannel, CancellationToken ct,
-        NotificationPriority priority = NotificationPriority.Normal)
+        NotificationPriority priority = NotificationPriority.Normal, Office? knownOffice = null)
     {
-        var office = await db.Offices.AsNoTracking().FirstOrDefaultAsync(o => o.Id == b.OfficeId, ct);
+        var office = knownOffice ?? await db.Offices.AsNoTracking().FirstOrDefaultAsync(o => o.Id == b.OfficeId, ct);
         var procedure = catalog.Find(b.ProcedureId);
         var model = new Dictionary<string, object?>
         {
