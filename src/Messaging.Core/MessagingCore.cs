@@ -62,6 +62,7 @@ public static class MessagingCore
         services.TryAddSingleton<IBookingCodes, RandomBookingCodes>();
         services.AddSingleton<OfficeDirectory>();
         services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section);
+        services.AddScoped<ContactService>();
         services.AddScoped<BookingService>();
         services.AddScoped<SessionService>();
         services.AddScoped<DossierService>();

@@ -385,3 +385,71 @@ public sealed class BroadcastTests : IAsyncLifetime
         Assert.Equal((BroadcastStatus.Cancelled, BroadcastService.PageSize), (progress!.Status, progress.Queued));
     }
 }
+
+public sealed class ContactTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+    private readonly Dictionary<string, RecordingSender> _senders = ChannelNames.All.ToDictionary(c => c, c => new RecordingSender(c));
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, now: TestData.At(2026, 11, 24, 9, 0), configure: (services, configuration) =>
+        {
+            services.AddMessagingNotifier(configuration, runWorkers: false);
+            services.RemoveAll<IChannelSender>();
+            foreach (var s in _senders.Values) services.AddSingleton<IChannelSender>(s);
+        });
+        await _db.InScopeAsync(sp => TestData.SeedAsync(sp.GetRequiredService<MessagingDbContext>()));
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private int _slot;
+
+    private async Task<string?> ConfirmationChannelAsync(string phone) => (await ConfirmationAsync(phone))?.Channel;
+
+    private async Task<OutgoingMessage?> ConfirmationAsync(string phone)
+    {
+        var start = TestData.At(2026, 11, 25, 8, 0).AddMinutes(15 * _slot++);
+        await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().BookAsync(
+            new BookingRequest("cccd-renewal", TestData.OfficeId, start, "Nguyễn Văn An", phone), default));
+        await _db.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(10, default);
+        var queue = _db.Services.GetRequiredService<INotificationQueue>();
+        foreach (var m in await queue.ReceiveAsync(10, TimeSpan.FromMinutes(1), default))
+            await _db.Services.GetRequiredService<NotificationProcessor>().ProcessAsync(m, default);
+        var sent = _senders.Values.SelectMany(s => s.Sent).SingleOrDefault();
+        foreach (var s in _senders.Values) s.Sent.Clear();
+        return sent;
+    }
+
+    [Fact]
+    public async Task An_opt_out_keyword_stops_that_channel_and_an_opt_in_restores_it()
+    {
+        Assert.Equal("zalo", await ConfirmationChannelAsync("0912345678")); // zalo first: the test sender reaches any phone
+        Assert.True(await _db.InScopeAsync(sp => sp.GetRequiredService<ContactService>().ApplyKeywordAsync("zalo", "0912345678", "TU CHOI", default)));
+        Assert.False(await _db.InScopeAsync(sp => sp.GetRequiredService<ContactService>().ApplyKeywordAsync("zalo", "0912345678", "xin chào", default)));
+        Assert.Equal("zns", await ConfirmationChannelAsync("0912345678"));
+
+        await _db.InScopeAsync(sp => sp.GetRequiredService<ContactService>().ApplyKeywordAsync("zalo", "0912345678", "Đồng ý nhận tin", default));
+        Assert.Equal("zalo", await ConfirmationChannelAsync("0912345678"));
+        var contact = await _db.InScopeAsync(sp => sp.GetRequiredService<ContactService>().FindAsync("0912 345 678", default));
+        Assert.Equal(("Nguyễn Văn An", 0), (contact!.Name, contact.OptedOut.Count));
+    }
+
+    [Fact]
+    public async Task A_contacts_channel_order_is_used()
+    {
+        await _db.InScopeAsync(async sp =>
+        {
+            var contacts = sp.GetRequiredService<ContactService>();
+            var c = await contacts.UpsertAsync("0987654321", "Lê Văn Cường", "cuong@example.vn", null, null, "vi", default);
+            c!.ChannelOrder = ["email", "sms"];
+            await sp.GetRequiredService<MessagingDbContext>().SaveChangesAsync();
+            return true;
+        });
+        var mail = await ConfirmationAsync("0987654321");
+        Assert.Equal("email", mail!.Channel);
+        Assert.Equal("cuong@example.vn", mail.Recipient.Email);
+        Assert.StartsWith("Xác nhận lịch hẹn", mail.Subject);
+    }
+}

@@ -183,6 +183,12 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.HasMany(x => x.Attempts).WithOne().HasForeignKey(x => x.DeliveryId);
         });
         b.Entity<DeliveryAttempt>().ToTable("delivery_attempts");
+        b.Entity<Contact>(e =>
+        {
+            e.ToTable("contacts");
+            e.HasIndex(x => x.Phone).IsUnique();
+            e.Property(x => x.Phone).HasMaxLength(16);
+        });
         b.Entity<Broadcast>(e =>
         {
             e.ToTable("broadcasts");

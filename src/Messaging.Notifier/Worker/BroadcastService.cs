@@ -78,11 +78,13 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
             foreach (var p in data.RootElement.EnumerateObject()) extra[p.Name] = p.Value.Clone();
         }
         var office = await db.Offices.AsNoTracking().FirstOrDefaultAsync(o => o.Id == broadcast.OfficeId, ct);
+        var phones = page.Select(b => b.Phone).Distinct().ToList();
+        var contacts = await db.Set<Contact>().AsNoTracking().Where(c => phones.Contains(c.Phone)).ToDictionaryAsync(c => c.Phone, ct);
         var bodies = new List<string>(page.Count);
         foreach (var booking in page)
         {
             var request = await OutboxDispatcher.BookingRequestAsync(db, catalog, booking, $"broadcast:{broadcast.Id:N}:{booking.Id:N}",
-                broadcast.TemplateKey, extra, null, null, ct, broadcast.Critical ? NotificationPriority.Critical : NotificationPriority.Normal, office);
+                broadcast.TemplateKey, extra, null, null, ct, broadcast.Critical ? NotificationPriority.Critical : NotificationPriority.Normal, office, contacts);
             // A broadcast is news, not a reminder: it does not expire at the appointment's start.
             bodies.Add(JsonSerializer.Serialize(request with { BroadcastId = broadcast.Id, ExpiresAt = null }, NotificationProcessor.Json));
         }

@@ -34,12 +34,21 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, INotificationQ
             var claimed = await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedUntil == row.ClaimedUntil && o.DispatchedAt == null)
                 .ExecuteUpdateAsync(u => u.SetProperty(o => o.ClaimedUntil, (now + ClaimFor).UtcTicks), ct);
             if (claimed == 0) continue; // another node has it
+            if (row.Type == "booking.created") await RememberContactAsync(scope.ServiceProvider, db, row, ct);
             foreach (var request in await RequestsForAsync(db, scope.ServiceProvider.GetRequiredService<ProcedureCatalog>(), row, ct))
                 await queue.SendAsync(JsonSerializer.Serialize(request, NotificationProcessor.Json), null, ct);
             await db.Outbox.Where(o => o.Id == row.Id).ExecuteUpdateAsync(u => u.SetProperty(o => o.DispatchedAt, time.GetUtcNow()), ct);
             done++;
         }
         return done;
+    }
+
+    private static async Task RememberContactAsync(IServiceProvider sp, MessagingDbContext db, OutboxMessage row, CancellationToken ct)
+    {
+        var id = JsonDocument.Parse(row.Payload).RootElement.GetProperty("bookingId").GetGuid();
+        var b = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (b is null) return;
+        await sp.GetRequiredService<ContactService>().UpsertAsync(b.Phone, b.CitizenName, null, b.Channel == "zalo" ? b.ChannelUserId : null, null, b.Locale, ct);
     }
 
     /// <summary>Who must hear about an event, and with which template and data.</summary>
@@ -122,7 +131,8 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, INotificationQ
 
     internal static async Task<NotificationRequest> BookingRequestAsync(MessagingDbContext db, ProcedureCatalog catalog, Booking b, string key,
         string template, Dictionary<string, object?> extra, DateTimeOffset? oldStart, string? skipChannel, CancellationToken ct,
-        NotificationPriority priority = NotificationPriority.Normal, Office? knownOffice = null)
+        NotificationPriority priority = NotificationPriority.Normal, Office? knownOffice = null,
+        IReadOnlyDictionary<string, Contact>? knownContacts = null)
     {
         var office = knownOffice ?? await db.Offices.AsNoTracking().FirstOrDefaultAsync(o => o.Id == b.OfficeId, ct);
         var procedure = catalog.Find(b.ProcedureId);
@@ -143,8 +153,14 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, INotificationQ
         if (b.Channel == "webchat" && b.ChannelUserId is not null)
             conversation = await db.Conversations.AsNoTracking().Where(c => c.ChannelId == "webchat" && c.UserId == b.ChannelUserId)
                 .OrderByDescending(c => c.UpdatedAt).Select(c => c.Id).FirstOrDefaultAsync(ct);
-        var recipient = new Recipient(b.CitizenName, b.Phone, null, b.Channel == "zalo" ? b.ChannelUserId : null, conversation,
-            OptedOut: skipChannel is null ? null : [skipChannel], Locale: b.Locale);
+        // What the citizen told us elsewhere (an email, a Zalo account, a channel order, an opt-out) applies here too.
+        var contact = knownContacts is null
+            ? await db.Set<Contact>().AsNoTracking().FirstOrDefaultAsync(c => c.Phone == b.Phone, ct)
+            : knownContacts.GetValueOrDefault(b.Phone);
+        var optedOut = (contact?.OptedOut ?? []).Concat(skipChannel is null ? [] : [skipChannel]).Distinct().ToList();
+        var recipient = new Recipient(b.CitizenName, b.Phone, contact?.Email,
+            b.Channel == "zalo" ? b.ChannelUserId : contact?.ZaloUserId, conversation ?? contact?.WebChatConversationId,
+            contact?.ChannelOrder is { Count: > 0 } order ? order : null, optedOut.Count > 0 ? optedOut : null, b.Locale);
         // Reminders and confirmations are pointless once the appointment has started.
         return new NotificationRequest(key, template, recipient, JsonSerializer.SerializeToElement(model), priority, ExpiresAt: b.Start);
     }

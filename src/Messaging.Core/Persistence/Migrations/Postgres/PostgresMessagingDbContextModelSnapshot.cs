@@ -816,6 +816,64 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                     b.ToTable("broadcasts", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Notifications.Contact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<List<string>>("ChannelOrder")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("channel_order");
+
+                    b.Property<string>("Email")
+                        .HasColumnType("text")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Locale")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("locale");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.PrimitiveCollection<List<string>>("OptedOut")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("opted_out");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WebChatConversationId")
+                        .HasColumnType("text")
+                        .HasColumnName("web_chat_conversation_id");
+
+                    b.Property<string>("ZaloUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("zalo_user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_contacts");
+
+                    b.HasIndex("Phone")
+                        .IsUnique()
+                        .HasDatabaseName("ix_contacts_phone");
+
+                    b.ToTable("contacts", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Notifications.Delivery", b =>
                 {
                     b.Property<Guid>("Id")

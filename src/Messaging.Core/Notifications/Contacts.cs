@@ -1,0 +1,81 @@
+using Messaging.Core.Persistence;
+using Messaging.Language.Entities;
+using Messaging.Language.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messaging.Core.Notifications;
+
+/// <summary>A citizen's addresses and wishes: channel order, language, and channels they asked not to be used.</summary>
+public sealed class Contact
+{
+    public Guid Id { get; set; }
+    public required string Phone { get; set; }
+    public string? Name { get; set; }
+    public string? Email { get; set; }
+    public string? ZaloUserId { get; set; }
+    public string? WebChatConversationId { get; set; }
+    public string Locale { get; set; } = "vi";
+    public List<string> ChannelOrder { get; set; } = [];
+    public List<string> OptedOut { get; set; } = [];
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>Keeps contacts current from bookings and channels, and applies opt-out keywords.</summary>
+public sealed class ContactService(MessagingDbContext db, TimeProvider time)
+{
+    /// <summary>Words that stop messages on the channel they arrive on ("TU CHOI", "STOP", "HUY DANG KY"), without diacritics.</summary>
+    public static readonly string[] OptOutKeywords = ["tu choi", "stop", "huy dang ky", "khong nhan tin", "unsubscribe"];
+    public static readonly string[] OptInKeywords = ["dong y nhan tin", "start", "nhan tin lai"];
+
+    public Task<Contact?> FindAsync(string phone, CancellationToken ct) =>
+        VietnamesePhone.TryNormalize(phone, out var p) ? db.Set<Contact>().FirstOrDefaultAsync(c => c.Phone == p, ct) : Task.FromResult<Contact?>(null);
+
+    /// <summary>Creates or completes a contact; never erases what it already knows.</summary>
+    public async Task<Contact?> UpsertAsync(string phone, string? name, string? email, string? zaloUserId, string? conversationId,
+        string? locale, CancellationToken ct)
+    {
+        if (!VietnamesePhone.TryNormalize(phone, out var normalized)) return null;
+        var contact = await db.Set<Contact>().FirstOrDefaultAsync(c => c.Phone == normalized, ct);
+        if (contact is null)
+        {
+            contact = new Contact { Id = Guid.CreateVersion7(time.GetUtcNow()), Phone = normalized };
+            db.Add(contact);
+        }
+        contact.Name = name ?? contact.Name;
+        contact.Email = email ?? contact.Email;
+        contact.ZaloUserId = zaloUserId ?? contact.ZaloUserId;
+        contact.WebChatConversationId = conversationId ?? contact.WebChatConversationId;
+        contact.Locale = locale ?? contact.Locale;
+        contact.UpdatedAt = time.GetUtcNow();
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (RawSql.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            return await UpsertAsync(phone, name, email, zaloUserId, conversationId, locale, ct);
+        }
+        return contact;
+    }
+
+    /// <summary>
+    /// Applies an opt-out or opt-in keyword sent on a channel; returns true when the text was one. Critical messages
+    /// (a cancelled session) still go out: the recipient's appointment depends on them.
+    /// </summary>
+    public async Task<bool> ApplyKeywordAsync(string channel, string phone, string text, CancellationToken ct)
+    {
+        var folded = string.Join(' ', Folding.Fold(text).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var optOut = OptOutKeywords.Contains(folded);
+        var optIn = OptInKeywords.Contains(folded);
+        if (!optOut && !optIn) return false;
+        var contact = await UpsertAsync(phone, null, null, null, null, null, ct);
+        if (contact is null) return false;
+        contact.OptedOut.Remove(channel);
+        if (optOut) contact.OptedOut.Add(channel);
+        contact.OptedOut = [.. contact.OptedOut];
+        contact.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+}
