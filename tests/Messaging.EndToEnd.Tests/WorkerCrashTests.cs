@@ -58,9 +58,15 @@ public sealed class WorkerCrashTests
             await worker.WaitForExitAsync();
             kills++;
         }
+        int SentRecorded()
+        {
+            using var scope = sp.CreateScope();
+            return scope.ServiceProvider.GetRequiredService<MessagingDbContext>().Deliveries.Count(d => d.Status == DeliveryStatus.Sent);
+        }
         using (var last = StartWorker(dir))
         {
-            await WaitAsync(() => KeysIn(outbox).Count == Count, TimeSpan.FromSeconds(90));
+            // Wait for the records, not only the outbox: the sink is written a moment before the delivery is marked sent.
+            await WaitAsync(() => KeysIn(outbox).Count == Count && SentRecorded() == Count, TimeSpan.FromSeconds(90));
             last.Kill(entireProcessTree: true);
             await last.WaitForExitAsync();
         }
