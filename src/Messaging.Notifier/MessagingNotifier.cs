@@ -29,7 +29,16 @@ public static class MessagingNotifier
                 : new EmbeddedQueue(o.Name, sp.GetRequiredService<IServiceScopeFactory>(), payloads, time, o.MaxInlineCharacters);
         });
         services.AddSingleton<IChannelSender, WebChatSender>();
-        services.AddSingleton<IChannelSender, EmailPickupSender>();
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
+        if (!string.IsNullOrWhiteSpace(configuration[$"{SmtpOptions.Section}:Host"]))
+        {
+            services.AddSingleton<SmtpSender>();
+            services.AddSingleton<IChannelSender>(sp => sp.GetRequiredService<SmtpSender>());
+        }
+        else
+        {
+            services.AddSingleton<IChannelSender, EmailPickupSender>();
+        }
         foreach (var channel in new[] { ChannelNames.Sms, ChannelNames.Zalo, ChannelNames.Zns })
         {
             services.AddSingleton<IChannelSender>(sp => new LocalOutboxSender(channel, sp.GetRequiredService<IOptions<MessagingOptions>>(), sp.GetRequiredService<TimeProvider>()));
