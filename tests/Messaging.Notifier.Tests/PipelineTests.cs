@@ -453,3 +453,39 @@ public sealed class ContactTests : IAsyncLifetime
         Assert.StartsWith("Xác nhận lịch hẹn", mail.Subject);
     }
 }
+
+public sealed class RateLimitTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+    private readonly RecordingSender _sms = new(ChannelNames.Sms);
+
+    public async Task InitializeAsync() =>
+        _db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, now: TestData.At(2026, 11, 24, 9, 0),
+            settings: new Dictionary<string, string?> { ["Notifier:RatePerSecond:sms"] = "20" },
+            configure: (services, configuration) =>
+            {
+                services.AddMessagingNotifier(configuration, runWorkers: false);
+                services.RemoveAll<IChannelSender>();
+                services.AddSingleton<IChannelSender>(_sms);
+            });
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task A_channel_never_sends_faster_than_its_bucket_allows()
+    {
+        var queue = _db.Services.GetRequiredService<INotificationQueue>();
+        var processor = _db.Services.GetRequiredService<NotificationProcessor>();
+        await queue.SendBatchAsync(Enumerable.Range(0, 60).Select(i => JsonSerializer.Serialize(new NotificationRequest($"rate:{i}", "notify/broadcast",
+            new Recipient("An", "0912345678", ChannelOrder: ["sms"]),
+            JsonSerializer.SerializeToElement(new { citizen = new { name = "An" }, office = new { name = "CA", phone = "0" }, message = "x" }),
+            NotificationPriority.Critical), NotificationProcessor.Json)).ToList(), default);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var messages = new List<QueueMessage>();
+        while (messages.Count < 60) messages.AddRange(await queue.ReceiveAsync(32, TimeSpan.FromMinutes(5), default));
+        await Task.WhenAll(messages.Select(m => processor.ProcessAsync(m, default)));
+        // 20 at once (the bucket is full), then 20 per second: the last 40 need about two seconds.
+        Assert.Equal(60, _sms.Sent.Count);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"60 sms in {clock.Elapsed.TotalSeconds:F2} s");
+    }
+}

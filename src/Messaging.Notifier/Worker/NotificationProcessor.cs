@@ -28,6 +28,19 @@ public sealed class NotificationProcessor(
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Dictionary<string, IChannelSender> _senders = senders.ToDictionary(s => s.Channel);
 
+    // One bucket per channel, so a burst of notifications never exceeds what a gateway accepts.
+    private readonly Dictionary<string, System.Threading.RateLimiting.TokenBucketRateLimiter> _limits =
+        options.Value.RatePerSecond.Where(r => r.Value > 0).ToDictionary(r => r.Key, r => new System.Threading.RateLimiting.TokenBucketRateLimiter(
+            new System.Threading.RateLimiting.TokenBucketRateLimiterOptions
+            {
+                TokenLimit = Math.Max(1, (int)Math.Ceiling(r.Value)),
+                TokensPerPeriod = Math.Max(1, (int)Math.Ceiling(r.Value / 10)),
+                ReplenishmentPeriod = TimeSpan.FromSeconds(Math.Max(1, (int)Math.Ceiling(r.Value / 10)) / r.Value),
+                QueueLimit = int.MaxValue,
+                QueueProcessingOrder = System.Threading.RateLimiting.QueueProcessingOrder.OldestFirst,
+                AutoReplenishment = true,
+            }));
+
     public async Task<Outcome> ProcessAsync(QueueMessage message, CancellationToken ct)
     {
         NotificationRequest? request;
@@ -86,6 +99,10 @@ public sealed class NotificationProcessor(
             {
                 DeliveryId = delivery.Id, Number = delivery.Attempts.Count + 1, Channel = channel, StartedAt = time.GetUtcNow(),
             };
+            if (_limits.TryGetValue(channel, out var limiter))
+            {
+                using var lease = await limiter.AcquireAsync(1, ct);
+            }
             var watch = Stopwatch.StartNew();
             try
             {

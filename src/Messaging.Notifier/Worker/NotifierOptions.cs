@@ -14,6 +14,12 @@ public sealed class NotifierOptions
     /// <summary>Non-critical messages wait while the office time is between these (default 21:00–07:00).</summary>
     public TimeOnly QuietFrom { get; set; } = new(21, 0);
     public TimeOnly QuietUntil { get; set; } = new(7, 0);
+    /// <summary>
+    /// Messages per second each channel may send from this worker (token bucket, bursts up to one second's worth);
+    /// absent means unlimited. Set below the gateway's limit divided by the number of workers.
+    /// </summary>
+    public Dictionary<string, double> RatePerSecond { get; set; } = [];
+
     /// <summary>Channel order for recipients with no preference; empty means web chat, Zalo, ZNS, SMS, email.</summary>
     public List<string> DefaultChannelOrder { get; set; } = [];
 
