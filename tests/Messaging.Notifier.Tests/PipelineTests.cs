@@ -489,3 +489,60 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"60 sms in {clock.Elapsed.TotalSeconds:F2} s");
     }
 }
+
+public sealed class SessionNotificationTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+    private readonly RecordingSender _sms = new(ChannelNames.Sms);
+    private int _cards;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, now: TestData.At(2026, 11, 24, 9, 0), configure: (services, configuration) =>
+        {
+            services.AddMessagingNotifier(configuration, runWorkers: false);
+            services.RemoveAll<IChannelSender>();
+            services.AddSingleton<IChannelSender>(_sms);
+        });
+        var office = await _db.InScopeAsync(sp => TestData.SeedAsync(sp.GetRequiredService<MessagingDbContext>()));
+        _cards = office.Services[0].Id;
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private async Task<List<string>> DispatchAndSendAsync()
+    {
+        await _db.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(100, default);
+        var queue = _db.Services.GetRequiredService<INotificationQueue>();
+        foreach (var m in await queue.ReceiveAsync(32, TimeSpan.FromMinutes(1), default))
+            await _db.Services.GetRequiredService<NotificationProcessor>().ProcessAsync(m, default);
+        var texts = _sms.Sent.Select(s => s.Text).ToList();
+        _sms.Sent.Clear();
+        return texts;
+    }
+
+    [Fact]
+    public async Task Changing_then_cancelling_a_mobile_session_tells_each_of_its_citizens()
+    {
+        var start = TestData.At(2026, 11, 27, 7, 30); // the office's closed Friday: only the session is open
+        var session = await _db.InScopeAsync(sp => sp.GetRequiredService<SessionService>().CreateAsync(new SessionDraft(TestData.OfficeId, _cards,
+            SessionKind.Mobile, "Cấp căn cước lưu động", "Nhà văn hóa thôn 1", start, start.AddHours(1), 3), default));
+        for (var i = 0; i < 3; i++)
+        {
+            await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().BookAsync(new BookingRequest("cccd-first-issue", TestData.OfficeId,
+                start.AddMinutes(15 * i), "Công dân " + i, $"091234567{i}", SessionId: session.Id), default));
+        }
+        Assert.Equal(3, (await DispatchAndSendAsync()).Count); // the three confirmations
+
+        await _db.InScopeAsync(sp => sp.GetRequiredService<SessionService>().ChangeAsync(session.Id, start.AddHours(6), start.AddHours(7), "Hội trường xã", 3, default));
+        var changed = await DispatchAndSendAsync();
+        Assert.Equal(3, changed.Count);
+        Assert.All(changed, t => Assert.Contains("Cap can cuoc luu dong doi sang", t));
+        Assert.Contains(changed, t => t.Contains("13:30 27/11/2026") && t.Contains("Hoi truong xa"));
+
+        await _db.InScopeAsync(sp => sp.GetRequiredService<SessionService>().CancelAsync(session.Id, "Mưa bão", "officer-1", default));
+        var cancelled = await DispatchAndSendAsync();
+        Assert.Equal(3, cancelled.Count);
+        Assert.All(cancelled, t => Assert.StartsWith("Cong an xa Tinh Ha: huy buoi Cap can cuoc luu dong", t));
+    }
+}
