@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Messaging.Core.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMessagingDbContext))]
-    [Migration("20261124121656_Broadcasts")]
-    partial class Broadcasts
+    [Migration("20261124130400_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -801,6 +801,64 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_broadcasts_status_created_at");
 
                     b.ToTable("broadcasts", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Notifications.Contact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<string>("ChannelOrder")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel_order");
+
+                    b.Property<string>("Email")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Locale")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("locale");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.PrimitiveCollection<string>("OptedOut")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("opted_out");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WebChatConversationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("web_chat_conversation_id");
+
+                    b.Property<string>("ZaloUserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("zalo_user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_contacts");
+
+                    b.HasIndex("Phone")
+                        .IsUnique()
+                        .HasDatabaseName("ix_contacts_phone");
+
+                    b.ToTable("contacts", (string)null);
                 });
 
             modelBuilder.Entity("Messaging.Core.Notifications.Delivery", b =>

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Messaging.Core.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresMessagingDbContext))]
-    [Migration("20261124120717_Deliveries")]
-    partial class Deliveries
+    [Migration("20261124130408_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -729,6 +729,154 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                     b.ToTable("dossier_events", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Notifications.Broadcast", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<bool>("Critical")
+                        .HasColumnType("boolean")
+                        .HasColumnName("critical");
+
+                    b.Property<Guid?>("CursorBookingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cursor_booking_id");
+
+                    b.Property<string>("DataJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("data_json");
+
+                    b.Property<DateOnly?>("From")
+                        .HasColumnType("date")
+                        .HasColumnName("from");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<string>("OfficeId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("office_id");
+
+                    b.Property<string>("ProcedureId")
+                        .HasColumnType("text")
+                        .HasColumnName("procedure_id");
+
+                    b.Property<int>("Queued")
+                        .HasColumnType("integer")
+                        .HasColumnName("queued");
+
+                    b.Property<int?>("RecentDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("recent_days");
+
+                    b.Property<int>("Recipients")
+                        .HasColumnType("integer")
+                        .HasColumnName("recipients");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TemplateKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("template_key");
+
+                    b.Property<DateOnly?>("To")
+                        .HasColumnType("date")
+                        .HasColumnName("to");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_broadcasts");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_broadcasts_status_created_at");
+
+                    b.ToTable("broadcasts", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Notifications.Contact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<List<string>>("ChannelOrder")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("channel_order");
+
+                    b.Property<string>("Email")
+                        .HasColumnType("text")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Locale")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("locale");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.PrimitiveCollection<List<string>>("OptedOut")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("opted_out");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WebChatConversationId")
+                        .HasColumnType("text")
+                        .HasColumnName("web_chat_conversation_id");
+
+                    b.Property<string>("ZaloUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("zalo_user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_contacts");
+
+                    b.HasIndex("Phone")
+                        .IsUnique()
+                        .HasDatabaseName("ix_contacts_phone");
+
+                    b.ToTable("contacts", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Notifications.Delivery", b =>
                 {
                     b.Property<Guid>("Id")
@@ -985,6 +1133,45 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasName("pk_queue_payloads");
 
                     b.ToTable("queue_payloads", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Notifications.Reminder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BookingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("booking_id");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reminders");
+
+                    b.HasIndex("BookingId")
+                        .HasDatabaseName("ix_reminders_booking_id");
+
+                    b.HasIndex("Status", "DueAt")
+                        .HasDatabaseName("ix_reminders_status_due_at");
+
+                    b.ToTable("reminders", (string)null);
                 });
 
             modelBuilder.Entity("Messaging.Core.Persistence.SeedMarker", b =>
