@@ -18,12 +18,7 @@ public sealed class BotApiTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_factory.DataDirectory, recursive: true);
-    }
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     private static object Message(string conversation, string text, bool expectReplies = true) => new
     {

@@ -20,12 +20,7 @@ public sealed class FoundationApiTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_factory.DataDirectory, recursive: true);
-    }
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     private static async Task<JsonElement> Json(HttpResponseMessage r) =>
         JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
@@ -195,7 +190,6 @@ public sealed class ServerStartupTests
         finally
         {
             Directory.Delete(dialogs, recursive: true);
-            Directory.Delete(factory.DataDirectory, recursive: true);
         }
     }
 
@@ -213,7 +207,6 @@ public sealed class ServerStartupTests
         }
         Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests], statuses);
         Assert.True(last.Headers.RetryAfter?.Delta > TimeSpan.Zero);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 }
 

@@ -11,11 +11,13 @@ public sealed class MessagingServerFactory : WebApplicationFactory<Program>
     public const string AdminKey = "test-admin-key-0123456789abcdef";
     public const string OfficerKey = "test-officer-key-0123456789abcdef";
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDirectory;
 
     public string DataDirectory { get; }
 
     public MessagingServerFactory(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
     {
+        _ownsDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("messaging-server-").FullName;
         _settings = new Dictionary<string, string?>
         {
@@ -33,6 +35,20 @@ public sealed class MessagingServerFactory : WebApplicationFactory<Program>
             ["Admin:ApiKeys:1:Offices:0"] = "ca-xa-tinh-ha",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) _settings[k] = v;
+    }
+
+    /// <summary>
+    /// Stops the server and removes the data directory it created; a directory passed in (a restart test) is the
+    /// caller's to keep.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_ownsDirectory)
+        {
+            try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

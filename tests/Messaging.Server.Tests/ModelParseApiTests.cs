@@ -17,12 +17,7 @@ public sealed class ModelParseApiTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_factory.DataDirectory, recursive: true);
-    }
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     private async Task<JsonElement> Parse(object body)
     {

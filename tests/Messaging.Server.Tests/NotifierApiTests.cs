@@ -20,12 +20,7 @@ public sealed class NotifierApiTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_factory.DataDirectory, recursive: true);
-    }
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     private HttpClient Client(string? key)
     {

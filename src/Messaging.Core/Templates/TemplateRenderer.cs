@@ -88,24 +88,21 @@ public sealed class TemplateRenderer(TemplateRenderOptions options)
         }
     }
 
-    /// <summary>Parse errors with line and column; none means the source parses.</summary>
-    public static IReadOnlyList<TemplateIssue> ParseErrors(string variant, string source)
+    /// <summary>Parses once: the template, and its errors with line and column (none means it parses).</summary>
+    public static IReadOnlyList<TemplateIssue> Parse(string variant, string source, out Template template)
     {
-        var template = Template.Parse(source, variant);
+        template = Template.Parse(source, variant);
         return template.HasErrors
             ? template.Messages.Select(m => new TemplateIssue(variant, m.Message, m.Span.Start.Line + 1, m.Span.Start.Column + 1)).ToList()
             : [];
     }
 
+    public static IReadOnlyList<TemplateIssue> ParseErrors(string variant, string source) => Parse(variant, source, out _);
+
     public static Template ParseOrThrow(string variant, string source)
     {
-        var template = Template.Parse(source, variant);
-        if (template.HasErrors)
-        {
-            var m = template.Messages.First();
-            throw new TemplateRenderException(new TemplateIssue(variant, m.Message, m.Span.Start.Line + 1, m.Span.Start.Column + 1));
-        }
-        return template;
+        var errors = Parse(variant, source, out var template);
+        return errors.Count == 0 ? template : throw new TemplateRenderException(errors[0]);
     }
 
     private Template Compile(string variant, string source)

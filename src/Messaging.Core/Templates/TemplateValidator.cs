@@ -57,9 +57,9 @@ public sealed class TemplateValidator(TemplateRenderer renderer, IOptions<Templa
             var before = errors.Count;
             foreach (var (name, text) in sources)
             {
-                var parse = TemplateRenderer.ParseErrors(name, text);
+                var parse = TemplateRenderer.Parse(name, text, out var template);
                 errors.AddRange(parse);
-                if (parse.Count == 0) errors.AddRange(VariableCheck.Run(name, TemplateRenderer.ParseOrThrow(name, text), sample));
+                if (parse.Count == 0) errors.AddRange(VariableCheck.Run(name, template, sample));
             }
             if (errors.Count > before) continue;
             try

@@ -35,8 +35,6 @@ public sealed class Gazetteer
         foreach (var list in _byFirstWord.Values) list.Sort((a, b) => b.Words.Length.CompareTo(a.Words.Length));
     }
 
-    public int PhraseCount => _byFirstWord.Values.Sum(l => l.Count);
-
     public void Recognize(RecognitionContext ctx)
     {
         var words = ctx.Text.Words;

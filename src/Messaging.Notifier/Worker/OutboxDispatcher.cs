@@ -88,6 +88,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, INotificationQ
                 var bookings = await db.Bookings.AsNoTracking()
                     .Where(b => b.SessionId == sessionId && (cancelled ? b.Status == BookingStatus.Cancelled : b.Status == BookingStatus.Booked))
                     .ToListAsync(ct);
+                var office = await db.Offices.AsNoTracking().FirstOrDefaultAsync(o => o.Id == session.OfficeId, ct);
                 var list = new List<NotificationRequest>();
                 foreach (var b in bookings)
                 {
@@ -95,12 +96,12 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, INotificationQ
                     {
                         ["session"] = new { title = session.Title, place = session.Place, old_place = session.Place },
                         ["reason"] = session.CancelReason ?? "",
-                        ["rebook_hint"] = "nhắn \"đặt lịch\" cho trợ lý của Công an xã hoặc gọi " + (await OfficePhoneAsync(db, b.OfficeId, ct)),
+                        ["rebook_hint"] = "nhắn \"đặt lịch\" cho trợ lý của Công an xã hoặc gọi " + (office?.Phone ?? ""),
                     };
                     var old = cancelled ? (DateTimeOffset?)null : b.Start - (payload.GetProperty("newStart").GetDateTimeOffset() - payload.GetProperty("oldStart").GetDateTimeOffset());
                     list.Add(await BookingRequestAsync(db, catalog, b, $"{row.Key}:{b.Id:N}",
                         cancelled ? "notify/session.cancelled" : "notify/session.changed", extra, old, null, ct,
-                        NotificationPriority.Critical));
+                        NotificationPriority.Critical, office));
                 }
                 return list;
             }
@@ -167,7 +168,4 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, INotificationQ
 
     private static object OfficeModel(Office? o) =>
         new { name = o?.Name ?? "", address = o?.Address ?? "", phone = o?.Phone ?? "", map_url = o?.MapUrl ?? "" };
-
-    private static async Task<string> OfficePhoneAsync(MessagingDbContext db, string officeId, CancellationToken ct) =>
-        await db.Offices.Where(o => o.Id == officeId).Select(o => o.Phone).FirstOrDefaultAsync(ct) ?? "";
 }

@@ -14,8 +14,6 @@ namespace Messaging.Server.Api;
 /// </summary>
 public static class BotApi
 {
-    private const int MaxTextLength = 2000;
-
     public static void MapBotApi(this IEndpointRouteBuilder app, IConfiguration configuration)
     {
         if (configuration.GetValue<bool>("Diagnostics:BareEndpoint"))
@@ -33,7 +31,8 @@ public static class BotApi
         app.MapGet("/api/admin/conversations/{id}/transcript", TranscriptAsync).RequireAuthorization(Roles.StaffPolicy);
     }
 
-    private static async Task<IResult> PostActivityAsync(HttpRequest request, ConversationEngine engine, CancellationToken ct)
+    private static async Task<IResult> PostActivityAsync(HttpRequest request, ConversationEngine engine,
+        Messaging.Core.Language.LanguageModelProvider language, CancellationToken ct)
     {
         Activity? activity;
         try
@@ -48,8 +47,10 @@ public static class BotApi
         if (activity.Conversation?.Id is not { Length: > 0 and <= 128 } conversationId || conversationId.Any(char.IsControl))
             return Results.Problem("conversation.id is required (at most 128 characters).", statusCode: 400, title: "Malformed activity");
         if (activity.Type != ActivityTypes.Message) return Results.Accepted();
-        if ((activity.TextOrValue?.Length ?? 0) > MaxTextLength)
-            return Results.Problem($"A message has at most {MaxTextLength} characters.", statusCode: 413, title: "Message too long");
+        // The same limit as /model/parse: one setting, Language:MaxTextLength.
+        var max = language.Options.MaxTextLength;
+        if ((activity.TextOrValue?.Length ?? 0) > max)
+            return Results.Problem($"A message has at most {max} characters.", statusCode: 413, title: "Message too long");
 
         var replies = await engine.RunTurnAsync(activity, ct);
         return activity.DeliveryMode == DeliveryModes.ExpectReplies
