@@ -4,6 +4,13 @@ namespace Messaging.Bench;
 
 public sealed record BenchArgs(string Provider, int Attempts, int Concurrency)
 {
+    /// <summary>A comma-separated list of numbers after the flag ("--conversations 1,16,64"), or null when absent.</summary>
+    public static IReadOnlyList<int>? List(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',').Select(int.Parse).ToList() : null;
+    }
+
     public static BenchArgs Parse(string[] args)
     {
         string Get(string name, string fallback)

@@ -18,7 +18,7 @@ switch (command)
         await TemplateBench.RunAsync(opts.Attempts);
         break;
     case "turns":
-        await TurnBench.RunAsync(opts.Attempts);
+        await TurnBench.RunAsync(opts.Attempts, BenchArgs.List(args, "--conversations"));
         break;
     case "notify":
         await NotifierBench.RunAsync(opts.Attempts, opts.Concurrency);

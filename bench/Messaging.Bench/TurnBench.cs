@@ -20,7 +20,9 @@ public static class TurnBench
         "đặt lịch đổi căn cước ở xã Tịnh Hà ngày mai lúc 9h", "hủy", "hs 000.00.12.H55-240930-0101 xong chua", "1234",
     ];
 
-    public static async Task RunAsync(int seconds)
+    private static readonly int? OnlyLine = int.TryParse(Environment.GetEnvironmentVariable("TURNS_ONLY_LINE"), out var l) ? l : null;
+
+    public static async Task RunAsync(int seconds, IReadOnlyList<int>? conversations = null)
     {
         var port = FreePort();
         var dir = Directory.CreateTempSubdirectory("messaging-turns-").FullName;
@@ -43,11 +45,11 @@ public static class TurnBench
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             for (var i = 0; i < 100 && !await Up(http); i++) await Task.Delay(300);
             Console.WriteLine($"server pid {server.Id}, {Environment.ProcessorCount} cores (load generator on the same machine), {seconds} s per row");
-            Console.WriteLine("| endpoint | conversations | turns | turns/s | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|");
-            foreach (var concurrency in new[] { 1, 16, 64 })
+            Console.WriteLine("| endpoint | conversations | turns | turns/s | p50 ms | p99 ms | server CPU µs/turn |\n|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var concurrency in conversations ?? [1, 16, 64])
             {
-                await MeasureAsync(http, "/diagnostics/bare", concurrency, seconds, "bare endpoint (baseline)");
-                await MeasureAsync(http, "/api/messages", concurrency, seconds, "POST /api/messages, expectReplies");
+                await MeasureAsync(http, server, "/diagnostics/bare", concurrency, seconds, "bare endpoint (baseline)");
+                await MeasureAsync(http, server, "/api/messages", concurrency, seconds, "POST /api/messages, expectReplies");
             }
         }
         finally
@@ -59,7 +61,7 @@ public static class TurnBench
         }
     }
 
-    private static async Task MeasureAsync(HttpClient http, string path, int concurrency, int seconds, string name)
+    private static async Task MeasureAsync(HttpClient http, Process server, string path, int concurrency, int seconds, string name)
     {
         var run = Guid.NewGuid().ToString("N")[..6];
         async Task<List<double>> Conversation(int c, TimeSpan duration)
@@ -71,7 +73,7 @@ public static class TurnBench
                 var activity = new
                 {
                     type = "message", id = $"{run}-{c}-{turn}", channelId = "webchat", from = new { id = $"bench-{run}-{c}" },
-                    conversation = new { id = $"bench-{run}-{c}" }, text = Script[turn % Script.Length], locale = "vi-VN",
+                    conversation = new { id = $"bench-{run}-{c}" }, text = OnlyLine is { } only ? Script[only] : Script[turn % Script.Length], locale = "vi-VN",
                     deliveryMode = "expectReplies",
                 };
                 var started = Stopwatch.GetTimestamp();
@@ -83,11 +85,15 @@ public static class TurnBench
             return latencies;
         }
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(c => Conversation(c, TimeSpan.FromSeconds(1)))); // warm-up
+        server.Refresh();
+        var cpuBefore = server.TotalProcessorTime;
         var total = Stopwatch.StartNew();
         var all = (await Task.WhenAll(Enumerable.Range(0, concurrency).Select(c => Conversation(c, TimeSpan.FromSeconds(seconds))))).SelectMany(x => x).ToList();
         total.Stop();
+        server.Refresh();
+        var cpuPerTurn = (server.TotalProcessorTime - cpuBefore).TotalMicroseconds / all.Count;
         all.Sort();
-        Console.WriteLine($"| {name} | {concurrency} | {all.Count} | {all.Count / total.Elapsed.TotalSeconds:F0} | {all[all.Count / 2]:F2} | {all[(int)(all.Count * 0.99)]:F2} |");
+        Console.WriteLine($"| {name} | {concurrency} | {all.Count} | {all.Count / total.Elapsed.TotalSeconds:F0} | {all[all.Count / 2]:F2} | {all[(int)(all.Count * 0.99)]:F2} | {cpuPerTurn:F0} |");
     }
 
     private static async Task<bool> Up(HttpClient http)

@@ -3,7 +3,9 @@ using Messaging.Core;
 using Messaging.Notifier;
 using Messaging.Server;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read once: watching it means watching the content root, which holds the data directory, and
+// every database write would wake the watcher.
+var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 builder.Services.AddMessagingCore(builder.Configuration);
 builder.Services.AddMessagingBot(builder.Configuration);
 // --role web | worker | all (default): web serves HTTP only; worker runs only the notifier.

@@ -1,7 +1,6 @@
 using Messaging.Bot.Engine;
 using Messaging.Core.Appointments;
 using Messaging.Core.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace Messaging.Bot.Dialogs;
 
@@ -102,5 +101,5 @@ internal static class SlotPicker
     }
 
     public static async Task<string> OfficeNameAsync(TurnContext t, string officeId, CancellationToken ct) =>
-        await t.Service<MessagingDbContext>().Offices.Where(o => o.Id == officeId).Select(o => o.Name).FirstOrDefaultAsync(ct) ?? officeId;
+        (await t.Service<OfficeDirectory>().FindAsync(t.Service<MessagingDbContext>(), officeId, ct))?.Name ?? officeId;
 }

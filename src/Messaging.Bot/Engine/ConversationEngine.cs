@@ -5,7 +5,6 @@ using Messaging.Core.Language;
 using Messaging.Core.Persistence;
 using Messaging.Language.Entities;
 using Messaging.Language.Text;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,8 +28,8 @@ public sealed class BotOptions
 /// Turns of one conversation are serialized in this process; across processes, the turn that loses the race on the
 /// state's version runs again on the winner's state.
 /// </summary>
-public sealed class ConversationEngine(IServiceScopeFactory scopes, LanguageModelProvider language, TimeProvider time,
-    IOptions<BotOptions> options, DialogSet dialogs, ILogger<ConversationEngine> log)
+public sealed class ConversationEngine(IServiceScopeFactory scopes, ConversationStore store, LanguageModelProvider language,
+    TimeProvider time, IOptions<BotOptions> options, DialogSet dialogs, ILogger<ConversationEngine> log)
 {
     private const int MaxRuns = 5;
     private readonly SemaphoreSlim[] _locks = Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
@@ -49,15 +48,10 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, LanguageMode
         {
             for (var run = 1; ; run++)
             {
-                try
-                {
-                    return await RunOnceAsync(incoming, conversationId, ct);
-                }
-                catch (DbUpdateException e) when (run < MaxRuns)
-                {
-                    // Another node saved this conversation first; run the turn again on its state.
-                    log.LogInformation("Conversation state changed during a turn (run {Run}): {Error}", run, e.GetType().Name);
-                }
+                if (await RunOnceAsync(incoming, conversationId, ct) is { } replies) return replies;
+                // Another node, or a proactive message, saved this conversation first; run the turn on its state.
+                log.LogInformation("Conversation state changed during a turn (run {Run})", run);
+                if (run == MaxRuns) throw new InvalidOperationException($"The conversation kept changing during {MaxRuns} runs of one turn.");
             }
         }
         finally
@@ -66,52 +60,33 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, LanguageMode
         }
     }
 
-    private async Task<IReadOnlyList<Activity>> RunOnceAsync(Activity incoming, string conversationId, CancellationToken ct)
+    /// <summary>One run of a turn; null when its state save lost the race on the version.</summary>
+    private async Task<IReadOnlyList<Activity>?> RunOnceAsync(Activity incoming, string conversationId, CancellationToken ct)
     {
-        // The state lives in its own context: dialogs run domain services (which clear and commit their own context)
-        // in the turn's scope, and must not detach or save the conversation record by accident.
-        await using var stateScope = scopes.CreateAsyncScope();
         await using var scope = scopes.CreateAsyncScope();
-        var db = stateScope.ServiceProvider.GetRequiredService<MessagingDbContext>();
         var now = time.GetUtcNow();
-        var record = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, ct);
-        var isNew = record is null;
-        record ??= db.Conversations.Add(new ConversationRecord
-        {
-            Id = conversationId,
-            ChannelId = incoming.ChannelId ?? "webchat",
-            UserId = incoming.From?.Id ?? conversationId,
-            CreatedAt = now,
-        }).Entity;
+        var read = await store.LoadAsync(conversationId, ct)
+            ?? ConversationSnapshot.New(conversationId, incoming.ChannelId ?? "webchat", incoming.From?.Id ?? conversationId, now);
 
-        var state = JsonSerializer.Deserialize<ConversationData>(record.StateJson) ?? new ConversationData();
-        var locale = LocaleOf(incoming, record);
-        record.Locale = locale;
+        var state = JsonSerializer.Deserialize<ConversationData>(read.StateJson) ?? new ConversationData();
+        var locale = LocaleOf(incoming, read.Locale);
         // A button's posted value is a machine value ("slot|2026-…|guid"): matched against the question's choices,
         // never read for entities, where its digits would pass for dates.
         var nlu = language.Model.Parse(incoming.Text ?? "", now);
         var turn = new TurnContext(incoming, nlu, state, locale, now, scope.ServiceProvider, conversationId);
 
-        if (!isNew && state.Stack.Count > 0 && now - record.UpdatedAt > options.Value.IdleTimeout)
+        if (!read.IsNew && state.Stack.Count > 0 && now - read.UpdatedAt > options.Value.IdleTimeout)
         {
             state.Stack.Clear();
             await turn.SayAsync("bot/session-expired", ct: ct);
         }
         await ProcessAsync(turn, ct);
 
-        record.StateJson = JsonSerializer.Serialize(state);
-        record.Version++;
-        record.UpdatedAt = now;
         var replies = Stamp(turn.Replies, incoming, conversationId, now);
-        Log(db, record, "in", MaskedCopy(incoming, nlu.Entities), now);
-        foreach (var reply in replies) Log(db, record, "out", reply, now);
-        // Through the write gate: on SQLite, writers queue in process instead of sleeping in SQLite's busy handler.
-        await using (var tx = await db.BeginWriteAsync(ct))
-        {
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        return replies;
+        var transcript = new List<TranscriptEntry>(replies.Count + 1) { Entry("in", MaskedCopy(incoming, nlu.Entities)) };
+        foreach (var reply in replies) transcript.Add(Entry("out", reply));
+        var saved = await store.SaveAsync(new ConversationWrite(read, JsonSerializer.Serialize(state), locale, now, transcript), ct);
+        return saved ? replies : null;
     }
 
     private async Task ProcessAsync(TurnContext t, CancellationToken ct)
@@ -205,8 +180,8 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, LanguageMode
         && (t.Intent == Messaging.Language.Intents.IntentNames.ProcedureInfo
             || (t.Intent == Messaging.Language.Intents.IntentNames.OfficeInfo && t.Entity(EntityTypes.Office) is not null));
 
-    private static string LocaleOf(Activity incoming, ConversationRecord record) =>
-        incoming.Locale is { Length: >= 2 } l ? (l.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "vi") : record.Locale;
+    private static string LocaleOf(Activity incoming, string stored) =>
+        incoming.Locale is { Length: >= 2 } l ? (l.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "vi") : stored;
 
     private static List<Activity> Stamp(List<Activity> replies, Activity incoming, string conversationId, DateTimeOffset now) =>
         replies.Select(r => r with
@@ -233,14 +208,6 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, LanguageMode
         return incoming with { Text = text, Value = null };
     }
 
-    private static void Log(MessagingDbContext db, ConversationRecord record, string direction, Activity activity, DateTimeOffset now) =>
-        db.ConversationActivities.Add(new ConversationActivity
-        {
-            ConversationId = record.Id,
-            Sequence = ++record.LastSequence,
-            Direction = direction,
-            Json = JsonSerializer.Serialize(activity, ActivityJson.Options),
-            Text = activity.Text,
-            At = now,
-        });
+    private static TranscriptEntry Entry(string direction, Activity activity) =>
+        new(direction, JsonSerializer.Serialize(activity, ActivityJson.Options), activity.Text);
 }

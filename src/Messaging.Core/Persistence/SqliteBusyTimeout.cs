@@ -9,12 +9,12 @@ namespace Messaging.Core.Persistence;
 /// </summary>
 internal sealed class SqliteBusyTimeout(int milliseconds) : DbConnectionInterceptor
 {
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection, milliseconds);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData,
         CancellationToken cancellationToken = default)
     {
-        Apply(connection);
+        Apply(connection, milliseconds);
         return Task.CompletedTask;
     }
 
@@ -22,7 +22,8 @@ internal sealed class SqliteBusyTimeout(int milliseconds) : DbConnectionIntercep
     // so they are applied once per handle rather than on every open.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
 
-    private void Apply(DbConnection connection)
+    /// <summary>Also for connections the product opens itself, outside EF.</summary>
+    internal static void Apply(DbConnection connection, int milliseconds)
     {
         if (connection is Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle })
         {

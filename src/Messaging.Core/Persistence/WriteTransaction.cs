@@ -21,9 +21,13 @@ public sealed class WriteTransaction : IAsyncDisposable
         _gate = gate;
     }
 
+    /// <summary>The gate every writer of one SQLite file in this process queues on; null on PostgreSQL.</summary>
+    public static SemaphoreSlim? GateFor(bool sqlite, string? connectionString) =>
+        sqlite ? Gates.GetOrAdd(connectionString ?? "", _ => new SemaphoreSlim(1, 1)) : null;
+
     public static async Task<WriteTransaction> BeginAsync(MessagingDbContext db, CancellationToken ct)
     {
-        var gate = db.IsSqlite ? Gates.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1)) : null;
+        var gate = GateFor(db.IsSqlite, db.Database.GetConnectionString());
         if (gate is not null) await gate.WaitAsync(ct);
         try
         {
