@@ -84,7 +84,7 @@ public static class TurnBench
             }
             return latencies;
         }
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(c => Conversation(c, TimeSpan.FromSeconds(1)))); // warm-up
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(c => Conversation(c, TimeSpan.FromSeconds(10)))); // warm-up: until tiered JIT has settled on this path
         server.Refresh();
         var cpuBefore = server.TotalProcessorTime;
         var total = Stopwatch.StartNew();

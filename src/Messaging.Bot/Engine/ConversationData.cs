@@ -3,6 +3,12 @@ namespace Messaging.Bot.Engine;
 /// <summary>Everything the bot remembers about a conversation between turns; stored as JSON.</summary>
 public sealed class ConversationData
 {
+    /// <summary>Vietnamese stays as UTF-8 rather than \u escapes: a third of the size, and the state is never put in a page.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Json = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public List<DialogFrame> Stack { get; set; } = [];
     /// <summary>Context that outlives a dialog: the procedure last talked about, the citizen's name and phone.</summary>
     public Dictionary<string, string> Memory { get; set; } = [];

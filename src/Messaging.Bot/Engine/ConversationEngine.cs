@@ -11,6 +11,9 @@ using Microsoft.Extensions.Options;
 
 namespace Messaging.Bot.Engine;
 
+/// <summary>A turn's replies, and the same replies serialized with <see cref="ActivityJson.Options"/>.</summary>
+public sealed record TurnResult(IReadOnlyList<Activity> Replies, IReadOnlyList<string> ReplyJson);
+
 public sealed class BotOptions
 {
     public const string Section = "Bot";
@@ -39,7 +42,11 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
     private static readonly HashSet<string> MenuWords =
         ["menu", "giup", "giup do", "tro giup", "help", "huong dan", "bat dau lai", "quay lai menu"];
 
-    public async Task<IReadOnlyList<Activity>> RunTurnAsync(Activity incoming, CancellationToken ct)
+    public async Task<IReadOnlyList<Activity>> RunTurnAsync(Activity incoming, CancellationToken ct) =>
+        (await RunAsync(incoming, ct)).Replies;
+
+    /// <summary>The turn's replies, each also as the JSON stored in the transcript, so a channel can send it as is.</summary>
+    public async Task<TurnResult> RunAsync(Activity incoming, CancellationToken ct)
     {
         var conversationId = incoming.Conversation?.Id ?? throw new ArgumentException("conversation.id is required");
         var gate = _locks[(uint)conversationId.GetHashCode() % _locks.Length];
@@ -61,14 +68,14 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
     }
 
     /// <summary>One run of a turn; null when its state save lost the race on the version.</summary>
-    private async Task<IReadOnlyList<Activity>?> RunOnceAsync(Activity incoming, string conversationId, CancellationToken ct)
+    private async Task<TurnResult?> RunOnceAsync(Activity incoming, string conversationId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var now = time.GetUtcNow();
         var read = await store.LoadAsync(conversationId, ct)
             ?? ConversationSnapshot.New(conversationId, incoming.ChannelId ?? "webchat", incoming.From?.Id ?? conversationId, now);
 
-        var state = JsonSerializer.Deserialize<ConversationData>(read.StateJson) ?? new ConversationData();
+        var state = JsonSerializer.Deserialize<ConversationData>(read.StateJson, ConversationData.Json) ?? new ConversationData();
         var locale = LocaleOf(incoming, read.Locale);
         // A button's posted value is a machine value ("slot|2026-…|guid"): matched against the question's choices,
         // never read for entities, where its digits would pass for dates.
@@ -85,8 +92,8 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         var replies = Stamp(turn.Replies, incoming, conversationId, now);
         var transcript = new List<TranscriptEntry>(replies.Count + 1) { Entry("in", MaskedCopy(incoming, nlu.Entities)) };
         foreach (var reply in replies) transcript.Add(Entry("out", reply));
-        var saved = await store.SaveAsync(new ConversationWrite(read, JsonSerializer.Serialize(state), locale, now, transcript), ct);
-        return saved ? replies : null;
+        var saved = await store.SaveAsync(new ConversationWrite(read, JsonSerializer.Serialize(state, ConversationData.Json), locale, now, transcript), ct);
+        return saved ? new TurnResult(replies, transcript.Skip(1).Select(e => e.Json).ToList()) : null;
     }
 
     private async Task ProcessAsync(TurnContext t, CancellationToken ct)

@@ -15,6 +15,7 @@ public sealed class TurnContext(Activity incoming, ParseResult nlu, Conversation
     public static readonly JsonSerializerOptions ModelJson = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public Activity Incoming { get; } = incoming;

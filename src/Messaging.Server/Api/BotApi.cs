@@ -52,9 +52,10 @@ public static class BotApi
         if ((activity.TextOrValue?.Length ?? 0) > max)
             return Results.Problem($"A message has at most {max} characters.", statusCode: 413, title: "Message too long");
 
-        var replies = await engine.RunTurnAsync(activity, ct);
+        var turn = await engine.RunAsync(activity, ct);
+        // The replies were serialized once for the transcript; the answer reuses that text.
         return activity.DeliveryMode == DeliveryModes.ExpectReplies
-            ? Results.Json(new ExpectedReplies(replies), ActivityJson.Options)
+            ? Results.Text("{\"activities\":[" + string.Join(',', turn.ReplyJson) + "]}", "application/json; charset=utf-8")
             : Results.Accepted();
     }
 
