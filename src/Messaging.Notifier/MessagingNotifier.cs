@@ -1,5 +1,7 @@
 using Messaging.Core;
 using Messaging.Notifier.Channels;
+using Messaging.Notifier.Channels.Sms;
+using Messaging.Notifier.Channels.Zalo;
 using Messaging.Notifier.Queues;
 using Messaging.Notifier.Worker;
 using Microsoft.Extensions.Configuration;
@@ -39,7 +41,29 @@ public static class MessagingNotifier
         {
             services.AddSingleton<IChannelSender, EmailPickupSender>();
         }
-        foreach (var channel in new[] { ChannelNames.Sms, ChannelNames.Zalo, ChannelNames.Zns })
+        services.AddScoped<DeliveryReceipts>();
+        // Zalo, ZNS and SMS go to their gateways when configured, otherwise to the local outbox.
+        var local = new List<string>();
+        services.AddOptions<ZaloOptions>().BindConfiguration(ZaloOptions.Section);
+        services.AddHttpClient(ZaloApiClient.HttpClientName);
+        if ((configuration.GetSection(ZaloOptions.Section).Get<ZaloOptions>() ?? new()).SendingConfigured)
+        {
+            services.AddSingleton<ZaloTokenProvider>();
+            services.AddSingleton<ZaloApiClient>();
+            services.AddSingleton<IChannelSender, ZaloSender>();
+            services.AddSingleton<IChannelSender, ZnsSender>();
+        }
+        else
+        {
+            local.AddRange([ChannelNames.Zalo, ChannelNames.Zns]);
+        }
+        services.AddOptions<SmsOptions>().BindConfiguration(SmsOptions.Section);
+        services.AddHttpClient(EsmsSender.HttpClientName);
+        if ((configuration.GetSection(SmsOptions.Section).Get<SmsOptions>() ?? new()).Configured)
+            services.AddSingleton<IChannelSender, EsmsSender>();
+        else
+            local.Add(ChannelNames.Sms);
+        foreach (var channel in local)
         {
             services.AddSingleton<IChannelSender>(sp => new LocalOutboxSender(channel, sp.GetRequiredService<IOptions<MessagingOptions>>(), sp.GetRequiredService<TimeProvider>()));
         }

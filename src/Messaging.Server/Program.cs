@@ -11,7 +11,8 @@ builder.Services.AddMessagingBot(builder.Configuration);
 // --role web | worker | all (default): web serves HTTP only; worker runs only the notifier.
 var role = builder.Configuration["role"] ?? "all";
 builder.Services.AddMessagingNotifier(builder.Configuration, runWorkers: role != "web" && args.FirstOrDefault() != "chat");
-builder.Services.AddMessagingServer(builder.Configuration);
+// Webhook events are handled where they arrive: the web side.
+builder.Services.AddMessagingServer(builder.Configuration, processInbound: role != "worker" && args.FirstOrDefault() != "chat");
 
 var app = builder.Build();
 await app.Services.InitializeMessagingAsync(app.Lifetime.ApplicationStopping);

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Messaging.Core.Appointments;
 using Messaging.Server.Api;
+using Messaging.Server.Channels;
 using Messaging.Server.Security;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -13,14 +14,18 @@ public sealed class RateLimitOptions
     public const string Section = "RateLimits";
     public int DossierLookupPerMinute { get; set; } = 10;
     public int PublicPerMinute { get; set; } = 120;
+    /// <summary>Per sending address: Zalo and the SMS gateway call from a few addresses, many times a minute.</summary>
+    public int WebhookPerMinute { get; set; } = 6000;
 }
 
 public static class ServerSetup
 {
     public const string DossierLookupPolicy = "dossier-lookup";
     public const string PublicPolicy = "public";
+    public const string WebhookPolicy = "webhook";
 
-    public static IServiceCollection AddMessagingServer(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>HTTP, auth and rate limits; with <paramref name="processInbound"/>, the processor of webhook events too.</summary>
+    public static IServiceCollection AddMessagingServer(this IServiceCollection services, IConfiguration configuration, bool processInbound = true)
     {
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o =>
@@ -47,7 +52,12 @@ public static class ServerSetup
             };
             o.AddPolicy(DossierLookupPolicy, http => PerClient(http, limits.DossierLookupPerMinute));
             o.AddPolicy(PublicPolicy, http => PerClient(http, limits.PublicPerMinute));
+            o.AddPolicy(WebhookPolicy, http => PerClient(http, limits.WebhookPerMinute));
         });
+        services.AddSingleton<InboundSignal>();
+        services.AddSingleton<ZaloEventHandler>();
+        services.AddSingleton<InboundProcessor>();
+        if (processInbound) services.AddHostedService(sp => sp.GetRequiredService<InboundProcessor>());
         return services;
     }
 
@@ -70,6 +80,8 @@ public static class ServerSetup
         app.MapTemplateAdminApi();
         app.MapBotApi(app.Configuration);
         app.MapNotifierAdminApi();
+        app.MapZaloWebhook();
+        app.MapSmsWebhook();
         return app;
     }
 

@@ -51,6 +51,12 @@ public sealed class Delivery
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
+    /// <summary>From the provider's delivery receipt: the message reached the phone.</summary>
+    public DateTimeOffset? DeliveredAt { get; set; }
+    /// <summary>From a read receipt (Zalo chat only); SMS and ZNS have none.</summary>
+    public DateTimeOffset? SeenAt { get; set; }
+    /// <summary>What the provider last reported, e.g. "delivered", "failed: rejected by the carrier".</summary>
+    public string? ProviderStatus { get; set; }
     public List<DeliveryAttempt> Attempts { get; set; } = [];
 }
 
@@ -64,6 +70,8 @@ public sealed class DeliveryAttempt
     public bool Permanent { get; set; }
     public string? Error { get; set; }
     public string? ProviderMessageId { get; set; }
+    /// <summary>SMS parts the gateway bills for this attempt; null on other channels.</summary>
+    public int? Segments { get; set; }
     public DateTimeOffset StartedAt { get; set; }
     public int DurationMs { get; set; }
 }

@@ -36,6 +36,9 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
     public DbSet<QueuePayload> QueuePayloads => Set<QueuePayload>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+    public DbSet<ZaloUser> ZaloUsers => Set<ZaloUser>();
+    public DbSet<ZaloToken> ZaloTokens => Set<ZaloToken>();
+    public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
 
     /// <summary>True on SQLite, where a write transaction locks the whole file.</summary>
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
@@ -178,6 +181,7 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(x => x.Key).IsUnique();
             e.HasIndex(x => new { x.Status, x.CreatedAt });
             e.HasIndex(x => x.BroadcastId);
+            e.HasIndex(x => x.ProviderMessageId);
             e.Property(x => x.Key).HasMaxLength(200);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             e.HasMany(x => x.Attempts).WithOne().HasForeignKey(x => x.DeliveryId);
@@ -202,6 +206,29 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(x => new { x.Status, x.DueAt });
             e.HasIndex(x => x.BookingId);
+        });
+        b.Entity<ZaloUser>(e =>
+        {
+            e.ToTable("zalo_users");
+            e.HasKey(x => x.UserId);
+            e.Property(x => x.UserId).HasMaxLength(64);
+        });
+        b.Entity<ZaloToken>(e =>
+        {
+            e.ToTable("zalo_tokens");
+            e.HasKey(x => x.OaId);
+            e.Property(x => x.OaId).HasMaxLength(64);
+            e.Property(x => x.Version).IsConcurrencyToken();
+        });
+        b.Entity<InboundEvent>(e =>
+        {
+            e.ToTable("inbound_events");
+            e.HasIndex(x => new { x.Channel, x.EventKey }).IsUnique();
+            e.HasIndex(x => new { x.ProcessedAt, x.Id });
+            e.Property(x => x.Channel).HasMaxLength(16);
+            e.Property(x => x.EventKey).HasMaxLength(200);
+            e.Property(x => x.EventName).HasMaxLength(64);
+            e.Property(x => x.Attempts).IsConcurrencyToken();
         });
         b.Entity<SeedMarker>(e =>
         {

@@ -19,7 +19,8 @@ public sealed record OutgoingMessage(
     string Key, string Channel, Recipient Recipient, string Text, string? Subject = null, string? Html = null,
     IReadOnlyDictionary<string, string>? ZnsParameters = null, string? ZnsTemplateId = null, SmsInfo? Sms = null);
 
-public sealed record SendResult(string? ProviderMessageId);
+/// <summary>What a provider accepted: its message id, and for SMS the parts it bills.</summary>
+public sealed record SendResult(string? ProviderMessageId, int? Segments = null);
 
 /// <summary>
 /// A send failed. <see cref="Permanent"/> tells the worker whether trying again can help (a gateway timeout) or not

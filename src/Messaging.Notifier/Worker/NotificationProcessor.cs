@@ -109,6 +109,7 @@ public sealed class NotificationProcessor(
                 var result = await _senders[channel].SendAsync(outgoing, ct);
                 attempt.Succeeded = true;
                 attempt.ProviderMessageId = result.ProviderMessageId;
+                attempt.Segments = result.Segments;
                 attempt.DurationMs = (int)watch.ElapsedMilliseconds;
                 delivery.Attempts.Add(attempt);
                 delivery.Status = DeliveryStatus.Sent;

@@ -1,3 +1,7 @@
+using System.Text.Json.Nodes;
+using Messaging.Core;
+using Messaging.Language.Entities;
+using Microsoft.Extensions.Options;
 using System.Security.Claims;
 using System.Text.Json;
 using Messaging.Core.Notifications;
@@ -22,10 +26,12 @@ public static class NotifierAdminApi
         admin.MapGet("/deliveries/{id:guid}", async (Guid id, MessagingDbContext db, CancellationToken ct) =>
             await db.Deliveries.AsNoTracking().Include(d => d.Attempts).FirstOrDefaultAsync(d => d.Id == id, ct) is { } d
                 ? Results.Ok(new { d.Id, d.Key, d.TemplateKey, d.Status, d.Channel, d.ProviderMessageId, d.Error, d.RecipientSummary, d.CreatedAt, d.SentAt,
-                    attempts = d.Attempts.OrderBy(a => a.Number).Select(a => new { a.Number, a.Channel, a.Succeeded, a.Permanent, a.Error, a.ProviderMessageId, a.StartedAt, a.DurationMs }) })
+                    d.DeliveredAt, d.SeenAt, d.ProviderStatus,
+                    attempts = d.Attempts.OrderBy(a => a.Number).Select(a => new { a.Number, a.Channel, a.Succeeded, a.Permanent, a.Error, a.ProviderMessageId, a.Segments, a.StartedAt, a.DurationMs }) })
                 : Results.NotFound());
         admin.MapPost("/deliveries/{id:guid}/retry", RetryAsync);
         admin.MapGet("/poison", async (INotificationQueue queue, CancellationToken ct) => Results.Ok(await queue.PeekPoisonAsync(32, ct)));
+        admin.MapGet("/outbox", LocalOutboxAsync);
         admin.MapPost("/poison/{id}/replay", async (string id, INotificationQueue queue, CancellationToken ct) =>
             await queue.ReplayPoisonAsync(id, ct) ? Results.Ok() : Results.NotFound());
 
@@ -37,6 +43,38 @@ public static class NotifierAdminApi
             WithBroadcastAsync(id, user, db, ct, async () => { await b.CancelAsync(id, ct); return Results.Ok(); }));
         staff.MapGet("/{id:guid}", (Guid id, BroadcastService b, ClaimsPrincipal user, MessagingDbContext db, CancellationToken ct) =>
             WithBroadcastAsync(id, user, db, ct, async () => Results.Ok(await b.ProgressAsync(id, ct))));
+    }
+
+    /// <summary>
+    /// Offline mode: what the local senders wrote instead of sending (SMS, Zalo, ZNS lines; emails as .eml files), newest
+    /// first. Phone numbers are masked here as everywhere an officer or admin reads.
+    /// </summary>
+    private static async Task<IResult> LocalOutboxAsync(string? channel, int? take, IOptions<MessagingOptions> options, CancellationToken ct)
+    {
+        var dir = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "outbox");
+        var limit = Math.Clamp(take ?? 50, 1, 500);
+        var channels = channel is null ? ["sms", "zalo", "zns"] : new[] { channel };
+        if (channels.Any(c => c is not ("sms" or "zalo" or "zns" or "email")))
+            return Results.Problem("channel is one of sms, zalo, zns, email.", statusCode: 400);
+        var items = new List<object>();
+        foreach (var c in channels.Where(c => c != "email"))
+        {
+            var file = Path.Combine(dir, c + ".jsonl");
+            if (!File.Exists(file)) continue;
+            foreach (var line in (await File.ReadAllLinesAsync(file, ct)).Reverse().Take(limit))
+            {
+                var row = JsonNode.Parse(line)!.AsObject();
+                if (c != "zalo" && row["to"]?.GetValue<string>() is { } to) row["to"] = VietnamesePhone.Mask(to);
+                items.Add(row);
+            }
+        }
+        if (channel == "email" && Directory.Exists(Path.Combine(dir, "email")))
+        {
+            items.AddRange(new DirectoryInfo(Path.Combine(dir, "email")).GetFiles("*.eml")
+                .OrderByDescending(f => f.LastWriteTimeUtc).Take(limit)
+                .Select(f => (object)new { channel = "email", file = f.Name, at = f.LastWriteTimeUtc, bytes = f.Length }));
+        }
+        return Results.Ok(items.Take(limit));
     }
 
     private static async Task<IResult> ListDeliveriesAsync(string? status, string? channel, DateOnly? from, DateOnly? to,

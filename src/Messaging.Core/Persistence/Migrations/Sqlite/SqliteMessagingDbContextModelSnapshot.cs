@@ -877,6 +877,10 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivered_at");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT")
                         .HasColumnName("error");
@@ -896,6 +900,10 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("provider_message_id");
 
+                    b.Property<string>("ProviderStatus")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_status");
+
                     b.Property<string>("RecipientSummary")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -905,6 +913,10 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("request_json");
+
+                    b.Property<long?>("SeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seen_at");
 
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER")
@@ -934,6 +946,9 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.HasIndex("Key")
                         .IsUnique()
                         .HasDatabaseName("ix_deliveries_key");
+
+                    b.HasIndex("ProviderMessageId")
+                        .HasDatabaseName("ix_deliveries_provider_message_id");
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_deliveries_status_created_at");
@@ -977,6 +992,10 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("provider_message_id");
 
+                    b.Property<int?>("Segments")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("segments");
+
                     b.Property<long>("StartedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("started_at");
@@ -992,6 +1011,70 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_delivery_attempts_delivery_id");
 
                     b.ToTable("delivery_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Notifications.InboundEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("claimed_until");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("EventKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_key");
+
+                    b.Property<string>("EventName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_name");
+
+                    b.Property<long?>("ProcessedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("processed_at");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_inbound_events");
+
+                    b.HasIndex("Channel", "EventKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_inbound_events_channel_event_key");
+
+                    b.HasIndex("ProcessedAt", "Id")
+                        .HasDatabaseName("ix_inbound_events_processed_at_id");
+
+                    b.ToTable("inbound_events", (string)null);
                 });
 
             modelBuilder.Entity("Messaging.Core.Notifications.OutboxMessage", b =>
@@ -1149,6 +1232,79 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_reminders_status_due_at");
 
                     b.ToTable("reminders", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Notifications.ZaloToken", b =>
+                {
+                    b.Property<string>("OaId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("oa_id");
+
+                    b.Property<string>("AccessToken")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("access_token");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("RefreshToken")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refresh_token");
+
+                    b.Property<long?>("RefreshingUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refreshing_until");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("OaId")
+                        .HasName("pk_zalo_tokens");
+
+                    b.ToTable("zalo_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Notifications.ZaloUser", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<bool>("Following")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("following");
+
+                    b.Property<long?>("LastInteractionAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_interaction_at");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Phone")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_zalo_users");
+
+                    b.ToTable("zalo_users", (string)null);
                 });
 
             modelBuilder.Entity("Messaging.Core.Persistence.SeedMarker", b =>

@@ -1,0 +1,141 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Messaging.Core.Persistence.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Channels : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "segments",
+                table: "delivery_attempts",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "delivered_at",
+                table: "deliveries",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "provider_status",
+                table: "deliveries",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "seen_at",
+                table: "deliveries",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "inbound_events",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    event_key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    event_name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    body = table.Column<string>(type: "TEXT", nullable: false),
+                    received_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    processed_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    claimed_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    error = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_inbound_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "zalo_tokens",
+                columns: table => new
+                {
+                    oa_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    access_token = table.Column<string>(type: "TEXT", nullable: false),
+                    refresh_token = table.Column<string>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    refreshing_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_zalo_tokens", x => x.oa_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "zalo_users",
+                columns: table => new
+                {
+                    user_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    following = table.Column<bool>(type: "INTEGER", nullable: false),
+                    last_interaction_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    name = table.Column<string>(type: "TEXT", nullable: true),
+                    phone = table.Column<string>(type: "TEXT", nullable: true),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_zalo_users", x => x.user_id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deliveries_provider_message_id",
+                table: "deliveries",
+                column: "provider_message_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_inbound_events_channel_event_key",
+                table: "inbound_events",
+                columns: new[] { "channel", "event_key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_inbound_events_processed_at_id",
+                table: "inbound_events",
+                columns: new[] { "processed_at", "id" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "inbound_events");
+
+            migrationBuilder.DropTable(
+                name: "zalo_tokens");
+
+            migrationBuilder.DropTable(
+                name: "zalo_users");
+
+            migrationBuilder.DropIndex(
+                name: "ix_deliveries_provider_message_id",
+                table: "deliveries");
+
+            migrationBuilder.DropColumn(
+                name: "segments",
+                table: "delivery_attempts");
+
+            migrationBuilder.DropColumn(
+                name: "delivered_at",
+                table: "deliveries");
+
+            migrationBuilder.DropColumn(
+                name: "provider_status",
+                table: "deliveries");
+
+            migrationBuilder.DropColumn(
+                name: "seen_at",
+                table: "deliveries");
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Messaging.Bot.Activities;
+using Messaging.Bot.Engine;
+using Messaging.Core.Notifications;
+using Messaging.Core.Persistence;
+using Messaging.Core.Templates;
+using Messaging.Language.Entities;
+using Messaging.Language.Text;
+using Messaging.Notifier.Channels;
+using Messaging.Notifier.Channels.Zalo;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messaging.Server.Channels;
+
+/// <summary>
+/// What a Zalo OA event means here: a user's text (or a tapped button, which arrives as its text) is a bot turn whose
+/// replies go back as consultation messages with buttons; follow and unfollow, the info form, and delivery and read
+/// receipts update the user, the contact and the delivery records. Other events are acknowledged and ignored.
+/// </summary>
+public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEngine engine, IEnumerable<IChannelSender> senders,
+    TimeProvider time, ILogger<ZaloEventHandler> log, ZaloApiClient? zalo = null)
+{
+    /// <summary>Zalo shows a handful of buttons under a message; the rest follow in further messages.</summary>
+    public const int MaxButtons = 5;
+
+    /// <summary>Handles one stored event; returns a note worth keeping (a reply that did not go out), or null.</summary>
+    public async Task<string?> HandleAsync(InboundEvent stored, CancellationToken ct)
+    {
+        var root = JsonDocument.Parse(stored.Body).RootElement;
+        var at = long.TryParse(ZaloWebhook.Text(root, "timestamp"), out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : time.GetUtcNow();
+        var user = ZaloWebhook.UserOf(root);
+        switch (stored.EventName)
+        {
+            case "user_send_text" when user is not null:
+                return await TextAsync(user, root, at, ct);
+            case "follow" when user is not null:
+                await TouchAsync(user, at, following: true, interacted: true, ct);
+                return null;
+            case "unfollow" when user is not null:
+                await TouchAsync(user, at, following: false, interacted: false, ct);
+                return null;
+            case "user_submit_info" when user is not null:
+                await SubmitInfoAsync(user, root, at, ct);
+                return null;
+            case "user_received_message":
+                await ReceiptAsync(root, ReceiptKind.Delivered, at, ct);
+                return null;
+            case "user_seen_message":
+                await ReceiptAsync(root, ReceiptKind.Seen, at, ct);
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private async Task<string?> TextAsync(string userId, JsonElement root, DateTimeOffset at, CancellationToken ct)
+    {
+        var message = root.GetProperty("message");
+        var text = ZaloWebhook.Text(message, "text") ?? "";
+        await TouchAsync(userId, at, following: null, interacted: true, ct);
+
+        IReadOnlyList<Activity> replies;
+        if (await KeywordAsync(userId, text, ct) is { } keywordReply)
+        {
+            replies = [keywordReply];
+        }
+        else
+        {
+            var activity = new Activity
+            {
+                Type = ActivityTypes.Message, Id = ZaloWebhook.Text(message, "msg_id"), Timestamp = at, ChannelId = "zalo",
+                From = new ChannelAccount(userId), Conversation = new ConversationAccount("zalo:" + userId),
+                Recipient = new ChannelAccount(ZaloWebhook.Id(root, "recipient") ?? "oa"), Text = text, Locale = "vi-VN",
+            };
+            replies = await engine.RunTurnAsync(activity, ct);
+        }
+
+        // The turn is saved; a reply that cannot be sent is noted, not retried by running the turn again.
+        try
+        {
+            foreach (var reply in replies) await SendAsync(userId, reply, ct);
+            return null;
+        }
+        catch (Exception e) when (e is ZaloApiException or ChannelException)
+        {
+            log.LogWarning("A bot reply could not be sent to a Zalo user: {Error}", e.Message);
+            return "reply not delivered: " + e.Message;
+        }
+    }
+
+    /// <summary>"TỪ CHỐI" or "STOP" from a user whose phone we know stops Zalo notifications; "ĐỒNG Ý NHẬN TIN" resumes them.</summary>
+    private async Task<Activity?> KeywordAsync(string userId, string text, CancellationToken ct)
+    {
+        var folded = string.Join(' ', Folding.Fold(text).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var optOut = ContactService.OptOutKeywords.Contains(folded);
+        if (!optOut && !ContactService.OptInKeywords.Contains(folded)) return null;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var phone = await db.Set<Contact>().Where(c => c.ZaloUserId == userId).Select(c => c.Phone).FirstOrDefaultAsync(ct)
+            ?? await db.ZaloUsers.Where(u => u.UserId == userId).Select(u => u.Phone).FirstOrDefaultAsync(ct);
+        if (phone is null) return null; // nothing to stop yet: let the bot answer
+        await scope.ServiceProvider.GetRequiredService<ContactService>().ApplyKeywordAsync(ChannelNames.Zalo, phone, text, ct);
+        var rendered = await scope.ServiceProvider.GetRequiredService<TemplateStore>().RenderAsync(
+            optOut ? "bot/opted-out" : "bot/opted-in", TemplateChannels.Chat, "vi", JsonSerializer.SerializeToElement(new { }), ct);
+        return new Activity { Type = ActivityTypes.Message, Text = rendered?.Text ?? "" };
+    }
+
+    /// <summary>One bot reply as consultation messages: the text (cut below Zalo's limit) and its buttons, a few a message.</summary>
+    private async Task SendAsync(string userId, Activity reply, CancellationToken ct)
+    {
+        var buttons = (reply.SuggestedActions?.Actions ?? []).Select(a => a.Type == ActionTypes.OpenUrl
+            ? new ZaloButton(a.Title, Url: a.Value?.ToString())
+            : new ZaloButton(a.Title, Payload: a.Title)).ToList();
+        var parts = ZaloApiClient.Split(reply.Text ?? "");
+        if (parts.Count == 0 && buttons.Count == 0) return;
+        if (zalo is null)
+        {
+            // Offline: the local outbox shows what would have gone out, buttons as lines.
+            var local = senders.First(s => s.Channel == ChannelNames.Zalo);
+            var lines = string.Join('\n', parts.Concat(buttons.Select(b => "[" + b.Title + "]")));
+            await local.SendAsync(new OutgoingMessage("bot:" + reply.Id, ChannelNames.Zalo, new Recipient(null, null, ZaloUserId: userId), lines), ct);
+            return;
+        }
+        for (var i = 0; i < parts.Count - 1; i++) await zalo.SendTextAsync(userId, parts[i], [], ct);
+        var last = parts.Count > 0 ? parts[^1] : "";
+        var more = await MoreChoicesTextAsync(ct);
+        for (var start = 0; start == 0 || start < buttons.Count; start += MaxButtons)
+        {
+            await zalo.SendTextAsync(userId, start == 0 ? last : more, buttons.Skip(start).Take(MaxButtons).ToList(), ct);
+            if (buttons.Count == 0) break;
+        }
+    }
+
+    private async Task<string> MoreChoicesTextAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var rendered = await scope.ServiceProvider.GetRequiredService<TemplateStore>().RenderAsync(
+            "bot/more-choices", TemplateChannels.Chat, "vi", JsonSerializer.SerializeToElement(new { }), ct);
+        return rendered?.Text ?? "…";
+    }
+
+    private async Task TouchAsync(string userId, DateTimeOffset at, bool? following, bool interacted, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var user = await db.ZaloUsers.FirstOrDefaultAsync(u => u.UserId == userId, ct);
+        if (user is null)
+        {
+            user = new ZaloUser { UserId = userId, Following = true };
+            db.ZaloUsers.Add(user);
+        }
+        if (following is { } f) user.Following = f;
+        if (interacted && (user.LastInteractionAt is null || at > user.LastInteractionAt)) user.LastInteractionAt = at;
+        user.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task SubmitInfoAsync(string userId, JsonElement root, DateTimeOffset at, CancellationToken ct)
+    {
+        await TouchAsync(userId, at, following: null, interacted: true, ct);
+        if (!root.TryGetProperty("info", out var info) || info.ValueKind != JsonValueKind.Object) return;
+        var name = ZaloWebhook.Text(info, "name");
+        var phone = ZaloWebhook.Text(info, "phone");
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var user = await db.ZaloUsers.FirstAsync(u => u.UserId == userId, ct);
+        user.Name = name ?? user.Name;
+        if (VietnamesePhone.TryNormalize(phone, out var normalized)) user.Phone = normalized;
+        await db.SaveChangesAsync(ct);
+        if (user.Phone is { } p)
+            await scope.ServiceProvider.GetRequiredService<ContactService>().UpsertAsync(p, name, null, userId, null, null, ct);
+    }
+
+    /// <summary>
+    /// Receipts for our messages: a ZNS receipt carries our key as tracking_id; an OA chat receipt carries the
+    /// message id Zalo gave at sending (msg_ids, a list, for "seen").
+    /// </summary>
+    private async Task ReceiptAsync(JsonElement root, ReceiptKind kind, DateTimeOffset at, CancellationToken ct)
+    {
+        if (!root.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var receipts = scope.ServiceProvider.GetRequiredService<DeliveryReceipts>();
+        if (long.TryParse(ZaloWebhook.Text(message, "delivery_time"), out var dt)) at = DateTimeOffset.FromUnixTimeMilliseconds(dt);
+        if (ZaloWebhook.Text(message, "tracking_id") is { } tracking)
+        {
+            await receipts.RecordAsync(ChannelNames.Zns, ZaloWebhook.Text(message, "msg_id"), tracking, kind, at, null, ct);
+            return;
+        }
+        var ids = message.TryGetProperty("msg_ids", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Select(i => i.ToString()).ToList()
+            : ZaloWebhook.Text(message, "msg_id") is { } one ? [one] : [];
+        foreach (var id in ids) await receipts.RecordAsync(ChannelNames.Zalo, id, null, kind, at, null, ct);
+    }
+}
