@@ -75,9 +75,12 @@ public static class ZaloWebhook
             return Unauthorized("The event is too old, or from the future.");
         }
 
+        var key = EventKey(root, eventName ?? "", timestamp);
+        // Redeliveries are common (Zalo retries whenever an answer is slow): recognised here, and by the unique index in a race.
+        if (await db.InboundEvents.AnyAsync(e => e.Channel == "zalo" && e.EventKey == key, ct)) return Results.Ok(new { status = "duplicate" });
         db.InboundEvents.Add(new InboundEvent
         {
-            Channel = "zalo", EventKey = EventKey(root, eventName ?? "", timestamp), EventName = eventName ?? "",
+            Channel = "zalo", EventKey = key, EventName = eventName ?? "",
             Body = Encoding.UTF8.GetString(body), ReceivedAt = now,
         });
         try
