@@ -31,6 +31,31 @@ public sealed class SmtpTests(MaildevFixture maildev)
         JsonDocument.Parse(await maildev.Api.GetStringAsync("/api/email")).RootElement.EnumerateArray().ToList();
 
     [Fact]
+    public async Task A_4xx_reply_is_worth_a_retry_and_a_5xx_reply_is_final_and_names_the_mailbox()
+    {
+        await using var server = new Messaging.Testing.Fakes.ScriptedSmtpServer().Start();
+        server.RcptReplies.Enqueue("451 4.3.0 Mailbox temporarily unavailable, try again later");
+        using var sender = new SmtpSender(Options.Create(new SmtpOptions
+        {
+            Host = "127.0.0.1", Port = server.Port, Security = "None", PoolSize = 1, FromAddress = "no-reply@cong-an.example.vn",
+            Timeout = TimeSpan.FromSeconds(5),
+        }));
+
+        var busy = await Assert.ThrowsAsync<ChannelException>(() => sender.SendAsync(Mail("k-451"), default));
+        Assert.False(busy.Permanent);
+        Assert.Contains("451", busy.Message);
+        await sender.SendAsync(Mail("k-451"), default); // the retry goes through
+        Assert.Equal(1, server.Accepted);
+
+        server.RcptReplies.Enqueue("550 5.1.1 No such user here");
+        var gone = await Assert.ThrowsAsync<ChannelException>(() => sender.SendAsync(Mail("k-550"), default));
+        Assert.True(gone.Permanent);
+        Assert.Contains("550", gone.Message);
+        Assert.Contains("an@example.vn", gone.Message);
+        Assert.Equal(1, server.Accepted);
+    }
+
+    [Fact]
     public async Task Pooled_sending_keeps_text_html_and_the_vietnamese_subject_with_few_connections()
     {
         await maildev.Api.DeleteAsync("/api/email/all");
