@@ -23,6 +23,9 @@ switch (command)
     case "notify":
         await NotifierBench.RunAsync(opts.Attempts, opts.Concurrency);
         break;
+    case "email":
+        await EmailBench.RunAsync(opts.Attempts, opts.Concurrency);
+        break;
     case "parse":
         LanguageBench.Explain(args.Skip(1).ToArray());
         break;
