@@ -60,6 +60,7 @@ public static class MessagingCore
         services.AddSingleton<LiveTemplateCache>();
         services.AddSingleton<Messaging.Core.Conversations.ConversationStore>();
         services.AddScoped<TemplateStore>();
+        services.AddScoped<Messaging.Core.Staff.StaffAccounts>();
         services.TryAddSingleton<IBookingCodes, RandomBookingCodes>();
         services.AddSingleton<OfficeDirectory>();
         services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section);
@@ -87,6 +88,10 @@ public static class MessagingCore
         {
             log.LogInformation("Demo data seeded");
         }
+        var config = scope.ServiceProvider.GetService<IConfiguration>();
+        var accounts = await scope.ServiceProvider.GetRequiredService<Messaging.Core.Staff.StaffAccounts>()
+            .EnsureInitialAccountsAsync(config?["Admin:Bootstrap:UserName"], config?["Admin:Bootstrap:Password"], options.DemoData, ct);
+        if (accounts > 0) log.LogInformation("{Count} staff accounts created on a fresh install", accounts);
         var templates = TemplateFiles.LoadDirectory(options.ResolveTemplates());
         var seeded = await scope.ServiceProvider.GetRequiredService<TemplateStore>().SeedAsync(templates, ct);
         log.LogInformation("{Count} templates loaded, {Seeded} seeded or refreshed", templates.Count, seeded);

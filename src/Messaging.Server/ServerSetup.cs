@@ -16,6 +16,8 @@ public sealed class RateLimitOptions
     public int PublicPerMinute { get; set; } = 120;
     /// <summary>Per sending address: Zalo and the SMS gateway call from a few addresses, many times a minute.</summary>
     public int WebhookPerMinute { get; set; } = 6000;
+    /// <summary>Sign-in attempts per client address, whatever the account (the per-account lockout is separate).</summary>
+    public int LoginPerMinute { get; set; } = 20;
 }
 
 public static class ServerSetup
@@ -23,6 +25,7 @@ public static class ServerSetup
     public const string DossierLookupPolicy = "dossier-lookup";
     public const string PublicPolicy = "public";
     public const string WebhookPolicy = "webhook";
+    public const string LoginPolicy = "login";
 
     /// <summary>HTTP, auth and rate limits; with <paramref name="processInbound"/>, the processor of webhook events too.</summary>
     public static IServiceCollection AddMessagingServer(this IServiceCollection services, IConfiguration configuration, bool processInbound = true)
@@ -34,9 +37,17 @@ public static class ServerSetup
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         services.AddOptions<DossierApiOptions>().BindConfiguration(DossierApiOptions.Section);
-        services.AddAuthentication(ApiKeyHandler.SchemeName)
-            .AddScheme<ApiKeyOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, o =>
-                configuration.GetSection("Admin").Bind(o, b => b.BindNonPublicProperties = false));
+        services.AddStaffAuthentication(configuration);
+        // Vietnamese written as UTF-8 in pages, not as &#x…; entities (HTML-significant characters are still encoded).
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/Staff", Roles.StaffPolicy);
+            o.Conventions.AllowAnonymousToPage("/Staff/Login");
+            o.Conventions.AllowAnonymousToPage("/Staff/Denied");
+            o.Conventions.AuthorizeFolder("/Staff/Admin", Roles.AdminPolicy);
+        });
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .AddPolicy(Roles.StaffPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Officer));
@@ -53,6 +64,8 @@ public static class ServerSetup
             o.AddPolicy(DossierLookupPolicy, http => PerClient(http, limits.DossierLookupPerMinute));
             o.AddPolicy(PublicPolicy, http => PerClient(http, limits.PublicPerMinute));
             o.AddPolicy(WebhookPolicy, http => PerClient(http, limits.WebhookPerMinute));
+            o.AddPolicy(LoginPolicy, http => HttpMethods.IsPost(http.Request.Method)
+                ? PerClient(http, limits.LoginPerMinute) : RateLimitPartition.GetNoLimiter("read"));
         });
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<ZaloEventHandler>();
@@ -71,6 +84,7 @@ public static class ServerSetup
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseStaffApiAntiforgery();
         app.MapGet("/healthz", Health.CheckAsync);
         if (!webEndpoints) return app;
         app.MapCatalogApi();
@@ -80,6 +94,7 @@ public static class ServerSetup
         app.MapTemplateAdminApi();
         app.MapBotApi(app.Configuration);
         app.MapNotifierAdminApi();
+        app.MapRazorPages();
         app.MapZaloWebhook();
         app.MapSmsWebhook();
         return app;

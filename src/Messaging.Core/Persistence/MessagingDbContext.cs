@@ -39,6 +39,7 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
     public DbSet<ZaloUser> ZaloUsers => Set<ZaloUser>();
     public DbSet<ZaloToken> ZaloTokens => Set<ZaloToken>();
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
+    public DbSet<Messaging.Core.Staff.StaffUser> StaffUsers => Set<Messaging.Core.Staff.StaffUser>();
 
     /// <summary>True on SQLite, where a write transaction locks the whole file.</summary>
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
@@ -229,6 +230,13 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.Property(x => x.EventKey).HasMaxLength(200);
             e.Property(x => x.EventName).HasMaxLength(64);
             e.Property(x => x.Attempts).IsConcurrencyToken();
+        });
+        b.Entity<Messaging.Core.Staff.StaffUser>(e =>
+        {
+            e.ToTable("staff_users");
+            e.HasIndex(x => x.UserName).IsUnique();
+            e.Property(x => x.UserName).HasMaxLength(64);
+            e.Property(x => x.Role).HasMaxLength(16);
         });
         b.Entity<SeedMarker>(e =>
         {

@@ -1323,6 +1323,70 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.ToTable("seed_markers", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Staff.StaffUser", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("disabled");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
+
+                    b.Property<int>("FailedLogins")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_logins");
+
+                    b.Property<long?>("LastLoginAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_login_at");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("locked_until");
+
+                    b.PrimitiveCollection<string>("Offices")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("offices");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("password_hash");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_staff_users");
+
+                    b.HasIndex("UserName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_staff_users_user_name");
+
+                    b.ToTable("staff_users", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Templates.AuditEntry", b =>
                 {
                     b.Property<long>("Id")

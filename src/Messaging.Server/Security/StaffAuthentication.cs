@@ -1,0 +1,112 @@
+using System.Security.Claims;
+using Messaging.Core.Staff;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace Messaging.Server.Security;
+
+/// <summary>
+/// Staff sign in with a user name and password and get a session cookie (HttpOnly, SameSite=Strict, 8 hours sliding);
+/// machines use API keys. One policy scheme picks between them per request, so the same role and office rules hold
+/// for both.
+/// </summary>
+public static class StaffAuthentication
+{
+    public const string CookieScheme = "Staff";
+    public const string SelectorScheme = "StaffOrApiKey";
+    public const string DisplayNameClaim = "display_name";
+    public const string OfficeClaim = "office";
+    public const string AntiforgeryHeader = "RequestVerificationToken";
+
+    public static AuthenticationBuilder AddStaffAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = AntiforgeryHeader;
+            o.Cookie.Name = "messaging-af";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        return services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = SelectorScheme;
+                o.DefaultChallengeScheme = SelectorScheme;
+            })
+            .AddPolicyScheme(SelectorScheme, "API key or staff session", o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.ToString().StartsWith("ApiKey ", StringComparison.OrdinalIgnoreCase)
+                || http.Request.Headers.ContainsKey("X-Admin-Key") ? ApiKeyHandler.SchemeName : CookieScheme)
+            .AddScheme<ApiKeyOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, o =>
+                configuration.GetSection("Admin").Bind(o, b => b.BindNonPublicProperties = false))
+            .AddCookie(CookieScheme, o =>
+            {
+                o.Cookie.Name = "messaging-staff";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                o.LoginPath = "/staff/login";
+                o.LogoutPath = "/staff/logout";
+                o.AccessDeniedPath = "/staff/denied";
+                o.Events = new CookieAuthenticationEvents
+                {
+                    // APIs answer 401/403; only pages redirect to the sign-in page.
+                    OnRedirectToLogin = ctx => ApiOr(ctx, StatusCodes.Status401Unauthorized),
+                    OnRedirectToAccessDenied = ctx => ApiOr(ctx, StatusCodes.Status403Forbidden),
+                    // A disabled or deleted account loses its open sessions at the next request.
+                    OnValidatePrincipal = async ctx =>
+                    {
+                        var id = ctx.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
+                        var accounts = ctx.HttpContext.RequestServices.GetRequiredService<StaffAccounts>();
+                        if (!Guid.TryParse(id, out var guid) || await accounts.FindAsync(guid, ctx.HttpContext.RequestAborted) is not { Disabled: false })
+                        {
+                            ctx.RejectPrincipal();
+                            await ctx.HttpContext.SignOutAsync(CookieScheme);
+                        }
+                    },
+                };
+            });
+    }
+
+    private static Task ApiOr(RedirectContext<CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/api")) ctx.Response.StatusCode = status;
+        else ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    public static ClaimsPrincipal Principal(StaffUser user)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, user.Id.ToString()), new(ClaimTypes.Name, user.UserName),
+            new(DisplayNameClaim, user.DisplayName), new(ClaimTypes.Role, user.Role),
+        };
+        claims.AddRange(user.Offices.Select(o => new Claim(OfficeClaim, o)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieScheme));
+    }
+
+    /// <summary>
+    /// Pages call the admin API with fetch under the session cookie; such calls must carry the page's anti-forgery
+    /// token too. API-key calls come from machines without cookies and are not affected.
+    /// </summary>
+    public static IApplicationBuilder UseStaffApiAntiforgery(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var unsafeMethod = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && !HttpMethods.IsOptions(http.Request.Method);
+        if (unsafeMethod && http.Request.Path.StartsWithSegments("/api/admin") && http.User.Identity?.AuthenticationType == CookieScheme)
+        {
+            var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await http.Response.WriteAsJsonAsync(new { title = "Missing or invalid anti-forgery token" });
+                return;
+            }
+        }
+        await next();
+    });
+
+    public static IReadOnlyList<string> OfficesOf(ClaimsPrincipal user) => user.FindAll(OfficeClaim).Select(c => c.Value).ToList();
+    public static bool IsAdmin(ClaimsPrincipal user) => user.IsInRole(StaffRoles.Admin);
+    public static bool MayActFor(ClaimsPrincipal user, string officeId) => IsAdmin(user) || OfficesOf(user).Contains(officeId);
+}
