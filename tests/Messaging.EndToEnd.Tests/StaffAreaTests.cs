@@ -86,6 +86,44 @@ public sealed class StaffAreaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_template_with_a_syntax_error_is_refused_then_fixed_published_and_used_by_the_bot()
+    {
+        var page = await PageAsync();
+        await StaffBrowser.SignInAsync(page, _server.BaseUrl, "admin", "demo-admin-2026");
+        await page.GotoAsync(_server.BaseUrl + "/staff/admin/templates?q=loi chao");
+        await page.ClickAsync("tr[data-key='bot/greeting'] a");
+        await page.Locator("#preview", new() { HasTextString = "Xin chào" }).WaitForAsync();
+        await StaffBrowser.ShotsAsync(page, "template-editor");
+
+        var chat = page.Locator("textarea[data-variant='vi.chat']");
+        await chat.FillAsync("Chào anh/chị {{ if }}");
+        await page.Locator("#live-errors", new() { HasTextString = "dòng 1" }).WaitForAsync(); // shown while typing
+        await page.ClickAsync("text=Lưu nháp");
+        await page.Locator("#server-errors", new() { HasTextString = "còn lỗi" }).WaitForAsync();
+        await page.ClickAsync("#publish");
+        await page.Locator("#server-errors", new() { HasTextString = "Không xuất bản được" }).WaitForAsync();
+
+        var wording = "Chào anh/chị, Công an xã xin nghe. Anh/chị cần đặt lịch, tra cứu hồ sơ hay hỏi giấy tờ ạ?";
+        await page.Locator("textarea[data-variant='vi.chat']").FillAsync(wording);
+        await page.Locator("#preview", new() { HasTextString = "xin nghe" }).WaitForAsync();
+        await page.ClickAsync("text=Lưu nháp");
+        await page.Locator(".flash", new() { HasTextString = "Đã lưu bản nháp" }).WaitForAsync();
+        await page.ClickAsync("#publish");
+        await page.Locator(".flash", new() { HasTextString = "Đã xuất bản" }).WaitForAsync();
+
+        var reply = await page.APIRequest.PostAsync(_server.BaseUrl + "/api/messages", new()
+        {
+            DataObject = new
+            {
+                type = "message", id = "t1", channelId = "webchat", from = new { id = "citizen" }, conversation = new { id = "after-publish" },
+                text = "xin chào", locale = "vi-VN", deliveryMode = "expectReplies",
+            },
+        });
+        var body = System.Text.Json.JsonDocument.Parse(await reply.TextAsync()).RootElement;
+        Assert.Equal(wording, body.GetProperty("activities")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task An_officer_sees_only_their_office_by_the_menu_and_by_a_direct_url()
     {
         var ours = await BookAsync("ca-xa-tinh-ha", "0912000111", "Phạm Thị Dung");
