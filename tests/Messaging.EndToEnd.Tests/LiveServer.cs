@@ -14,9 +14,11 @@ public sealed class LiveServer : WebApplicationFactory<Program>
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("messaging-e2e-").FullName;
     public string BaseUrl { get; private set; } = "";
 
-    public static LiveServer Start()
+    private IReadOnlyDictionary<string, string?> _settings = new Dictionary<string, string?>();
+
+    public static LiveServer Start(IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var server = new LiveServer();
+        var server = new LiveServer { _settings = settings ?? new Dictionary<string, string?>() };
         server.UseKestrel(0);
         server.StartServer();
         var addresses = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -32,6 +34,7 @@ public sealed class LiveServer : WebApplicationFactory<Program>
         builder.UseSetting("Messaging:TemplatesDirectory", RepoPaths.Templates);
         builder.UseSetting("Messaging:DemoData", "true");
         builder.UseSetting("RateLimits:PublicPerMinute", "10000");
+        foreach (var (k, v) in _settings) builder.UseSetting(k, v);
     }
 
     public override async ValueTask DisposeAsync()

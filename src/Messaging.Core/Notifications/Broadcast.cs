@@ -21,6 +21,8 @@ public sealed class Broadcast
     public string? Message { get; set; }
     public string DataJson { get; set; } = "{}";
     public bool Critical { get; set; }
+    /// <summary>The channels to use, in order; empty means each recipient's own order.</summary>
+    public List<string> Channels { get; set; } = [];
     public BroadcastStatus Status { get; set; }
     public Guid? CursorBookingId { get; set; }
     public int Queued { get; set; }

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Messaging.Notifier.Worker;
 
 public sealed record BroadcastDraft(string OfficeId, DateOnly? From, DateOnly? To, string? ProcedureId, Guid? SessionId,
-    int? RecentDays, string? Message, string? TemplateKey, JsonElement? Data, bool Critical);
+    int? RecentDays, string? Message, string? TemplateKey, JsonElement? Data, bool Critical, IReadOnlyList<string>? Channels = null);
 
 /// <summary>Where a broadcast stands: recipients, queued, and per channel how many were sent, failed or skipped.</summary>
 public sealed record BroadcastProgress(Guid Id, BroadcastStatus Status, int Recipients, int Queued,
@@ -41,6 +41,7 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
             ProcedureId = draft.ProcedureId, SessionId = draft.SessionId, RecentDays = draft.RecentDays,
             TemplateKey = draft.TemplateKey ?? "notify/broadcast", Message = draft.Message?.Trim(),
             DataJson = draft.Data?.GetRawText() ?? "{}", Critical = draft.Critical, Status = BroadcastStatus.Draft,
+            Channels = [.. draft.Channels ?? []],
             CreatedBy = by, CreatedAt = now, UpdatedAt = now,
         };
         broadcast.Recipients = await Audience(db, broadcast).CountAsync(ct);
@@ -86,7 +87,8 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
             var request = await OutboxDispatcher.BookingRequestAsync(db, catalog, booking, $"broadcast:{broadcast.Id:N}:{booking.Id:N}",
                 broadcast.TemplateKey, extra, null, null, ct, broadcast.Critical ? NotificationPriority.Critical : NotificationPriority.Normal, office, contacts);
             // A broadcast is news, not a reminder: it does not expire at the appointment's start.
-            bodies.Add(JsonSerializer.Serialize(request with { BroadcastId = broadcast.Id, ExpiresAt = null }, NotificationProcessor.Json));
+            var recipient = broadcast.Channels.Count > 0 ? request.Recipient with { ChannelOrder = broadcast.Channels } : request.Recipient;
+            bodies.Add(JsonSerializer.Serialize(request with { BroadcastId = broadcast.Id, ExpiresAt = null, Recipient = recipient }, NotificationProcessor.Json));
         }
         await queue.SendBatchAsync(bodies, ct);
         broadcast.CursorBookingId = page[^1].Id;

@@ -717,6 +717,11 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.PrimitiveCollection<string>("Channels")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channels");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");

@@ -11,6 +11,13 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "channels",
+                table: "broadcasts",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "[]");
+
             migrationBuilder.CreateTable(
                 name: "staff_users",
                 columns: table => new
@@ -44,6 +51,10 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "staff_users");
+
+            migrationBuilder.DropColumn(
+                name: "channels",
+                table: "broadcasts");
         }
     }
 }

@@ -12,6 +12,12 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<List<string>>(
+                name: "channels",
+                table: "broadcasts",
+                type: "text[]",
+                nullable: false);
+
             migrationBuilder.CreateTable(
                 name: "staff_users",
                 columns: table => new
@@ -45,6 +51,10 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "staff_users");
+
+            migrationBuilder.DropColumn(
+                name: "channels",
+                table: "broadcasts");
         }
     }
 }
