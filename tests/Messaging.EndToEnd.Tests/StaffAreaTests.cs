@@ -124,6 +124,45 @@ public sealed class StaffAreaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cancelling_a_mobile_session_asks_first_then_notifies_each_of_its_citizens()
+    {
+        Session session;
+        await using (var scope = _server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+            session = await db.Sessions.AsNoTracking().FirstAsync(s => s.OfficeId == "ca-xa-tinh-ha" && s.Kind == SessionKind.Mobile);
+            var bookings = scope.ServiceProvider.GetRequiredService<BookingService>();
+            foreach (var phone in new[] { "0912000555", "0912000666" })
+                await bookings.BookAsync(new BookingRequest("cccd-renewal", "ca-xa-tinh-ha", session.Start, "Công dân " + phone[^3..], phone, SessionId: session.Id), default);
+        }
+        var page = await PageAsync();
+        string? asked = null;
+        page.Dialog += (_, d) => { asked = d.Message; _ = d.AcceptAsync(); };
+        await StaffBrowser.SignInAsync(page, _server.BaseUrl, "canbo.tinhha", "demo-tinhha-2026");
+        await page.GotoAsync(_server.BaseUrl + "/staff/schedule");
+        var card = page.Locator($"[data-session='{session.Id}']");
+        Assert.Equal("2", await card.Locator(".booked").InnerTextAsync());
+        await StaffBrowser.ShotsAsync(page, "schedule");
+        await card.Locator("summary", new() { HasTextString = "Hủy buổi" }).ClickAsync();
+        await card.Locator("input[name=reason]").FillAsync("Mưa bão, đường vào thôn bị ngập");
+        await card.Locator("button.danger").ClickAsync();
+        await page.Locator(".flash", new() { HasTextString = "2 công dân" }).WaitForAsync();
+        Assert.Contains("2 công dân", asked);
+
+        await using var check = _server.Services.CreateAsyncScope();
+        var read = check.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        Assert.Equal(SessionStatus.Cancelled, (await read.Sessions.AsNoTracking().FirstAsync(s => s.Id == session.Id)).Status);
+        List<Delivery> told = [];
+        for (var i = 0; i < 100 && told.Count < 2; i++)
+        {
+            await Task.Delay(100);
+            told = await read.Deliveries.AsNoTracking().Where(d => d.TemplateKey == "notify/session.cancelled").ToListAsync();
+        }
+        Assert.Equal(["0912***555", "0912***666"], told.Select(d => d.RecipientSummary).Order());
+        Assert.All(told, d => Assert.Contains("Mưa bão", System.Text.RegularExpressions.Regex.Unescape(d.RequestJson)));
+    }
+
+    [Fact]
     public async Task An_officer_sees_only_their_office_by_the_menu_and_by_a_direct_url()
     {
         var ours = await BookAsync("ca-xa-tinh-ha", "0912000111", "Phạm Thị Dung");
