@@ -3,6 +3,7 @@ using Messaging.Core.Notifications;
 using Messaging.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace Messaging.EndToEnd.Tests;
@@ -160,6 +161,88 @@ public sealed class StaffAreaTests : IAsyncLifetime
         }
         Assert.Equal(["0912***555", "0912***666"], told.Select(d => d.RecipientSummary).Order());
         Assert.All(told, d => Assert.Contains("Mưa bão", System.Text.RegularExpressions.Regex.Unescape(d.RequestJson)));
+    }
+
+    [Fact]
+    public async Task A_citizen_asks_for_an_officer_on_web_chat_and_the_officers_reply_reaches_the_chat()
+    {
+        var chat = await _server.CreateClient().PostAsJsonAsync("/api/messages", new
+        {
+            type = "message", id = "h1", channelId = "webchat", from = new { id = "citizen-h" }, conversation = new { id = "handoff-conv" },
+            text = "tôi muốn gặp cán bộ, sđt 0912345678", locale = "vi-VN", deliveryMode = "expectReplies",
+        });
+        chat.EnsureSuccessStatusCode();
+        var page = await PageAsync();
+        await StaffBrowser.SignInAsync(page, _server.BaseUrl, "canbo.tinhha", "demo-tinhha-2026");
+        await page.GotoAsync(_server.BaseUrl + "/staff/handoffs");
+        await page.ClickAsync("[data-handoff] a");
+        var transcript = await page.InnerTextAsync(".transcript");
+        Assert.Contains("0912***678", transcript); // officers read the masked copy
+        Assert.DoesNotContain("0912345678", transcript);
+        await page.FillAsync("textarea[name=message]", "Chào anh, cán bộ Tịnh Hà sẽ gọi lại cho anh trong sáng nay.");
+        await page.ClickAsync("text=Gửi trả lời");
+        await page.Locator(".flash", new() { HasTextString = "Đã gửi" }).WaitForAsync();
+        await StaffBrowser.ShotsAsync(page, "handoffs");
+
+        // The reply goes through the notifier to the open web chat: the citizen's next poll has it.
+        string polled = "";
+        for (var i = 0; i < 100 && !polled.Contains("gọi lại cho anh"); i++)
+        {
+            await Task.Delay(100);
+            polled = System.Text.RegularExpressions.Regex.Unescape(await _server.CreateClient().GetStringAsync("/api/conversations/handoff-conv/activities?watermark=0"));
+        }
+        Assert.Contains("Chào anh, cán bộ Tịnh Hà sẽ gọi lại cho anh trong sáng nay.", polled);
+    }
+
+    [Fact]
+    public async Task Dossier_status_update_and_a_dry_run_import_then_the_admin_reads_deliveries_and_the_audit_log()
+    {
+        var page = await PageAsync();
+        await StaffBrowser.SignInAsync(page, _server.BaseUrl, "canbo.tinhha", "demo-tinhha-2026");
+        await page.GotoAsync(_server.BaseUrl + "/staff/dossiers?q=000.00.12.H55-240930-0101");
+        var row = page.Locator("tr[data-code='000.00.12.H55-240930-0101']");
+        await row.Locator("summary").ClickAsync();
+        await row.Locator("select[name=status]").SelectOptionAsync("Returned");
+        await row.Locator("input[name=note]").FillAsync("Đã trả kết quả tại bộ phận một cửa");
+        await row.Locator("button.primary").ClickAsync();
+        await page.Locator(".flash", new() { HasTextString = "Đã trả kết quả" }).WaitForAsync();
+
+        var csv = Path.Combine(_server.DataDirectory, "import.csv");
+        await File.WriteAllTextAsync(csv, "code,procedureId,officeId,applicantName,phone,citizenId,status,receivedAt,expectedResultDate,note\n" +
+            "000.00.12.H55-261130-0042,cccd-renewal,ca-xa-tinh-ha,Trần Văn Khoa,0905000111,,received,2026-11-30T08:00:00+07:00,2026-12-09,\n" +
+            "000.00.12.H55-261130-0043,cccd-renewal,ca-tt-tra-xuan,Lê Thị Mai,0905000222,,received,2026-11-30T08:00:00+07:00,,\n");
+        await page.SetInputFilesAsync("input[type=file]", csv);
+        await page.ClickAsync("form[enctype] button");
+        var report = await page.InnerTextAsync("#import-report");
+        Assert.Contains("Kiểm tra thử", report);
+        Assert.Contains("Thêm mới: 1", report);
+        Assert.Contains("ca-tt-tra-xuan", report); // another office's row is refused, by name
+        await StaffBrowser.ShotsAsync(page, "dossiers");
+        await using (var scope = _server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+            Assert.False(await db.Dossiers.AnyAsync(d => d.Code == "000.00.12.H55-261130-0042")); // a dry run saves nothing
+        }
+        await page.ClickAsync("text=Đăng xuất");
+
+        await StaffBrowser.SignInAsync(page, _server.BaseUrl, "admin", "demo-admin-2026");
+        // The applicant's notification of the new status is in the list (sent, or held for quiet hours).
+        var listed = false;
+        for (var i = 0; i < 30 && !listed; i++)
+        {
+            await page.GotoAsync(_server.BaseUrl + "/staff/admin/deliveries");
+            listed = await page.Locator("td", new() { HasTextString = "notify/dossier.returned" }).CountAsync() > 0;
+            if (!listed) await Task.Delay(300);
+        }
+        Assert.True(listed);
+        await page.Locator("td a").First.ClickAsync();
+        await page.Locator("#delivery").WaitForAsync();
+        await StaffBrowser.ShotsAsync(page, "deliveries");
+        await page.GotoAsync(_server.BaseUrl + "/staff/admin/audit");
+        var audit = await page.InnerTextAsync("#audit");
+        Assert.Contains("staff.login", audit);
+        Assert.Contains("canbo.tinhha", audit);
+        await StaffBrowser.ShotsAsync(page, "audit");
     }
 
     [Fact]

@@ -51,30 +51,9 @@ public static class NotifierAdminApi
     /// </summary>
     private static async Task<IResult> LocalOutboxAsync(string? channel, int? take, IOptions<MessagingOptions> options, CancellationToken ct)
     {
-        var dir = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "outbox");
-        var limit = Math.Clamp(take ?? 50, 1, 500);
-        var channels = channel is null ? ["sms", "zalo", "zns"] : new[] { channel };
-        if (channels.Any(c => c is not ("sms" or "zalo" or "zns" or "email")))
+        if (channel is not (null or "sms" or "zalo" or "zns" or "email"))
             return Results.Problem("channel is one of sms, zalo, zns, email.", statusCode: 400);
-        var items = new List<object>();
-        foreach (var c in channels.Where(c => c != "email"))
-        {
-            var file = Path.Combine(dir, c + ".jsonl");
-            if (!File.Exists(file)) continue;
-            foreach (var line in (await File.ReadAllLinesAsync(file, ct)).Reverse().Take(limit))
-            {
-                var row = JsonNode.Parse(line)!.AsObject();
-                if (c != "zalo" && row["to"]?.GetValue<string>() is { } to) row["to"] = VietnamesePhone.Mask(to);
-                items.Add(row);
-            }
-        }
-        if (channel == "email" && Directory.Exists(Path.Combine(dir, "email")))
-        {
-            items.AddRange(new DirectoryInfo(Path.Combine(dir, "email")).GetFiles("*.eml")
-                .OrderByDescending(f => f.LastWriteTimeUtc).Take(limit)
-                .Select(f => (object)new { channel = "email", file = f.Name, at = f.LastWriteTimeUtc, bytes = f.Length }));
-        }
-        return Results.Ok(items.Take(limit));
+        return Results.Ok(await DeliveryActions.LocalOutboxAsync(options.Value, channel, take ?? 50, ct));
     }
 
     private static async Task<IResult> ListDeliveriesAsync(string? status, string? channel, DateOnly? from, DateOnly? to,
@@ -96,19 +75,13 @@ public static class NotifierAdminApi
         return Results.Ok(rows);
     }
 
-    /// <summary>Queues a failed delivery again with every channel allowed, under the same key.</summary>
-    private static async Task<IResult> RetryAsync(Guid id, MessagingDbContext db, INotificationQueue queue, ClaimsPrincipal user, CancellationToken ct)
-    {
-        var delivery = await db.Deliveries.FirstOrDefaultAsync(d => d.Id == id, ct);
-        if (delivery is null) return Results.NotFound();
-        if (delivery.Status == DeliveryStatus.Sent) return Results.Problem("This notification was already sent.", statusCode: 409);
-        delivery.Status = DeliveryStatus.Pending;
-        delivery.FailedChannels = [];
-        db.AuditLog.Add(new Messaging.Core.Templates.AuditEntry { At = DateTimeOffset.UtcNow, Actor = user.Identity?.Name ?? "", Action = "delivery.retry", Subject = delivery.Key });
-        await db.SaveChangesAsync(ct);
-        await queue.SendAsync(delivery.RequestJson, null, ct);
-        return Results.Accepted();
-    }
+    private static async Task<IResult> RetryAsync(Guid id, MessagingDbContext db, INotificationQueue queue, ClaimsPrincipal user, CancellationToken ct) =>
+        await DeliveryActions.RetryAsync(id, db, queue, user.Identity?.Name ?? "", ct) switch
+        {
+            RetryOutcome.NotFound => Results.NotFound(),
+            RetryOutcome.AlreadySent => Results.Problem("This notification was already sent.", statusCode: 409),
+            _ => Results.Accepted(),
+        };
 
     private static async Task<IResult> CreateBroadcastAsync(BroadcastBody body, BroadcastService broadcasts, ClaimsPrincipal user,
         MessagingDbContext db, CancellationToken ct)

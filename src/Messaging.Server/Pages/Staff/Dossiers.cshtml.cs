@@ -1,0 +1,71 @@
+using Messaging.Core.Appointments;
+using Messaging.Core.Dossiers;
+using Messaging.Core.Persistence;
+using Messaging.Core.Procedures;
+using Messaging.Language.Entities;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messaging.Server.Pages.Staff;
+
+/// <summary>Dossiers of the officer's offices: search, status update with a note (the applicant is told), CSV import with a dry run.</summary>
+public sealed class DossiersModel(MessagingDbContext db, OfficeDirectory directory, DossierService dossiers, ProcedureCatalog catalog) : StaffPage
+{
+    public const int MaxUpload = 2 * 1024 * 1024;
+    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    [BindProperty(SupportsGet = true)] public DossierStatus? Status { get; set; }
+    public IReadOnlyList<Dossier> Rows { get; private set; } = [];
+    public DossierImportReport? Report { get; private set; }
+    public IReadOnlyList<string> ScopeErrors { get; private set; } = [];
+    public string Title(string procedureId) => catalog.Find(procedureId)?.Title ?? procedureId;
+
+    public static string Text(DossierStatus s) => s switch
+    {
+        DossierStatus.Received => "Đã tiếp nhận", DossierStatus.Processing => "Đang giải quyết", DossierStatus.NeedsSupplement => "Cần bổ sung",
+        DossierStatus.ReadyForPickup => "Có kết quả, chờ nhận", DossierStatus.Returned => "Đã trả kết quả", _ => "Từ chối",
+    };
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var offices = (await OfficesInScopeAsync(directory, db, ct)).Select(o => o.Id).ToList();
+        var q = db.Dossiers.AsNoTracking().Where(d => offices.Contains(d.OfficeId));
+        if (Status is { } s) q = q.Where(d => d.Status == s);
+        if (!string.IsNullOrWhiteSpace(Q))
+        {
+            var text = Q.Trim();
+            var code = DossierCode.TryNormalize(text, out var c) ? c : null;
+            var phone = VietnamesePhone.TryNormalize(text, out var p) ? p : null;
+            q = q.Where(d => d.Code == code || d.Phone == phone || d.ApplicantName.Contains(text));
+        }
+        Rows = await q.OrderByDescending(d => d.UpdatedAt).Take(200).ToListAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostStatusAsync(string code, DossierStatus status, string? note, DateOnly? expected, CancellationToken ct)
+    {
+        var dossier = DossierCode.TryNormalize(code, out var c) ? await db.Dossiers.AsNoTracking().FirstOrDefaultAsync(d => d.Code == c, ct) : null;
+        if (dossier is null || !MayActFor(dossier.OfficeId)) return NotYours();
+        await dossiers.UpdateStatusAsync(dossier.Code, status, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), Actor, expected, ct);
+        TempData["Flash"] = status == dossier.Status
+            ? "Đã lưu ghi chú."
+            : $"Đã chuyển hồ sơ {dossier.Code} sang “{Text(status)}”; người nộp sẽ được báo.";
+        return RedirectToPage(new { q = dossier.Code });
+    }
+
+    public async Task<IActionResult> OnPostImportAsync(IFormFile? file, bool dryRun, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0 || file.Length > MaxUpload)
+        {
+            TempData["Flash"] = "Chọn một tệp CSV (tối đa 2 MB).";
+            return RedirectToPage();
+        }
+        using var reader = new StreamReader(file.OpenReadStream(), System.Text.Encoding.UTF8);
+        var (rows, errors) = DossierService.ParseCsv(reader);
+        // Officers import only for their own offices; the rest is refused row by row, nothing else is affected.
+        var mine = rows.Where(r => MayActFor(r.OfficeId?.Trim())).ToList();
+        ScopeErrors = rows.Except(mine).Select(r => $"{r.Code}: đơn vị {r.OfficeId} không thuộc quyền của anh/chị").ToList();
+        var report = await dossiers.ImportAsync(mine, dryRun, Actor, ct);
+        Report = report with { Errors = [.. errors, .. report.Errors] };
+        return await OnGetAsync(ct);
+    }
+}
