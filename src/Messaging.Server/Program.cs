@@ -10,12 +10,18 @@ builder.Services.AddMessagingCore(builder.Configuration);
 builder.Services.AddMessagingBot(builder.Configuration);
 // --role web | worker | all (default): web serves HTTP only; worker runs only the notifier.
 var role = builder.Configuration["role"] ?? "all";
-builder.Services.AddMessagingNotifier(builder.Configuration, runWorkers: role != "web" && args.FirstOrDefault() != "chat");
+var command = args.FirstOrDefault() is "chat" or "create-user";
+builder.Services.AddMessagingNotifier(builder.Configuration, runWorkers: role != "web" && !command);
 // Webhook events are handled where they arrive: the web side.
-builder.Services.AddMessagingServer(builder.Configuration, processInbound: role != "worker" && args.FirstOrDefault() != "chat");
+builder.Services.AddMessagingServer(builder.Configuration, processInbound: role != "worker" && !command);
 
 var app = builder.Build();
 await app.Services.InitializeMessagingAsync(app.Lifetime.ApplicationStopping);
+if (args.FirstOrDefault() == "create-user")
+{
+    Environment.ExitCode = await StaffCli.CreateUserAsync(app.Services, args, Console.In, Console.Out, app.Lifetime.ApplicationStopping);
+    return;
+}
 if (args.FirstOrDefault() == "chat")
 {
     // The same engine in the terminal, so admins can try wording without a browser.

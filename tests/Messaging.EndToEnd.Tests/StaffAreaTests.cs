@@ -92,6 +92,7 @@ public sealed class StaffAreaTests : IAsyncLifetime
         var page = await PageAsync();
         await StaffBrowser.SignInAsync(page, _server.BaseUrl, "admin", "demo-admin-2026");
         await page.GotoAsync(_server.BaseUrl + "/staff/admin/templates?q=loi chao");
+        await StaffBrowser.ShotsAsync(page, "templates");
         await page.ClickAsync("tr[data-key='bot/greeting'] a");
         await page.Locator("#preview", new() { HasTextString = "Xin chào" }).WaitForAsync();
         await StaffBrowser.ShotsAsync(page, "template-editor");

@@ -105,6 +105,9 @@ public sealed partial class SecurityTests : IAsyncLifetime
             ["UserName"] = user, ["Password"] = password, ["__RequestVerificationToken"] = token,
         }));
         Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+        var cookie = r.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("messaging-staff=", StringComparison.Ordinal)).ToLowerInvariant();
+        Assert.Contains("httponly", cookie);
+        Assert.Contains("samesite=strict", cookie);
         return client;
     }
 
