@@ -63,6 +63,7 @@ public sealed class BroadcastTests : IAsyncLifetime
         await page.CheckAsync("input[name=Channels][value=email]");
         const string message = "Ngày mai máy cấp căn cước bảo trì đến 9 giờ; mời anh/chị đến sau 9 giờ, giữ nguyên số thứ tự.";
         await page.FillAsync("textarea[name=Message]", message);
+        Assert.Equal("notify/broadcast", await page.InputValueAsync("select[name=Template]"));
         await StaffBrowser.ShotsAsync(page, "broadcast-compose");
         await page.ClickAsync("text=Xem trước và đếm người nhận");
 

@@ -247,6 +247,28 @@ public sealed class StaffAreaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Office_hours_change_unless_a_booking_would_fall_outside_them()
+    {
+        var booked = await BookAsync("ca-xa-tinh-ha", "0912000777", "Ngô Văn Lực");
+        var day = OfficeTime.ToLocal(booked.Start, null).DayOfWeek;
+        var page = await PageAsync();
+        await StaffBrowser.SignInAsync(page, _server.BaseUrl, "canbo.tinhha", "demo-tinhha-2026");
+        await page.GotoAsync(_server.BaseUrl + "/staff/schedule");
+        await page.FillAsync($"input[name='days[{day}]']", "");
+        await page.ClickAsync("text=Lưu giờ làm việc");
+        await page.Locator(".flash", new() { HasTextString = "1 lịch hẹn sắp tới nằm ngoài giờ mới" }).WaitForAsync();
+
+        await page.FillAsync("input[name='days[Sunday]']", "07:30-11:00");
+        await page.ClickAsync("text=Lưu giờ làm việc");
+        await page.Locator(".flash", new() { HasTextString = "Đã lưu giờ làm việc" }).WaitForAsync();
+        Assert.Equal("07:30-11:00", await page.InputValueAsync("input[name='days[Sunday]']"));
+        await using var scope = _server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        Assert.True(await db.OpeningHours.AnyAsync(h => h.OfficeId == "ca-xa-tinh-ha" && h.Day == day));
+        Assert.True(await db.OpeningHours.AnyAsync(h => h.OfficeId == "ca-xa-tinh-ha" && h.Day == DayOfWeek.Sunday));
+    }
+
+    [Fact]
     public async Task An_officer_sees_only_their_office_by_the_menu_and_by_a_direct_url()
     {
         var ours = await BookAsync("ca-xa-tinh-ha", "0912000111", "Phạm Thị Dung");

@@ -29,6 +29,16 @@ public sealed class BroadcastsModel(MessagingDbContext db, OfficeDirectory direc
     [BindProperty] public int? RecentDays { get; set; }
     [BindProperty] public List<string> Channels { get; set; } = [];
     [BindProperty] public string? Message { get; set; }
+    [BindProperty] public string Template { get; set; } = DefaultTemplate;
+
+    public const string DefaultTemplate = "notify/broadcast";
+    /// <summary>Templates whose data a booking supplies, so they can go to every booking of an audience.</summary>
+    public static readonly (string Key, string Title)[] TemplateChoices =
+    [
+        (DefaultTemplate, "Thông báo tự soạn"),
+        ("notify/booking.reminder-day-before", "Nhắc lịch hẹn (kèm giờ hẹn, giấy tờ cần mang)"),
+        ("notify/booking.reminder-soon", "Nhắc lịch hẹn sắp tới giờ"),
+    ];
     [BindProperty(SupportsGet = true)] public Guid? Id { get; set; }
 
     public IReadOnlyList<Office> Offices { get; private set; } = [];
@@ -59,14 +69,15 @@ public sealed class BroadcastsModel(MessagingDbContext db, OfficeDirectory direc
     {
         await LoadAsync(ct);
         if (!MayActFor(Office)) return NotYours();
-        if (string.IsNullOrWhiteSpace(Message)) Error = "Hãy soạn nội dung thông báo.";
-        else if (Message.Length > 1000) Error = "Nội dung dài quá 1.000 ký tự.";
+        if (!TemplateChoices.Any(t => t.Key == Template)) Template = DefaultTemplate;
+        if (Template == DefaultTemplate && string.IsNullOrWhiteSpace(Message)) Error = "Hãy soạn nội dung thông báo.";
+        else if (Message?.Length > 1000) Error = "Nội dung dài quá 1.000 ký tự.";
         else if (From is null && Session is null && RecentDays is null) Error = "Hãy chọn người nhận: một ngày, một buổi làm việc, hoặc số ngày gần đây.";
         if (Error is not null) return Page();
         var channels = Channels.Where(c => ChannelChoices.Any(x => x.Channel == c)).ToList();
         var draft = await broadcasts.CreateAsync(new BroadcastDraft(Office!, Session is null && RecentDays is null ? From : null,
             Session is null && RecentDays is null ? To : null, string.IsNullOrEmpty(Procedure) ? null : Procedure, Session,
-            Session is null ? RecentDays : null, Message, null, null, false, channels), Actor, ct);
+            Session is null ? RecentDays : null, Message, Template == DefaultTemplate ? null : Template, null, false, channels), Actor, ct);
         return RedirectToPage(new { id = draft.Id });
     }
 
@@ -99,17 +110,22 @@ public sealed class BroadcastsModel(MessagingDbContext db, OfficeDirectory direc
     private async Task<IReadOnlyList<(string, string)>> PreviewAsync(string officeId, string message, CancellationToken ct)
     {
         var office = await directory.FindAsync(db, officeId, ct);
-        var data = JsonSerializer.SerializeToElement(new
+        var key = Current?.TemplateKey ?? DefaultTemplate;
+        // The template's own sample stands in for one recipient's booking; the office and the message are the real ones.
+        var sample = System.Text.Json.Nodes.JsonNode.Parse((await templates.GetAsync(key, ct)).SampleModelJson)?.AsObject() ?? [];
+        sample["message"] = message;
+        sample["office"] = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(new
         {
-            citizen = new { name = "Nguyễn Văn A" }, message,
-            office = new { name = office?.Name ?? officeId, phone = office?.Phone ?? "", address = office?.Address ?? "" },
-        });
+            name = office?.Name ?? officeId, phone = office?.Phone ?? "", address = office?.Address ?? "",
+            map_url = sample["office"]?["map_url"]?.GetValue<string>() ?? "",
+        }));
+        var data = JsonSerializer.SerializeToElement(sample);
         var result = new List<(string, string)>();
         foreach (var (channel, title) in new[] { ("sms", "SMS"), ("zalo", "Zalo"), ("email.subject", "Email: tiêu đề"), ("email.text", "Email: nội dung") })
         {
             try
             {
-                var r = await templates.RenderAsync(Current?.TemplateKey ?? "notify/broadcast", channel, "vi", data, ct);
+                var r = await templates.RenderAsync(key, channel, "vi", data, ct);
                 if (r is not null) result.Add((title + (r.Sms is { } s ? $" · {s.Units} ký tự, {s.Segments} tin" : ""), r.Text));
             }
             catch (TemplateRenderException e)
