@@ -370,6 +370,23 @@ public sealed class BroadcastTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_template_broadcast_renders_each_recipients_booking_on_the_channels_the_officer_chose()
+    {
+        await SeedBookingsAsync(3, Day);
+        var broadcasts = _db.Services.GetRequiredService<BroadcastService>();
+        var b = await broadcasts.CreateAsync(new BroadcastDraft(TestData.OfficeId, Day, null, null, null, null, null,
+            "notify/booking.reminder-day-before", null, Critical: true, Channels: ["email", "sms"]), "officer-1", default);
+        await broadcasts.StartAsync(b.Id, default);
+        while (await broadcasts.FanOutPageAsync(b.Id, default) > 0) { }
+        Assert.Equal(3, await DrainAsync());
+
+        // Nobody has an email on record, so the officer's second choice, SMS, carries each citizen's own booking code.
+        Assert.Equal(3, _sms.Sent.Count);
+        foreach (var i in Enumerable.Range(0, 3)) Assert.Contains(_sms.Sent, m => m.Text.Contains($"B{Day:MMdd}{i:000000}"));
+        Assert.All(_sms.Sent, m => Assert.Equal(["email", "sms"], m.Recipient.ChannelOrder));
+    }
+
+    [Fact]
     public async Task A_cancelled_broadcast_stops_fanning_out_and_skips_what_was_queued()
     {
         await SeedBookingsAsync(1200, Day);
