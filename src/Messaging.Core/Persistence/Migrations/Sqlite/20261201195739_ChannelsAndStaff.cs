@@ -1,11 +1,12 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
 namespace Messaging.Core.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class Channels : Migration
+    public partial class ChannelsAndStaff : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -34,6 +35,13 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                 type: "INTEGER",
                 nullable: true);
 
+            migrationBuilder.AddColumn<string>(
+                name: "channels",
+                table: "broadcasts",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "[]");
+
             migrationBuilder.CreateTable(
                 name: "inbound_events",
                 columns: table => new
@@ -53,6 +61,27 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_inbound_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "staff_users",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    display_name = table.Column<string>(type: "TEXT", nullable: false),
+                    password_hash = table.Column<string>(type: "TEXT", nullable: false),
+                    role = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    offices = table.Column<string>(type: "TEXT", nullable: false),
+                    failed_logins = table.Column<int>(type: "INTEGER", nullable: false),
+                    locked_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    disabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    last_login_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_staff_users", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -103,6 +132,12 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                 name: "ix_inbound_events_processed_at_id",
                 table: "inbound_events",
                 columns: new[] { "processed_at", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_staff_users_user_name",
+                table: "staff_users",
+                column: "user_name",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -110,6 +145,9 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "inbound_events");
+
+            migrationBuilder.DropTable(
+                name: "staff_users");
 
             migrationBuilder.DropTable(
                 name: "zalo_tokens");
@@ -136,6 +174,10 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "seen_at",
                 table: "deliveries");
+
+            migrationBuilder.DropColumn(
+                name: "channels",
+                table: "broadcasts");
         }
     }
 }

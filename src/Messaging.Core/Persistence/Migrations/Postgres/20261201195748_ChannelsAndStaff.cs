@@ -1,4 +1,5 @@
 ﻿using System;
+using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
@@ -7,7 +8,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Messaging.Core.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class Channels : Migration
+    public partial class ChannelsAndStaff : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -36,6 +37,12 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                 type: "timestamp with time zone",
                 nullable: true);
 
+            migrationBuilder.AddColumn<List<string>>(
+                name: "channels",
+                table: "broadcasts",
+                type: "text[]",
+                nullable: false);
+
             migrationBuilder.CreateTable(
                 name: "inbound_events",
                 columns: table => new
@@ -55,6 +62,27 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_inbound_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "staff_users",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    display_name = table.Column<string>(type: "text", nullable: false),
+                    password_hash = table.Column<string>(type: "text", nullable: false),
+                    role = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    offices = table.Column<List<string>>(type: "text[]", nullable: false),
+                    failed_logins = table.Column<int>(type: "integer", nullable: false),
+                    locked_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    disabled = table.Column<bool>(type: "boolean", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_login_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_staff_users", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -105,6 +133,12 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                 name: "ix_inbound_events_processed_at_id",
                 table: "inbound_events",
                 columns: new[] { "processed_at", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_staff_users_user_name",
+                table: "staff_users",
+                column: "user_name",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -112,6 +146,9 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "inbound_events");
+
+            migrationBuilder.DropTable(
+                name: "staff_users");
 
             migrationBuilder.DropTable(
                 name: "zalo_tokens");
@@ -138,6 +175,10 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "seen_at",
                 table: "deliveries");
+
+            migrationBuilder.DropColumn(
+                name: "channels",
+                table: "broadcasts");
         }
     }
 }
