@@ -137,6 +137,27 @@ public sealed partial class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sign_ins_beyond_the_per_address_limit_get_429_with_retry_after()
+    {
+        await using var factory = new MessagingServerFactory(new Dictionary<string, string?> { ["RateLimits:LoginPerMinute"] = "3" });
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var form = await client.GetStringAsync("/staff/login");
+        var token = AntiforgeryToken().Match(form).Groups[1].Value;
+        HttpResponseMessage last = null!;
+        for (var i = 0; i < 4; i++)
+        {
+            last = await client.PostAsync("/staff/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["UserName"] = "user" + i, ["Password"] = "wrong-password", ["__RequestVerificationToken"] = token,
+            }));
+            if (i < 3) Assert.Equal(HttpStatusCode.Unauthorized, last.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, last.StatusCode);
+        Assert.True(last.Headers.RetryAfter is not null || last.Headers.Contains("Retry-After"));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/staff/login")).StatusCode); // reading the form is not limited
+    }
+
+    [Fact]
     public async Task An_unexpected_error_shows_no_stack_trace()
     {
         await using var factory = new MessagingServerFactory().WithWebHostBuilder(b => b.ConfigureServices(s =>

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Messaging.Bot.Activities;
 using Messaging.Core.Conversations;
 using Messaging.Core.Language;
-using Messaging.Core.Persistence;
 using Messaging.Language.Entities;
 using Messaging.Language.Text;
 using Microsoft.Extensions.DependencyInjection;
