@@ -142,7 +142,7 @@ public static class NotifierBench
         var day2 = OfficeTime.LocalDate(DateTimeOffset.UtcNow, null).AddDays(1);
         var clock = Stopwatch.StartNew();
         var b = await broadcasts.CreateAsync(new BroadcastDraft(TestData.OfficeId, day2, null, null, null, null, "Thông báo", null, null, false), "bench", default);
-        await broadcasts.StartAsync(b.Id, default);
+        await broadcasts.StartAsync(b.Id, "officer-1", default);
         var queued = 0;
         int page;
         while ((page = await broadcasts.FanOutPageAsync(b.Id, default)) > 0) queued += page;

@@ -142,6 +142,20 @@ public sealed class ChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_close_to_expiry_is_refreshed_before_Zalo_has_to_refuse_it()
+    {
+        await Sender(ChannelNames.Zalo).SendAsync(new OutgoingMessage("first", ChannelNames.Zalo, new Recipient(null, null, ZaloUserId: UserId), "a"), default);
+        Assert.Equal(0, _zalo.Refreshes);
+        // 24 of its 25 hours later: less than Zalo:RefreshAhead (2 h) is left.
+        _db.Time.Advance(TimeSpan.FromHours(24));
+
+        await Sender(ChannelNames.Zalo).SendAsync(new OutgoingMessage("second", ChannelNames.Zalo, new Recipient(null, null, ZaloUserId: UserId), "b"), default);
+
+        Assert.Equal(1, _zalo.Refreshes);
+        Assert.Equal(["at-0", "at-1"], _zalo.Messages.Select(m => m.AccessToken)); // no refused call in between
+    }
+
+    [Fact]
     public async Task Two_nodes_that_both_see_a_rejected_token_spend_the_refresh_token_once()
     {
         // Two token providers over one database: two nodes of the same deployment.

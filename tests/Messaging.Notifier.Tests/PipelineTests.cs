@@ -351,7 +351,7 @@ public sealed class BroadcastTests : IAsyncLifetime
         var b = await broadcasts.CreateAsync(new BroadcastDraft(TestData.OfficeId, Day, null, null, null, null,
             "Chiều nay Công an xã mất điện, lịch chiều chuyển sang sáng mai.", null, null, Critical: true), "officer-1", default);
         Assert.Equal(10_000, b.Recipients);
-        await broadcasts.StartAsync(b.Id, default);
+        await broadcasts.StartAsync(b.Id, "officer-1", default);
         while (await broadcasts.FanOutPageAsync(b.Id, default) > 0) { }
         Assert.Equal(10_000, await DrainAsync());
 
@@ -376,7 +376,7 @@ public sealed class BroadcastTests : IAsyncLifetime
         var broadcasts = _db.Services.GetRequiredService<BroadcastService>();
         var b = await broadcasts.CreateAsync(new BroadcastDraft(TestData.OfficeId, Day, null, null, null, null, null,
             "notify/booking.reminder-day-before", null, Critical: true, Channels: ["email", "sms"]), "officer-1", default);
-        await broadcasts.StartAsync(b.Id, default);
+        await broadcasts.StartAsync(b.Id, "officer-1", default);
         while (await broadcasts.FanOutPageAsync(b.Id, default) > 0) { }
         Assert.Equal(3, await DrainAsync());
 
@@ -384,6 +384,9 @@ public sealed class BroadcastTests : IAsyncLifetime
         Assert.Equal(3, _sms.Sent.Count);
         foreach (var i in Enumerable.Range(0, 3)) Assert.Contains(_sms.Sent, m => m.Text.Contains($"B{Day:MMdd}{i:000000}"));
         Assert.All(_sms.Sent, m => Assert.Equal(["email", "sms"], m.Recipient.ChannelOrder));
+        var audit = await _db.InScopeAsync(sp => sp.GetRequiredService<MessagingDbContext>().AuditLog.AsNoTracking()
+            .Where(a => a.Subject == b.Id.ToString()).Select(a => a.Action + " by " + a.Actor).ToListAsync());
+        Assert.Equal(["broadcast.create by officer-1", "broadcast.running by officer-1"], audit);
     }
 
     [Fact]
@@ -392,9 +395,9 @@ public sealed class BroadcastTests : IAsyncLifetime
         await SeedBookingsAsync(1200, Day);
         var broadcasts = _db.Services.GetRequiredService<BroadcastService>();
         var b = await broadcasts.CreateAsync(new BroadcastDraft(TestData.OfficeId, Day, null, null, null, null, "Thông báo", null, null, false), "officer-1", default);
-        await broadcasts.StartAsync(b.Id, default);
+        await broadcasts.StartAsync(b.Id, "officer-1", default);
         Assert.Equal(BroadcastService.PageSize, await broadcasts.FanOutPageAsync(b.Id, default));
-        await broadcasts.CancelAsync(b.Id, default);
+        await broadcasts.CancelAsync(b.Id, "officer-1", default);
         Assert.Equal(0, await broadcasts.FanOutPageAsync(b.Id, default));
         await DrainAsync();
         Assert.Empty(_sms.Sent);

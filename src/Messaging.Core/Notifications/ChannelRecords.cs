@@ -8,6 +8,7 @@ public sealed class ZaloUser
 {
     /// <summary>The OA-scoped user id: a numeric string longer than 53 bits, never parsed as a number.</summary>
     public required string UserId { get; set; }
+    /// <summary>False only after an unfollow event; a user who writes without following can still be answered.</summary>
     public bool Following { get; set; }
     public DateTimeOffset? LastInteractionAt { get; set; }
     public string? Name { get; set; }

@@ -59,16 +59,20 @@ public sealed class ContactService(MessagingDbContext db, TimeProvider time)
         return contact;
     }
 
+    /// <summary>True for an opt-out keyword, false for an opt-in one, null for any other text.</summary>
+    public static bool? KeywordOf(string text)
+    {
+        var folded = string.Join(' ', Folding.Fold(text).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return OptOutKeywords.Contains(folded) ? true : OptInKeywords.Contains(folded) ? false : null;
+    }
+
     /// <summary>
     /// Applies an opt-out or opt-in keyword sent on a channel; returns true when the text was one. Critical messages
     /// (a cancelled session) still go out: the recipient's appointment depends on them.
     /// </summary>
     public async Task<bool> ApplyKeywordAsync(string channel, string phone, string text, CancellationToken ct)
     {
-        var folded = string.Join(' ', Folding.Fold(text).Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        var optOut = OptOutKeywords.Contains(folded);
-        var optIn = OptInKeywords.Contains(folded);
-        if (!optOut && !optIn) return false;
+        if (KeywordOf(text) is not { } optOut) return false;
         var contact = await UpsertAsync(phone, null, null, null, null, null, ct);
         if (contact is null) return false;
         contact.OptedOut.Remove(channel);

@@ -1,3 +1,4 @@
+using Messaging.Core.Templates;
 using System.Text.Json;
 using Messaging.Core.Appointments;
 using Messaging.Core.Notifications;
@@ -46,14 +47,15 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
         };
         broadcast.Recipients = await Audience(db, broadcast).CountAsync(ct);
         db.Add(broadcast);
+        db.AuditLog.Add(new AuditEntry { At = now, Actor = by, Action = "broadcast.create", Subject = broadcast.Id.ToString(), Details = $"{broadcast.Recipients} recipients" });
         await db.SaveChangesAsync(ct);
         return broadcast;
     }
 
-    public Task StartAsync(Guid id, CancellationToken ct) => SetStatusAsync(id, BroadcastStatus.Running, BroadcastStatus.Draft, ct);
+    public Task StartAsync(Guid id, string by, CancellationToken ct) => SetStatusAsync(id, BroadcastStatus.Running, BroadcastStatus.Draft, by, ct);
 
     /// <summary>Stops the fan-out and makes the worker skip what is still queued.</summary>
-    public Task CancelAsync(Guid id, CancellationToken ct) => SetStatusAsync(id, BroadcastStatus.Cancelled, null, ct);
+    public Task CancelAsync(Guid id, string by, CancellationToken ct) => SetStatusAsync(id, BroadcastStatus.Cancelled, null, by, ct);
 
     /// <summary>Queues one page of recipients; returns how many, 0 when the broadcast is complete or cancelled.</summary>
     public async Task<int> FanOutPageAsync(Guid id, CancellationToken ct)
@@ -118,13 +120,15 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
             .AnyAsync(b => b.Id == id && b.Status == BroadcastStatus.Cancelled, ct);
     }
 
-    private async Task SetStatusAsync(Guid id, BroadcastStatus status, BroadcastStatus? from, CancellationToken ct)
+    private async Task SetStatusAsync(Guid id, BroadcastStatus status, BroadcastStatus? from, string by, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
         var q = db.Set<Broadcast>().Where(b => b.Id == id && b.Status != BroadcastStatus.Completed);
         if (from is { } f) q = q.Where(b => b.Status == f);
-        await q.ExecuteUpdateAsync(u => u.SetProperty(b => b.Status, status), ct);
+        if (await q.ExecuteUpdateAsync(u => u.SetProperty(b => b.Status, status), ct) == 0) return;
+        db.AuditLog.Add(new AuditEntry { At = time.GetUtcNow(), Actor = by, Action = "broadcast." + status.ToString().ToLowerInvariant(), Subject = id.ToString() });
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>The bookings a broadcast reaches, ordered by id for paging.</summary>

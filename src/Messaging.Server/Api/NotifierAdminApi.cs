@@ -38,9 +38,9 @@ public static class NotifierAdminApi
         var staff = app.MapGroup("/api/admin/broadcasts").RequireAuthorization(Roles.StaffPolicy);
         staff.MapPost("", CreateBroadcastAsync);
         staff.MapPost("/{id:guid}/send", (Guid id, BroadcastService b, ClaimsPrincipal user, MessagingDbContext db, CancellationToken ct) =>
-            WithBroadcastAsync(id, user, db, ct, async () => { await b.StartAsync(id, ct); return Results.Accepted($"/api/admin/broadcasts/{id}"); }));
+            WithBroadcastAsync(id, user, db, ct, async () => { await b.StartAsync(id, user.Identity?.Name ?? "", ct); return Results.Accepted($"/api/admin/broadcasts/{id}"); }));
         staff.MapPost("/{id:guid}/cancel", (Guid id, BroadcastService b, ClaimsPrincipal user, MessagingDbContext db, CancellationToken ct) =>
-            WithBroadcastAsync(id, user, db, ct, async () => { await b.CancelAsync(id, ct); return Results.Ok(); }));
+            WithBroadcastAsync(id, user, db, ct, async () => { await b.CancelAsync(id, user.Identity?.Name ?? "", ct); return Results.Ok(); }));
         staff.MapGet("/{id:guid}", (Guid id, BroadcastService b, ClaimsPrincipal user, MessagingDbContext db, CancellationToken ct) =>
             WithBroadcastAsync(id, user, db, ct, async () => Results.Ok(await b.ProgressAsync(id, ct))));
     }
@@ -93,8 +93,6 @@ public static class NotifierAdminApi
         {
             var b = await broadcasts.CreateAsync(new BroadcastDraft(body.OfficeId, body.From, body.To, body.ProcedureId, body.SessionId,
                 body.RecentDays, body.Message, body.TemplateKey, body.Data, body.Critical), user.Identity?.Name ?? "", ct);
-            db.AuditLog.Add(new Messaging.Core.Templates.AuditEntry { At = DateTimeOffset.UtcNow, Actor = user.Identity?.Name ?? "", Action = "broadcast.create", Subject = b.Id.ToString(), Details = $"{b.Recipients} recipients" });
-            await db.SaveChangesAsync(ct);
             return Results.Created($"/api/admin/broadcasts/{b.Id}", new { b.Id, b.Recipients, b.Status });
         }
         catch (ArgumentException e)
@@ -111,7 +109,5 @@ public static class NotifierAdminApi
         return await action();
     }
 
-    /// <summary>Admins act everywhere; officers only in the offices listed in their "office" claims.</summary>
-    public static bool MayAct(ClaimsPrincipal user, string officeId) =>
-        user.IsInRole(Roles.Admin) || user.FindAll("office").Any(c => c.Value == officeId);
+    private static bool MayAct(ClaimsPrincipal user, string officeId) => StaffAuthentication.MayActFor(user, officeId);
 }

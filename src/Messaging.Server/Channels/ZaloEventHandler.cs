@@ -5,7 +5,6 @@ using Messaging.Core.Notifications;
 using Messaging.Core.Persistence;
 using Messaging.Core.Templates;
 using Messaging.Language.Entities;
-using Messaging.Language.Text;
 using Messaging.Notifier.Channels;
 using Messaging.Notifier.Channels.Zalo;
 using Microsoft.EntityFrameworkCore;
@@ -91,9 +90,7 @@ public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEn
     /// <summary>"TỪ CHỐI" or "STOP" from a user whose phone we know stops Zalo notifications; "ĐỒNG Ý NHẬN TIN" resumes them.</summary>
     private async Task<Activity?> KeywordAsync(string userId, string text, CancellationToken ct)
     {
-        var folded = string.Join(' ', Folding.Fold(text).Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        var optOut = ContactService.OptOutKeywords.Contains(folded);
-        if (!optOut && !ContactService.OptInKeywords.Contains(folded)) return null;
+        if (ContactService.KeywordOf(text) is not { } optOut) return null;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
         var phone = await db.Set<Contact>().Where(c => c.ZaloUserId == userId).Select(c => c.Phone).FirstOrDefaultAsync(ct)
@@ -122,13 +119,11 @@ public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEn
             return;
         }
         for (var i = 0; i < parts.Count - 1; i++) await zalo.SendTextAsync(userId, parts[i], [], ct);
-        var last = parts.Count > 0 ? parts[^1] : "";
+        await zalo.SendTextAsync(userId, parts.Count > 0 ? parts[^1] : "", buttons.Take(MaxButtons).ToList(), ct);
+        if (buttons.Count <= MaxButtons) return;
         var more = await MoreChoicesTextAsync(ct);
-        for (var start = 0; start == 0 || start < buttons.Count; start += MaxButtons)
-        {
-            await zalo.SendTextAsync(userId, start == 0 ? last : more, buttons.Skip(start).Take(MaxButtons).ToList(), ct);
-            if (buttons.Count == 0) break;
-        }
+        for (var start = MaxButtons; start < buttons.Count; start += MaxButtons)
+            await zalo.SendTextAsync(userId, more, buttons.Skip(start).Take(MaxButtons).ToList(), ct);
     }
 
     private async Task<string> MoreChoicesTextAsync(CancellationToken ct)

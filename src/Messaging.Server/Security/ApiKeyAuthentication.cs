@@ -24,8 +24,8 @@ public sealed class ApiKeyOptions : AuthenticationSchemeOptions
 
 public static class Roles
 {
-    public const string Admin = "admin";
-    public const string Officer = "officer";
+    public const string Admin = Messaging.Core.Staff.StaffRoles.Admin;
+    public const string Officer = Messaging.Core.Staff.StaffRoles.Officer;
     public const string AdminPolicy = "admin";
     public const string StaffPolicy = "staff";
 }
@@ -57,7 +57,7 @@ public sealed class ApiKeyHandler(IOptionsMonitor<ApiKeyOptions> options, ILogge
 
         var claims = new List<Claim> { new(ClaimTypes.Name, "apikey:" + match.Name) };
         claims.AddRange(match.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
-        claims.AddRange(match.Offices.Select(o => new Claim("office", o)));
+        claims.AddRange(match.Offices.Select(o => new Claim(StaffAuthentication.OfficeClaim, o)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }

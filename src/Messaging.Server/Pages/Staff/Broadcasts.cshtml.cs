@@ -75,17 +75,19 @@ public sealed class BroadcastsModel(MessagingDbContext db, OfficeDirectory direc
         else if (From is null && Session is null && RecentDays is null) Error = "Hãy chọn người nhận: một ngày, một buổi làm việc, hoặc số ngày gần đây.";
         if (Error is not null) return Page();
         var channels = Channels.Where(c => ChannelChoices.Any(x => x.Channel == c)).ToList();
-        var draft = await broadcasts.CreateAsync(new BroadcastDraft(Office!, Session is null && RecentDays is null ? From : null,
-            Session is null && RecentDays is null ? To : null, string.IsNullOrEmpty(Procedure) ? null : Procedure, Session,
-            Session is null ? RecentDays : null, Message, Template == DefaultTemplate ? null : Template, null, false, channels), Actor, ct);
+        // One audience: a session wins over recent visitors, which win over dates.
+        var byDate = Session is null && RecentDays is null;
+        var draft = await broadcasts.CreateAsync(new BroadcastDraft(Office!, byDate ? From : null, byDate ? To : null,
+            string.IsNullOrEmpty(Procedure) ? null : Procedure, Session, Session is null ? RecentDays : null, Message,
+            Template == DefaultTemplate ? null : Template, null, false, channels), Actor, ct);
         return RedirectToPage(new { id = draft.Id });
     }
 
     public async Task<IActionResult> OnPostSendAsync(Guid id, CancellationToken ct) =>
-        await WithAsync(id, async () => { await broadcasts.StartAsync(id, ct); return "Đang gửi thông báo."; }, ct);
+        await WithAsync(id, async () => { await broadcasts.StartAsync(id, Actor, ct); return "Đang gửi thông báo."; }, ct);
 
     public async Task<IActionResult> OnPostCancelAsync(Guid id, CancellationToken ct) =>
-        await WithAsync(id, async () => { await broadcasts.CancelAsync(id, ct); return "Đã dừng: những tin chưa gửi sẽ không gửi nữa."; }, ct);
+        await WithAsync(id, async () => { await broadcasts.CancelAsync(id, Actor, ct); return "Đã dừng: những tin chưa gửi sẽ không gửi nữa."; }, ct);
 
     private async Task<IActionResult> WithAsync(Guid id, Func<Task<string>> action, CancellationToken ct)
     {
