@@ -68,6 +68,7 @@ public static class MessagingNotifier
             services.AddSingleton<IChannelSender>(sp => new LocalOutboxSender(channel, sp.GetRequiredService<IOptions<MessagingOptions>>(), sp.GetRequiredService<TimeProvider>()));
         }
         services.AddSingleton<NotificationProcessor>();
+        services.AddSingleton<DeliveryLedger>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<ReminderScheduler>();
         services.AddSingleton<BroadcastService>();

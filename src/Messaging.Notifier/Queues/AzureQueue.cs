@@ -21,6 +21,9 @@ public sealed class AzureQueue : INotificationQueue
     {
         // Pinned to a service version Azurite knows, so the emulator needs no version-check override.
         var options = new QueueClientOptions(QueueClientOptions.ServiceVersion.V2026_06_06);
+        // A queue call answers in milliseconds; the SDK's default 100 s per try held a whole batch behind one lost
+        // request. A retried delete whose first try did succeed surfaces as a lost receipt, which the worker expects.
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
         _queue = new QueueClient(connectionString, name, options);
         _poison = new QueueClient(connectionString, name + "-poison", options);
         _payloads = payloads;

@@ -18,12 +18,13 @@ public enum Outcome { Sent, AlreadySent, Deferred, Retrying, Poisoned, Skipped }
 
 /// <summary>
 /// Handles one queue message: dedupe by the notification key → hold for quiet hours or a later start → pick the channel
-/// → render → send → record the attempt → delete. Transient failures come back after an exponential backoff with
-/// jitter, up to a maximum, then poison; permanent ones move to the next channel, or poison when none is left.
+/// → render → send → record the attempt → delete (on the embedded queue, in the record's transaction). Transient
+/// failures come back after an exponential backoff with jitter, up to a maximum, then poison; permanent ones move to
+/// the next channel, or poison when none is left.
 /// </summary>
 public sealed class NotificationProcessor(
     IServiceScopeFactory scopes, INotificationQueue queue, IEnumerable<IChannelSender> senders, TimeProvider time,
-    IOptions<NotifierOptions> options, ILogger<NotificationProcessor> log, BroadcastService broadcasts)
+    IOptions<NotifierOptions> options, ILogger<NotificationProcessor> log, BroadcastService broadcasts, DeliveryLedger ledger)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Dictionary<string, IChannelSender> _senders = senders.ToDictionary(s => s.Channel);
@@ -60,7 +61,8 @@ public sealed class NotificationProcessor(
         var now = time.GetUtcNow();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
-        var delivery = await DeliveryAsync(db, request, message.Body, now, ct);
+        // A key never seen before (nearly always) is not written until there is an outcome to record.
+        var delivery = await ledger.ExistsAsync(request.Key, ct) ? await DeliveryAsync(db, request, message.Body, now, ct) : New(request, message.Body, now);
         if (delivery.Status == DeliveryStatus.Sent)
         {
             await queue.DeleteAsync(message, ct);
@@ -72,7 +74,7 @@ public sealed class NotificationProcessor(
             delivery.Status = DeliveryStatus.Skipped;
             delivery.Error = cancelled ? "the broadcast was cancelled" : "expired before it could be sent";
             delivery.UpdatedAt = now;
-            await db.SaveChangesAsync(ct);
+            await SaveAsync(db, delivery, ct);
             await queue.DeleteAsync(message, ct);
             return Outcome.Skipped;
         }
@@ -117,8 +119,7 @@ public sealed class NotificationProcessor(
                 delivery.ProviderMessageId = result.ProviderMessageId;
                 delivery.SentAt = delivery.UpdatedAt = time.GetUtcNow();
                 delivery.Error = null;
-                await db.SaveChangesAsync(ct);
-                await queue.DeleteAsync(message, ct);
+                await RecordSentAsync(db, delivery, attempt, message, ct);
                 return Outcome.Sent;
             }
             catch (ChannelException e)
@@ -133,12 +134,12 @@ public sealed class NotificationProcessor(
                 if (e.Permanent)
                 {
                     delivery.FailedChannels.Add(channel);
-                    await db.SaveChangesAsync(ct);
+                    await SaveAsync(db, delivery, ct);
                     continue; // the next channel in the recipient's order, now
                 }
                 if (message.DequeueCount >= options.Value.MaxAttempts)
                     return await FailAsync(db, delivery, message, $"{channel} failed {message.DequeueCount} times: {e.Message}", ct);
-                await db.SaveChangesAsync(ct);
+                await SaveAsync(db, delivery, ct);
                 await queue.RenewAsync(message, Backoff(message.DequeueCount), ct);
                 return Outcome.Retrying;
             }
@@ -152,23 +153,50 @@ public sealed class NotificationProcessor(
         delivery.Status = DeliveryStatus.Failed;
         delivery.Error = reason;
         delivery.UpdatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(db, delivery, ct);
         await queue.PoisonAsync(message, reason, ct);
         log.LogWarning("Notification {Key} failed and went to poison: {Reason}", delivery.Key, reason);
         return Outcome.Poisoned;
     }
 
+    /// <summary>
+    /// The first success of a delivery never recorded goes to the ledger's group commit, with the embedded queue's
+    /// delete in the same transaction; a delivery EF already tracks is saved by EF, then the message deleted.
+    /// </summary>
+    private async Task RecordSentAsync(MessagingDbContext db, Delivery delivery, DeliveryAttempt attempt, QueueMessage message, CancellationToken ct)
+    {
+        if (db.Entry(delivery).State != EntityState.Detached)
+        {
+            await db.SaveChangesAsync(ct);
+            await queue.DeleteAsync(message, ct);
+            return;
+        }
+        var embedded = queue is EmbeddedQueue;
+        var deleted = await ledger.RecordSentAsync(new SentRecord(delivery, attempt,
+            embedded ? long.Parse(message.Id, System.Globalization.CultureInfo.InvariantCulture) : null, message.PopReceipt), ct);
+        if (!embedded) await queue.DeleteAsync(message, ct);
+        else if (!deleted) throw new QueueReceiptException(message.Id);
+    }
+
+    private static async Task SaveAsync(MessagingDbContext db, Delivery delivery, CancellationToken ct)
+    {
+        if (db.Entry(delivery).State == EntityState.Detached) db.Deliveries.Add(delivery);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static Delivery New(NotificationRequest request, string body, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now), Key = request.Key, TemplateKey = request.TemplateKey, Status = DeliveryStatus.Pending,
+        RecipientSummary = Summary(request.Recipient), BroadcastId = request.BroadcastId, RequestJson = body,
+        CreatedAt = now, UpdatedAt = now,
+    };
+
     /// <summary>One delivery row per key: the unique index makes the second of two racing inserts fail, and it reloads.</summary>
-    private async Task<Delivery> DeliveryAsync(MessagingDbContext db, NotificationRequest request, string body, DateTimeOffset now, CancellationToken ct)
+    private static async Task<Delivery> DeliveryAsync(MessagingDbContext db, NotificationRequest request, string body, DateTimeOffset now, CancellationToken ct)
     {
         var existing = await db.Deliveries.Include(d => d.Attempts).FirstOrDefaultAsync(d => d.Key == request.Key, ct);
         if (existing is not null) return existing;
-        var delivery = new Delivery
-        {
-            Id = Guid.CreateVersion7(now), Key = request.Key, TemplateKey = request.TemplateKey, Status = DeliveryStatus.Pending,
-            RecipientSummary = Summary(request.Recipient), BroadcastId = request.BroadcastId, RequestJson = body,
-            CreatedAt = now, UpdatedAt = now,
-        };
+        var delivery = New(request, body, now);
         db.Deliveries.Add(delivery);
         try
         {
