@@ -1,3 +1,4 @@
+using Messaging.Assistant;
 using Messaging.Bot;
 using Messaging.Core;
 using Messaging.Notifier;
@@ -8,6 +9,7 @@ using Messaging.Server;
 var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 builder.Services.AddMessagingCore(builder.Configuration);
 builder.Services.AddMessagingBot(builder.Configuration);
+builder.Services.AddMessagingAssistant(builder.Configuration);
 // --role web | worker | all (default): web serves HTTP only; worker runs only the notifier.
 var role = builder.Configuration["role"] ?? "all";
 var command = args.FirstOrDefault() is "chat" or "create-user";

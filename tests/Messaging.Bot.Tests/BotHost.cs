@@ -41,15 +41,22 @@ public sealed class BotHost : IAsyncDisposable
     public ServiceProvider Services { get; private set; } = null!;
     public ConversationEngine Engine => Services.GetRequiredService<ConversationEngine>();
 
-    private BotHost(string dir, DateTimeOffset now)
+    private readonly IDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _configure;
+
+    private BotHost(string dir, DateTimeOffset now, IDictionary<string, string?>? settings, Action<IServiceCollection>? configure)
     {
         _dir = dir;
         Time = new FakeTimeProvider(now);
+        _settings = settings ?? new Dictionary<string, string?>();
+        _configure = configure;
     }
 
-    public static async Task<BotHost> StartAsync(DateTimeOffset? now = null)
+    /// <summary>Extra settings and services (the assistant's) on top of the bot's own.</summary>
+    public static async Task<BotHost> StartAsync(DateTimeOffset? now = null, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configure = null)
     {
-        var host = new BotHost(Directory.CreateTempSubdirectory("messaging-bot-").FullName, now ?? Monday);
+        var host = new BotHost(Directory.CreateTempSubdirectory("messaging-bot-").FullName, now ?? Monday, settings, configure);
         await host.RestartAsync();
         return host;
     }
@@ -62,7 +69,7 @@ public sealed class BotHost : IAsyncDisposable
             ["Messaging:DialogsDirectory"] = RepoPaths.Dialogs,
             ["Messaging:TemplatesDirectory"] = RepoPaths.Templates,
             ["Messaging:DemoData"] = "true",
-        }).Build();
+        }).AddInMemoryCollection(_settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
@@ -70,6 +77,7 @@ public sealed class BotHost : IAsyncDisposable
         services.AddSingleton<IBookingCodes>(_codes);
         services.AddMessagingCore(configuration);
         services.AddMessagingBot(configuration);
+        _configure?.Invoke(services);
         return services.BuildServiceProvider();
     }
 

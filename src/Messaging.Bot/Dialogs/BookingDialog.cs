@@ -149,7 +149,7 @@ public sealed class BookingDialog : Dialog
 }
 
 /// <summary>The confirmation a citizen gets after booking: code, queue number, documents, address and map.</summary>
-internal static class Confirmation
+public static class Confirmation
 {
     public static Task SayBookedAsync(TurnContext t, Booking booking, Office office, CancellationToken ct)
     {

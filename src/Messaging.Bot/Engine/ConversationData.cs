@@ -14,6 +14,8 @@ public sealed class ConversationData
     public Dictionary<string, string> Memory { get; set; } = [];
     /// <summary>When dossier lookups failed, to cap them per hour.</summary>
     public List<DateTimeOffset> FailedLookups { get; set; } = [];
+    /// <summary>The AI assistant's exchange, when it has one going; null otherwise (and always when it is off).</summary>
+    public AssistantState? Assistant { get; set; }
 }
 
 /// <summary>One running dialog: its name, the values gathered so far and the question it is waiting on.</summary>

@@ -31,8 +31,10 @@ public sealed class BotOptions
 /// state's version runs again on the winner's state.
 /// </summary>
 public sealed class ConversationEngine(IServiceScopeFactory scopes, ConversationStore store, LanguageModelProvider language,
-    TimeProvider time, IOptions<BotOptions> options, DialogSet dialogs, ILogger<ConversationEngine> log)
+    TimeProvider time, IOptions<BotOptions> options, DialogSet dialogs, ILogger<ConversationEngine> log,
+    IEnumerable<ITurnAssistant> assistants)
 {
+    private readonly ITurnAssistant? _assistant = assistants.FirstOrDefault();
     private const int MaxRuns = 5;
     private readonly SemaphoreSlim[] _locks = Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
@@ -102,8 +104,9 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
 
         if (CancelWords.Contains(t.Folded))
         {
-            var had = stack.Count > 0;
+            var had = stack.Count > 0 || t.State.Assistant?.Proposal is not null;
             stack.Clear();
+            t.State.Assistant = null;
             await t.SayAsync(had ? "bot/cancelled" : "bot/nothing-to-cancel", actions: Menu.Actions(t.Locale), ct: ct);
             return;
         }
@@ -154,6 +157,7 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
             return;
         }
 
+        if (_assistant is not null && await _assistant.TryAnswerAsync(t, ct)) return;
         await StartAsync(t, DialogNames.ForTurn(t), ct);
     }
 

@@ -41,7 +41,7 @@ public static partial class PromptAnswers
     /// A booking or a cancellation follows from this answer, so only a clear yes or no counts: the usual words, or a
     /// short message the classifier is sure about. "có lẽ" (maybe) is neither.
     /// </summary>
-    private static string? Confirm(TurnContext t)
+    public static string? Confirm(TurnContext t)
     {
         if (Hedges.Any(h => (" " + t.Folded + " ").Contains(" " + h + " ", StringComparison.Ordinal))) return null;
         var shortAndSure = t.Confidence >= 0.9 && t.Folded.Split(' ').Length <= 5;
