@@ -150,6 +150,27 @@ public sealed class AssistantTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_admins_new_wording_of_the_system_prompt_is_what_the_model_receives()
+    {
+        await StartAsync();
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<Messaging.Core.Templates.TemplateStore>();
+            var variants = (await store.GetAsync("assistant/system", default))!.Live!.Variants.ToDictionary();
+            variants["vi.chat"] = "Bạn là trợ lý của Công an xã. Hôm nay là {{ today }}. Luôn mở đầu bằng \"Dạ\".";
+            var (draft, report) = await store.SaveDraftAsync("assistant/system", variants, "ngắn hơn", "admin-1", default);
+            Assert.True(report.IsValid);
+            await store.PublishAsync("assistant/system", draft.Number, "admin-1", default);
+        }
+        _model.Then(new Reply("Dạ, việc này Công an xã không giải quyết."));
+
+        await _host.SayAsync("prompt", "thời tiết hôm nay thế nào");
+
+        var system = _model.Requests.Single().GetProperty("messages")[0].GetProperty("content").GetString();
+        Assert.Equal("Bạn là trợ lý của Công an xã. Hôm nay là 2026-11-23. Luôn mở đầu bằng \"Dạ\".", system);
+    }
+
+    [Fact]
     public async Task When_off_the_model_is_never_asked()
     {
         await StartAsync(new() { ["Assistant:Enabled"] = "false" });
