@@ -58,6 +58,7 @@ public static class MessagingCore
         services.AddSingleton(sp => new TemplateRenderer(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TemplateRenderOptions>>().Value));
         services.AddSingleton<TemplateValidator>();
         services.AddSingleton<LiveTemplateCache>();
+        services.AddSingleton<Messaging.Core.Conversations.ConversationSignals>();
         services.AddSingleton<Messaging.Core.Conversations.ConversationStore>();
         services.AddScoped<TemplateStore>();
         services.AddScoped<Messaging.Core.Staff.StaffAccounts>();

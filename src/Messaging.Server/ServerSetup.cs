@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Messaging.Core.Appointments;
+using Messaging.Server.DirectLine;
 using Messaging.Server.Api;
 using Messaging.Server.Channels;
 using Messaging.Server.Security;
@@ -67,6 +68,13 @@ public static class ServerSetup
             o.AddPolicy(LoginPolicy, http => HttpMethods.IsPost(http.Request.Method)
                 ? PerClient(http, limits.LoginPerMinute) : RateLimitPartition.GetNoLimiter("read"));
         });
+        services.AddDirectLine(configuration);
+        if (configuration.GetValue("Messaging:DemoData", true))
+            services.PostConfigure<DirectLineOptions>(o =>
+            {
+                // The demo's site secret, listed in the README like the demo staff accounts; never in production.
+                if (o.Secrets.Count == 0) o.Secrets.Add(new DirectLineSecret { Name = "demo", Secret = "demo-directline-secret-2026" });
+            });
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<ZaloEventHandler>();
         services.AddSingleton<InboundProcessor>();
@@ -81,6 +89,8 @@ public static class ServerSetup
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseCors();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -93,6 +103,7 @@ public static class ServerSetup
         app.MapModelApi();
         app.MapTemplateAdminApi();
         app.MapBotApi(app.Configuration);
+        app.MapDirectLine();
         app.MapNotifierAdminApi();
         app.MapRazorPages();
         app.MapZaloWebhook();

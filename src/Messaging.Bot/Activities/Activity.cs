@@ -25,6 +25,8 @@ public sealed record Activity
     [JsonPropertyName("replyToId")] public string? ReplyToId { get; init; }
     [JsonPropertyName("deliveryMode")] public string? DeliveryMode { get; init; }
     [JsonPropertyName("inputHint")] public string? InputHint { get; init; }
+    /// <summary>"plain" on every reply: the bot's line breaks are meant as written, not as Markdown.</summary>
+    [JsonPropertyName("textFormat")] public string? TextFormat { get; init; }
 
     /// <summary>The text, or a string value a button posted back.</summary>
     public string? TextOrValue => !string.IsNullOrWhiteSpace(Text) ? Text

@@ -203,6 +203,7 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
             From = new ChannelAccount("bot", "Công an xã", "bot"),
             Recipient = incoming.From,
             ReplyToId = incoming.Id,
+            TextFormat = "plain",
         }).ToList();
 
     /// <summary>What a citizen typed, with every phone and ID number masked: the transcript officers read.</summary>

@@ -30,7 +30,8 @@ public sealed record ConversationWrite(ConversationSnapshot Read, string StateJs
 /// finish at the same moment are saved in one transaction, each with its own version check, and a turn's save
 /// completes only after that transaction has committed.
 /// </summary>
-public sealed class ConversationStore(IServiceScopeFactory scopes, ILogger<ConversationStore> log) : IAsyncDisposable, IDisposable
+public sealed class ConversationStore(IServiceScopeFactory scopes, ConversationSignals signals, ILogger<ConversationStore> log)
+    : IAsyncDisposable, IDisposable
 {
     private readonly DirectAccess<ConversationWrite, bool> _table = new(scopes, log, (db, c) => new Writer(db, c),
         "SELECT channel_id, user_id, locale, state_json, version, created_at, updated_at FROM conversations WHERE id = @id", "@id");
@@ -49,7 +50,12 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, ILogger<Conve
     /// Saves a turn. False when the conversation changed since <see cref="ConversationWrite.Read"/> was taken (another
     /// node, or a proactive message): nothing of the turn is written and the caller runs the turn again.
     /// </summary>
-    public Task<bool> SaveAsync(ConversationWrite write, CancellationToken ct) => _table.WriteAsync(write, ct);
+    public async Task<bool> SaveAsync(ConversationWrite write, CancellationToken ct)
+    {
+        var saved = await _table.WriteAsync(write, ct);
+        if (saved) signals.Notify(write.Read.Id);
+        return saved;
+    }
 
     public void Dispose() => _table.Dispose();
 

@@ -10,7 +10,7 @@ namespace Messaging.Notifier.Channels;
 /// A proactive message into an open web chat: appended to the conversation, where the page's polling (or a Direct Line
 /// client's next poll) picks it up. The sequence number is taken with one atomic increment.
 /// </summary>
-public sealed class WebChatSender(IServiceScopeFactory scopes, TimeProvider time) : IChannelSender
+public sealed class WebChatSender(IServiceScopeFactory scopes, TimeProvider time, ConversationSignals signals) : IChannelSender
 {
     public string Channel => ChannelNames.WebChat;
 
@@ -39,6 +39,7 @@ public sealed class WebChatSender(IServiceScopeFactory scopes, TimeProvider time
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        signals.Notify(conversation);
         return new SendResult(id);
     }
 }

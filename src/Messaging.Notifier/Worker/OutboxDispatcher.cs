@@ -151,8 +151,9 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, INotificationQ
         };
         foreach (var (k, v) in extra) model[k] = v;
         string? conversation = null;
-        if (b.Channel == "webchat" && b.ChannelUserId is not null)
-            conversation = await db.Conversations.AsNoTracking().Where(c => c.ChannelId == "webchat" && c.UserId == b.ChannelUserId)
+        // A booking made in a web chat, ours or a Direct Line client's, is also told there.
+        if (b.Channel is "webchat" or "directline" && b.ChannelUserId is not null)
+            conversation = await db.Conversations.AsNoTracking().Where(c => c.ChannelId == b.Channel && c.UserId == b.ChannelUserId)
                 .OrderByDescending(c => c.UpdatedAt).Select(c => c.Id).FirstOrDefaultAsync(ct);
         // What the citizen told us elsewhere (an email, a Zalo account, a channel order, an opt-out) applies here too.
         var contact = knownContacts is null

@@ -60,16 +60,8 @@ public static class BotApi
     }
 
     /// <summary>Activities after the watermark (both directions, as Direct Line returns them) and the new watermark.</summary>
-    private static async Task<IResult> GetActivitiesAsync(string id, long? watermark, MessagingDbContext db, CancellationToken ct)
-    {
-        var after = watermark ?? 0;
-        var rows = await db.ConversationActivities.AsNoTracking()
-            .Where(a => a.ConversationId == id && a.Sequence > after)
-            .OrderBy(a => a.Sequence).Take(100).ToListAsync(ct);
-        var activities = rows.Select(r => JsonSerializer.Deserialize<Activity>(r.Json, ActivityJson.Options)!).ToList();
-        var next = rows.Count > 0 ? rows[^1].Sequence : after;
-        return Results.Json(new { activities, watermark = next.ToString(System.Globalization.CultureInfo.InvariantCulture) }, ActivityJson.Options);
-    }
+    private static async Task<IResult> GetActivitiesAsync(string id, long? watermark, MessagingDbContext db, CancellationToken ct) =>
+        Results.Text((await DirectLine.ConversationFeed.ReadAsync(db, id, watermark ?? 0, ct)).Json, "application/json; charset=utf-8");
 
     /// <summary>For officers: every turn in and out, phone and ID numbers masked in what the citizen typed.</summary>
     private static async Task<IResult> TranscriptAsync(string id, MessagingDbContext db, CancellationToken ct)

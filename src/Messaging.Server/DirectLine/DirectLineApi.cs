@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Messaging.Bot.Activities;
+using Messaging.Bot.Engine;
+using Messaging.Core.Conversations;
+using Messaging.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messaging.Server.DirectLine;
+
+/// <summary>
+/// Direct Line 3.0 as the official clients (botframework-directlinejs, Bot Framework Web Chat) speak it: tokens from
+/// a site secret, conversations, activities in and out with watermarks, and the WebSocket stream. Statuses and error
+/// bodies follow the published protocol: 401 without credentials, 403 for an expired or revoked credential or another
+/// conversation, 404 for an unknown one, and <c>{"error":{"code","message"}}</c>.
+/// </summary>
+public static class DirectLineApi
+{
+    public const string CorsPolicy = "directline";
+    private const string Channel = "directline";
+
+    public static IServiceCollection AddDirectLine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DirectLineOptions>().BindConfiguration(DirectLineOptions.Section);
+        services.AddSingleton<DirectLineTokens>();
+        var origins = configuration.GetSection(DirectLineOptions.Section).Get<DirectLineOptions>()?.AllowedOrigins ?? [];
+        // x-ms-bot-agent and Authorization make every browser call a preflighted one.
+        services.AddCors(o => o.AddPolicy(CorsPolicy, p => p.WithOrigins([.. origins]).AllowAnyHeader().WithMethods("GET", "POST")));
+        return services;
+    }
+
+    public static void MapDirectLine(this WebApplication app)
+    {
+        var api = app.MapGroup("/v3/directline").RequireCors(CorsPolicy);
+        api.MapPost("/tokens/generate", GenerateAsync);
+        api.MapPost("/tokens/refresh", Refresh);
+        api.MapPost("/conversations", StartAsync);
+        api.MapGet("/conversations/{id}", Reconnect);
+        api.MapPost("/conversations/{id}/activities", PostActivityAsync).RequireRateLimiting(ServerSetup.PublicPolicy);
+        api.MapGet("/conversations/{id}/activities", GetActivitiesAsync);
+        api.Map("/conversations/{id}/stream", StreamAsync);
+    }
+
+    private sealed record TokenRequest(ChannelAccount? User);
+
+    private static async Task<IResult> GenerateAsync(HttpRequest request, DirectLineTokens tokens, CancellationToken ct)
+    {
+        var (caller, refusal) = Authenticate(request, tokens);
+        if (caller is null) return Refused(refusal);
+        if (caller.Grant is not null) return Error(403, "BadArgument", "Tokens are generated with a site secret, not with another token.");
+        TokenRequest? body = null;
+        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            try
+            {
+                body = await JsonSerializer.DeserializeAsync<TokenRequest>(request.Body, ActivityJson.Options, ct);
+            }
+            catch (JsonException)
+            {
+                return Error(400, "BadArgument", "The body is not valid JSON.");
+            }
+        }
+        var conversation = DirectLineTokens.NewConversationId();
+        return Conversation(tokens, conversation, tokens.Issue(conversation, body?.User?.Id, caller.SecretName), stream: null);
+    }
+
+    private static IResult Refresh(HttpRequest request, DirectLineTokens tokens)
+    {
+        var (caller, refusal) = Authenticate(request, tokens);
+        if (caller is null) return Refused(refusal);
+        if (caller.Grant is not { } grant) return Error(403, "BadArgument", "Only a token can be refreshed.");
+        return Conversation(tokens, grant.ConversationId, tokens.Issue(grant.ConversationId, grant.UserId, grant.SecretName), stream: null);
+    }
+
+    private static async Task<IResult> StartAsync(HttpContext http, DirectLineTokens tokens, ConversationStore store, CancellationToken ct)
+    {
+        var (caller, refusal) = Authenticate(http.Request, tokens);
+        if (caller is null) return Refused(refusal);
+        var id = caller.Grant?.ConversationId ?? DirectLineTokens.NewConversationId();
+        var token = caller.Grant is { } g ? tokens.Issue(id, g.UserId, g.SecretName) : tokens.Issue(id, null, caller.SecretName);
+        // A token's conversation that has already begun is resumed (200); a new one is created (201).
+        var started = caller.Grant is not null && await store.LoadAsync(id, ct) is not null;
+        var body = Body(tokens, id, token, StreamUrl(http.Request, id, token));
+        return started ? Results.Json(body) : Results.Json(body, statusCode: 201);
+    }
+
+    private static IResult Reconnect(string id, HttpContext http, DirectLineTokens tokens)
+    {
+        if (Authorize(http.Request, tokens, id) is { } refused) return refused;
+        var grant = Authenticate(http.Request, tokens).Caller!;
+        var token = tokens.Issue(id, grant.Grant?.UserId, grant.SecretName);
+        return Results.Json(Body(tokens, id, token, StreamUrl(http.Request, id, token)));
+    }
+
+    private static async Task<IResult> PostActivityAsync(string id, HttpRequest request, DirectLineTokens tokens, ConversationEngine engine,
+        Messaging.Core.Language.LanguageModelProvider language, TimeProvider time, CancellationToken ct)
+    {
+        if (Authorize(request, tokens, id) is { } refused) return refused;
+        Activity? activity;
+        try
+        {
+            activity = await JsonSerializer.DeserializeAsync<Activity>(request.Body, ActivityJson.Options, ct);
+        }
+        catch (JsonException e)
+        {
+            return Error(400, "BadArgument", $"The body is not a valid activity: {e.Message}");
+        }
+        if (activity is null) return Error(400, "MissingProperty", "The body is empty.");
+        var userId = Authenticate(request, tokens).Caller!.Grant?.UserId ?? activity.From?.Id;
+        if (userId is not { Length: > 0 and <= 128 }) return Error(400, "MissingProperty", "from.id is required (at most 128 characters).");
+        if ((activity.TextOrValue?.Length ?? 0) > language.Options.MaxTextLength)
+            return Error(400, "MessageSizeTooBig", $"A message has at most {language.Options.MaxTextLength} characters.");
+
+        var activityId = $"{id}|{Guid.NewGuid():N}";
+        // Only messages make a turn; typing and events are acknowledged, as the bot has nothing to say to them.
+        if (activity.Type != ActivityTypes.Message) return Results.Json(new { id = activityId });
+        await engine.RunAsync(activity with
+        {
+            Id = activityId,
+            ChannelId = Channel,
+            Conversation = new ConversationAccount(id),
+            From = new ChannelAccount(userId, activity.From?.Name, "user"),
+            Timestamp = time.GetUtcNow(),
+            DeliveryMode = null,
+        }, ct);
+        return Results.Json(new { id = activityId });
+    }
+
+    private static async Task<IResult> GetActivitiesAsync(string id, string? watermark, HttpRequest request, DirectLineTokens tokens,
+        MessagingDbContext db, CancellationToken ct)
+    {
+        if (Authorize(request, tokens, id) is { } refused) return refused;
+        var (json, _) = await ConversationFeed.ReadAsync(db, id, ConversationFeed.ParseWatermark(watermark), ct);
+        return Results.Text(json, "application/json; charset=utf-8");
+    }
+
+    /// <summary>
+    /// The stream: every activity after the watermark as {"activities":[…],"watermark":"N"}, then new ones as they are
+    /// written (at once for this node's writes, within a second for others'). What the client sends is only its
+    /// keep-alive and is read to notice that it went away.
+    /// </summary>
+    private static async Task StreamAsync(string id, HttpContext http, DirectLineTokens tokens, IServiceScopeFactory scopes,
+        ConversationSignals signals, IConfiguration configuration)
+    {
+        var token = http.Request.Query["t"].FirstOrDefault() ?? Bearer(http.Request);
+        var (caller, refusal) = tokens.Authenticate(token);
+        IResult? refused = caller is null ? Refused(refusal)
+            : caller.Grant is { } g && g.ConversationId != id ? Error(403, "BadArgument", "The token is for another conversation.")
+            : !http.WebSockets.IsWebSocketRequest ? Error(400, "BadArgument", "The stream is a WebSocket.")
+            : !OriginAllowed(http, configuration) ? Error(403, "BadArgument", "This site may not open the stream.")
+            : null;
+        if (refused is not null)
+        {
+            await refused.ExecuteAsync(http);
+            return;
+        }
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        using var closed = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        var reader = DrainAsync(socket, closed);
+        var after = ConversationFeed.ParseWatermark(http.Request.Query["watermark"].FirstOrDefault());
+        try
+        {
+            while (!closed.IsCancellationRequested && socket.State == WebSocketState.Open)
+            {
+                await using (var scope = scopes.CreateAsyncScope())
+                {
+                    var (json, next) = await ConversationFeed.ReadAsync(scope.ServiceProvider.GetRequiredService<MessagingDbContext>(), id, after, closed.Token);
+                    if (next > after)
+                    {
+                        await socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, closed.Token);
+                        after = next;
+                        continue;
+                    }
+                }
+                await signals.WaitAsync(id, TimeSpan.FromSeconds(1), closed.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+        }
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        await closed.CancelAsync();
+        await reader.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private static async Task DrainAsync(WebSocket socket, CancellationTokenSource closed)
+    {
+        var buffer = new byte[1024];
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+                if ((await socket.ReceiveAsync(buffer, closed.Token)).MessageType == WebSocketMessageType.Close) break;
+        }
+        finally
+        {
+            await closed.CancelAsync();
+        }
+    }
+
+    private static bool OriginAllowed(HttpContext http, IConfiguration configuration)
+    {
+        var origin = http.Request.Headers.Origin.FirstOrDefault();
+        if (origin is null || Uri.TryCreate(origin, UriKind.Absolute, out var o) && o.Authority == http.Request.Host.Value) return true;
+        var allowed = configuration.GetSection(DirectLineOptions.Section).Get<DirectLineOptions>()?.AllowedOrigins ?? [];
+        return allowed.Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static IResult? Authorize(HttpRequest request, DirectLineTokens tokens, string id)
+    {
+        var (caller, refusal) = Authenticate(request, tokens);
+        if (caller is null) return Refused(refusal);
+        // A site secret may act on any conversation (it is a server's credential); a token only on its own.
+        return caller.Grant is { } g && g.ConversationId != id ? Error(403, "BadArgument", "The token is for another conversation.") : null;
+    }
+
+    private static (DirectLineCaller? Caller, DirectLineRefusal Refusal) Authenticate(HttpRequest request, DirectLineTokens tokens) =>
+        tokens.Authenticate(Bearer(request));
+
+    private static string? Bearer(HttpRequest request) =>
+        request.Headers.Authorization.FirstOrDefault() is { } h && h.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? h[7..].Trim() : null;
+
+    private static IResult Refused(DirectLineRefusal refusal) => refusal switch
+    {
+        DirectLineRefusal.Expired => Error(403, "TokenExpired", "The token has expired."),
+        DirectLineRefusal.Revoked => Error(403, "BadArgument", "The secret has been revoked."),
+        DirectLineRefusal.Missing => Error(401, "BadArgument", "An Authorization: Bearer header with a secret or token is required."),
+        _ => Error(401, "BadArgument", "The secret or token is not valid."),
+    };
+
+    private static IResult Error(int status, string code, string message) =>
+        Results.Json(new { error = new { code, message } }, statusCode: status);
+
+    private static object Body(DirectLineTokens tokens, string id, string token, string? stream) => stream is null
+        ? new { conversationId = id, token, expires_in = (int)tokens.Lifetime.TotalSeconds }
+        : new { conversationId = id, token, expires_in = (int)tokens.Lifetime.TotalSeconds, streamUrl = stream };
+
+    private static IResult Conversation(DirectLineTokens tokens, string id, string token, string? stream) => Results.Json(Body(tokens, id, token, stream));
+
+    private static string StreamUrl(HttpRequest request, string id, string token) =>
+        $"{(request.IsHttps ? "wss" : "ws")}://{request.Host}{request.PathBase}/v3/directline/conversations/{Uri.EscapeDataString(id)}/stream?watermark=-&t={Uri.EscapeDataString(token)}";
+}
+
+/// <summary>A conversation's activities after a watermark, both directions, as the stored JSON, and the new watermark.</summary>
+public static class ConversationFeed
+{
+    public static long ParseWatermark(string? watermark) =>
+        long.TryParse(watermark, NumberStyles.None, CultureInfo.InvariantCulture, out var w) ? w : 0;
+
+    public static async Task<(string Json, long Watermark)> ReadAsync(MessagingDbContext db, string id, long after, CancellationToken ct)
+    {
+        var rows = await db.ConversationActivities.AsNoTracking()
+            .Where(a => a.ConversationId == id && a.Sequence > after)
+            .OrderBy(a => a.Sequence).Take(100).Select(a => new { a.Sequence, a.Json }).ToListAsync(ct);
+        var next = rows.Count > 0 ? rows[^1].Sequence : after;
+        var json = "{\"activities\":[" + string.Join(',', rows.Select(r => r.Json)) + "],\"watermark\":\"" +
+                   next.ToString(CultureInfo.InvariantCulture) + "\"}";
+        return (json, next);
+    }
+}
