@@ -99,6 +99,27 @@ public abstract class DeliveryLedgerTests(Func<Dictionary<string, string?>, Acti
     }
 
     [Fact]
+    public async Task A_held_notification_is_listed_as_pending_then_sent_once_when_its_time_comes()
+    {
+        var request = JsonSerializer.Deserialize<NotificationRequest>(Request("k-held"), NotificationProcessor.Json)!
+            with { NotBefore = _db.Time.GetUtcNow().AddHours(1) };
+        await Queue.SendAsync(JsonSerializer.Serialize(request, NotificationProcessor.Json), null, default);
+        var message = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromMinutes(1), default));
+
+        Assert.Equal(Outcome.Deferred, await Processor.ProcessAsync(message, default));
+        Assert.Equal(DeliveryStatus.Pending, (await Db(db => db.Deliveries.SingleAsync())).Status);
+        Assert.Empty(_sms.Sent);
+
+        _db.Time.Advance(TimeSpan.FromHours(2));
+        var due = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromMinutes(1), default));
+        Assert.Equal(Outcome.Sent, await Processor.ProcessAsync(due, default));
+        var delivery = Assert.Single(await Db(db => db.Deliveries.Include(d => d.Attempts).AsNoTracking().ToListAsync()));
+        Assert.Equal((DeliveryStatus.Sent, 1), (delivery.Status, delivery.Attempts.Count));
+        Assert.Single(_sms.Sent);
+        Assert.Equal(0, await Db(db => db.QueueMessages.CountAsync()));
+    }
+
+    [Fact]
     public async Task A_send_after_a_recorded_failure_is_numbered_after_it()
     {
         _sms.Failures.Enqueue(new ChannelException("gateway busy", permanent: false));

@@ -80,7 +80,9 @@ public sealed class NotificationProcessor(
         }
         if (HoldUntil(request, now) is { } until)
         {
-            // Not yet: quiet hours or a later start. The message sleeps in the queue, not in memory.
+            // Not yet: quiet hours or a later start. The message sleeps in the queue, not in memory; its delivery is
+            // recorded as pending, so admins see what is being held.
+            if (db.Entry(delivery).State == EntityState.Detached) await SaveAsync(db, delivery, ct);
             await queue.RenewAsync(message, Min(until - now, TimeSpan.FromDays(6)), ct);
             return Outcome.Deferred;
         }
