@@ -162,6 +162,29 @@ public sealed class DirectLineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Direct_line_credentials_reach_only_direct_line_conversations_and_other_apis_do_not_reach_those()
+    {
+        // A citizen's conversation on our own page: a portal's secret cannot read or write it.
+        var page = Client(null);
+        await page.PostAsync("/api/messages", new StringContent(JsonSerializer.Serialize(new
+        {
+            type = "message", from = new { id = "web-user" }, conversation = new { id = "web-123" }, text = "số tôi là 0912345678",
+        }), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NotFound, (await Client(Secret).GetAsync("/v3/directline/conversations/web-123/activities")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client(Secret).PostAsync("/v3/directline/conversations/web-123/activities", Message("xin chào"))).StatusCode);
+
+        // And a Direct Line conversation is not readable or writable without its credentials through the page's API.
+        var (conversation, token, _, _) = await StartAsync();
+        await Client(token).PostAsync($"/v3/directline/conversations/{conversation}/activities", Message("xin chào"));
+        Assert.Equal(HttpStatusCode.NotFound, (await page.GetAsync($"/api/conversations/{conversation}/activities")).StatusCode);
+        var injected = await page.PostAsync("/api/messages", new StringContent(JsonSerializer.Serialize(new
+        {
+            type = "message", from = new { id = "intruder" }, conversation = new { id = conversation }, text = "hủy",
+        }), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Forbidden, injected.StatusCode);
+    }
+
+    [Fact]
     public async Task Malformed_activities_get_400_with_the_protocols_error_body()
     {
         var (conversation, token, _, _) = await StartAsync();

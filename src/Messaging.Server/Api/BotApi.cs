@@ -46,6 +46,9 @@ public static class BotApi
         if (activity is null) return Results.Problem("The body is empty.", statusCode: 400, title: "Malformed activity");
         if (activity.Conversation?.Id is not { Length: > 0 and <= 128 } conversationId || conversationId.Any(char.IsControl))
             return Results.Problem("conversation.id is required (at most 128 characters).", statusCode: 400, title: "Malformed activity");
+        // Direct Line conversations are reached with Direct Line credentials only.
+        if (DirectLine.DirectLineTokens.IsDirectLineConversation(conversationId))
+            return Results.Problem("This conversation belongs to Direct Line: post to /v3/directline with its token.", statusCode: 403, title: "Forbidden");
         if (activity.Type != ActivityTypes.Message) return Results.Accepted();
         // The same limit as /model/parse: one setting, Language:MaxTextLength.
         var max = language.Options.MaxTextLength;
@@ -61,7 +64,9 @@ public static class BotApi
 
     /// <summary>Activities after the watermark (both directions, as Direct Line returns them) and the new watermark.</summary>
     private static async Task<IResult> GetActivitiesAsync(string id, long? watermark, MessagingDbContext db, CancellationToken ct) =>
-        Results.Text((await DirectLine.ConversationFeed.ReadAsync(db, id, watermark ?? 0, ct)).Json, "application/json; charset=utf-8");
+        DirectLine.DirectLineTokens.IsDirectLineConversation(id)
+            ? Results.NotFound()
+            : Results.Text((await DirectLine.ConversationFeed.ReadAsync(db, id, watermark ?? 0, ct)).Json, "application/json; charset=utf-8");
 
     /// <summary>For officers: every turn in and out, phone and ID numbers masked in what the citizen typed.</summary>
     private static async Task<IResult> TranscriptAsync(string id, MessagingDbContext db, CancellationToken ct)

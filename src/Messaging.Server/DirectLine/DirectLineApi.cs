@@ -147,6 +147,7 @@ public static class DirectLineApi
         var token = http.Request.Query["t"].FirstOrDefault() ?? Bearer(http.Request);
         var (caller, refusal) = tokens.Authenticate(token);
         IResult? refused = caller is null ? Refused(refusal)
+            : !DirectLineTokens.IsDirectLineConversation(id) ? Error(404, "BadArgument", "No such conversation.")
             : caller.Grant is { } g && g.ConversationId != id ? Error(403, "BadArgument", "The token is for another conversation.")
             : !http.WebSockets.IsWebSocketRequest ? Error(400, "BadArgument", "The stream is a WebSocket.")
             : !OriginAllowed(http, configuration) ? Error(403, "BadArgument", "This site may not open the stream.")
@@ -212,7 +213,9 @@ public static class DirectLineApi
     {
         var (caller, refusal) = Authenticate(request, tokens);
         if (caller is null) return Refused(refusal);
-        // A site secret may act on any conversation (it is a server's credential); a token only on its own.
+        // A site secret may act on any Direct Line conversation (it is a server's credential), never on the citizens'
+        // Zalo or own-page conversations; a token only on its own.
+        if (!DirectLineTokens.IsDirectLineConversation(id)) return Error(404, "BadArgument", "No such conversation.");
         return caller.Grant is { } g && g.ConversationId != id ? Error(403, "BadArgument", "The token is for another conversation.") : null;
     }
 

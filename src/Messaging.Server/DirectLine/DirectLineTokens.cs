@@ -68,7 +68,12 @@ public sealed class DirectLineTokens
 
     public TimeSpan Lifetime => _options.CurrentValue.TokenLifetime;
 
-    public static string NewConversationId() => "dl-" + Base64Url(RandomNumberGenerator.GetBytes(18));
+    /// <summary>Every Direct Line conversation id has it; only Direct Line credentials reach those conversations.</summary>
+    public const string ConversationPrefix = "dl-";
+
+    public static string NewConversationId() => ConversationPrefix + Base64Url(RandomNumberGenerator.GetBytes(18));
+
+    public static bool IsDirectLineConversation(string id) => id.StartsWith(ConversationPrefix, StringComparison.Ordinal);
 
     public string Issue(string conversationId, string? userId, string secretName)
     {
