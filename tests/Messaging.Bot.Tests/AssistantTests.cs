@@ -133,6 +133,32 @@ public sealed class AssistantTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Office_tools_answer_from_the_office_directory()
+    {
+        await StartAsync(new() { ["Assistant:MinConfidence"] = "1.01" });
+        _model.Then(
+            new Call("find_offices", new { query = "Tịnh Hà" }),
+            new Decide(request =>
+            {
+                var offices = LastToolResult(request);
+                Assert.Equal(Office, offices[0].GetProperty("id").GetString());
+                return new Call("office_info", new { office_id = Office });
+            }),
+            new Decide(request =>
+            {
+                var info = LastToolResult(request);
+                Assert.Equal("Công an xã Tịnh Hà", info.GetProperty("name").GetString());
+                Assert.NotEmpty(info.GetProperty("hours").EnumerateArray());
+                return new Reply("Công an xã Tịnh Hà ở " + info.GetProperty("address").GetString() + ".");
+            }));
+
+        var reply = Assert.Single(await _host.SayAsync("ai-office", "trụ sở công an xã tịnh hà nằm chỗ nào vậy"));
+
+        Assert.StartsWith("Công an xã Tịnh Hà ở ", reply.Text);
+        Assert.Equal(3, _model.Requests.Count);
+    }
+
+    [Fact]
     public async Task Confident_messages_stay_with_the_dialogs_and_out_of_scope_ones_go_to_the_assistant()
     {
         await StartAsync();

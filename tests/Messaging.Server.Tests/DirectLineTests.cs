@@ -158,7 +158,23 @@ public sealed class DirectLineTests : IAsyncLifetime
         var socket = _app.Server.CreateWebSocketClient();
         await Assert.ThrowsAnyAsync<Exception>(() =>
             socket.ConnectAsync(new Uri($"ws://localhost/v3/directline/conversations/{theirs}/stream?t={Uri.EscapeDataString(token)}"), default));
-        Assert.NotEqual(mine, theirs);
+        // Its own conversation it still reads.
+        Assert.Equal(HttpStatusCode.OK, (await Client(token).GetAsync($"/v3/directline/conversations/{mine}/activities")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_page_on_a_site_not_listed_cannot_open_the_stream_even_with_a_valid_token()
+    {
+        var (_, _, body, _) = await StartAsync();
+        var url = new Uri(body.GetProperty("streamUrl").GetString()!);
+        var stranger = _app.Server.CreateWebSocketClient();
+        stranger.ConfigureRequest = r => r.Headers.Origin = "https://not-a-listed-portal.example";
+        await Assert.ThrowsAnyAsync<Exception>(() => stranger.ConnectAsync(url, default));
+
+        var sameSite = _app.Server.CreateWebSocketClient();
+        sameSite.ConfigureRequest = r => r.Headers.Origin = "http://localhost";
+        using var socket = await sameSite.ConnectAsync(url, default);
+        Assert.Equal(WebSocketState.Open, socket.State);
     }
 
     [Fact]

@@ -61,8 +61,11 @@ public sealed class NotificationProcessor(
         var now = time.GetUtcNow();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
-        // A key never seen before (nearly always) is not written until there is an outcome to record.
-        var delivery = await ledger.ExistsAsync(request.Key, ct) ? await DeliveryAsync(db, request, message.Body, now, ct) : New(request, message.Body, now);
+        // Rows are never deleted, so a key the ledger has seen loads; one seen by nobody is not written until there is an
+        // outcome, and the unique key settles two holders that race on it.
+        var delivery = await ledger.ExistsAsync(request.Key, ct)
+            ? await db.Deliveries.Include(d => d.Attempts).FirstAsync(d => d.Key == request.Key, ct)
+            : New(request, message.Body, now);
         if (delivery.Status == DeliveryStatus.Sent)
         {
             await queue.DeleteAsync(message, ct);
@@ -192,25 +195,6 @@ public sealed class NotificationProcessor(
         RecipientSummary = Summary(request.Recipient), BroadcastId = request.BroadcastId, RequestJson = body,
         CreatedAt = now, UpdatedAt = now,
     };
-
-    /// <summary>One delivery row per key: the unique index makes the second of two racing inserts fail, and it reloads.</summary>
-    private static async Task<Delivery> DeliveryAsync(MessagingDbContext db, NotificationRequest request, string body, DateTimeOffset now, CancellationToken ct)
-    {
-        var existing = await db.Deliveries.Include(d => d.Attempts).FirstOrDefaultAsync(d => d.Key == request.Key, ct);
-        if (existing is not null) return existing;
-        var delivery = New(request, body, now);
-        db.Deliveries.Add(delivery);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return delivery;
-        }
-        catch (DbUpdateException e) when (RawSql.IsUniqueViolation(e))
-        {
-            db.ChangeTracker.Clear();
-            return await db.Deliveries.Include(d => d.Attempts).FirstAsync(d => d.Key == request.Key, ct);
-        }
-    }
 
     private IEnumerable<string> Channels(NotificationRequest request, Delivery delivery)
     {

@@ -7,6 +7,7 @@ using Messaging.Bot.Engine;
 using Messaging.Core.Conversations;
 using Messaging.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Messaging.Server.DirectLine;
 
@@ -47,7 +48,7 @@ public static class DirectLineApi
 
     private static async Task<IResult> GenerateAsync(HttpRequest request, DirectLineTokens tokens, CancellationToken ct)
     {
-        var (caller, refusal) = Authenticate(request, tokens);
+        var (caller, refusal) = tokens.Authenticate(Bearer(request));
         if (caller is null) return Refused(refusal);
         if (caller.Grant is not null) return Error(403, "BadArgument", "Tokens are generated with a site secret, not with another token.");
         TokenRequest? body = null;
@@ -63,20 +64,20 @@ public static class DirectLineApi
             }
         }
         var conversation = DirectLineTokens.NewConversationId();
-        return Conversation(tokens, conversation, tokens.Issue(conversation, body?.User?.Id, caller.SecretName), stream: null);
+        return Results.Json(Body(tokens, conversation, tokens.Issue(conversation, body?.User?.Id, caller.SecretName), stream: null));
     }
 
     private static IResult Refresh(HttpRequest request, DirectLineTokens tokens)
     {
-        var (caller, refusal) = Authenticate(request, tokens);
+        var (caller, refusal) = tokens.Authenticate(Bearer(request));
         if (caller is null) return Refused(refusal);
         if (caller.Grant is not { } grant) return Error(403, "BadArgument", "Only a token can be refreshed.");
-        return Conversation(tokens, grant.ConversationId, tokens.Issue(grant.ConversationId, grant.UserId, grant.SecretName), stream: null);
+        return Results.Json(Body(tokens, grant.ConversationId, tokens.Issue(grant.ConversationId, grant.UserId, grant.SecretName), stream: null));
     }
 
     private static async Task<IResult> StartAsync(HttpContext http, DirectLineTokens tokens, ConversationStore store, CancellationToken ct)
     {
-        var (caller, refusal) = Authenticate(http.Request, tokens);
+        var (caller, refusal) = tokens.Authenticate(Bearer(http.Request));
         if (caller is null) return Refused(refusal);
         var id = caller.Grant?.ConversationId ?? DirectLineTokens.NewConversationId();
         var token = caller.Grant is { } g ? tokens.Issue(id, g.UserId, g.SecretName) : tokens.Issue(id, null, caller.SecretName);
@@ -88,16 +89,17 @@ public static class DirectLineApi
 
     private static IResult Reconnect(string id, HttpContext http, DirectLineTokens tokens)
     {
-        if (Authorize(http.Request, tokens, id) is { } refused) return refused;
-        var grant = Authenticate(http.Request, tokens).Caller!;
-        var token = tokens.Issue(id, grant.Grant?.UserId, grant.SecretName);
+        var (caller, refused) = Authorize(Bearer(http.Request), tokens, id);
+        if (caller is null) return refused!;
+        var token = tokens.Issue(id, caller.Grant?.UserId, caller.SecretName);
         return Results.Json(Body(tokens, id, token, StreamUrl(http.Request, id, token)));
     }
 
     private static async Task<IResult> PostActivityAsync(string id, HttpRequest request, DirectLineTokens tokens, ConversationEngine engine,
         Messaging.Core.Language.LanguageModelProvider language, TimeProvider time, CancellationToken ct)
     {
-        if (Authorize(request, tokens, id) is { } refused) return refused;
+        var (caller, refused) = Authorize(Bearer(request), tokens, id);
+        if (caller is null) return refused!;
         Activity? activity;
         try
         {
@@ -108,7 +110,7 @@ public static class DirectLineApi
             return Error(400, "BadArgument", $"The body is not a valid activity: {e.Message}");
         }
         if (activity is null) return Error(400, "MissingProperty", "The body is empty.");
-        var userId = Authenticate(request, tokens).Caller!.Grant?.UserId ?? activity.From?.Id;
+        var userId = caller.Grant?.UserId ?? activity.From?.Id;
         if (userId is not { Length: > 0 and <= 128 }) return Error(400, "MissingProperty", "from.id is required (at most 128 characters).");
         if ((activity.TextOrValue?.Length ?? 0) > language.Options.MaxTextLength)
             return Error(400, "MessageSizeTooBig", $"A message has at most {language.Options.MaxTextLength} characters.");
@@ -131,7 +133,7 @@ public static class DirectLineApi
     private static async Task<IResult> GetActivitiesAsync(string id, string? watermark, HttpRequest request, DirectLineTokens tokens,
         MessagingDbContext db, CancellationToken ct)
     {
-        if (Authorize(request, tokens, id) is { } refused) return refused;
+        if (Authorize(Bearer(request), tokens, id).Refused is { } refused) return refused;
         var (json, _) = await ConversationFeed.ReadAsync(db, id, ConversationFeed.ParseWatermark(watermark), ct);
         return Results.Text(json, "application/json; charset=utf-8");
     }
@@ -142,15 +144,12 @@ public static class DirectLineApi
     /// keep-alive and is read to notice that it went away.
     /// </summary>
     private static async Task StreamAsync(string id, HttpContext http, DirectLineTokens tokens, IServiceScopeFactory scopes,
-        ConversationSignals signals, IConfiguration configuration)
+        ConversationSignals signals, IOptionsMonitor<DirectLineOptions> options)
     {
-        var token = http.Request.Query["t"].FirstOrDefault() ?? Bearer(http.Request);
-        var (caller, refusal) = tokens.Authenticate(token);
-        IResult? refused = caller is null ? Refused(refusal)
-            : !DirectLineTokens.IsDirectLineConversation(id) ? Error(404, "BadArgument", "No such conversation.")
-            : caller.Grant is { } g && g.ConversationId != id ? Error(403, "BadArgument", "The token is for another conversation.")
-            : !http.WebSockets.IsWebSocketRequest ? Error(400, "BadArgument", "The stream is a WebSocket.")
-            : !OriginAllowed(http, configuration) ? Error(403, "BadArgument", "This site may not open the stream.")
+        // Browsers cannot set headers on a WebSocket: the token rides in the stream URL's t parameter.
+        var (_, refused) = Authorize(http.Request.Query["t"].FirstOrDefault() ?? Bearer(http.Request), tokens, id);
+        refused ??= !http.WebSockets.IsWebSocketRequest ? Error(400, "BadArgument", "The stream is a WebSocket.")
+            : !OriginAllowed(http, options.CurrentValue) ? Error(403, "BadArgument", "This site may not open the stream.")
             : null;
         if (refused is not null)
         {
@@ -201,26 +200,26 @@ public static class DirectLineApi
         }
     }
 
-    private static bool OriginAllowed(HttpContext http, IConfiguration configuration)
+    /// <summary>CORS does not cover WebSockets: the browser's Origin is checked here against the same list.</summary>
+    private static bool OriginAllowed(HttpContext http, DirectLineOptions options)
     {
         var origin = http.Request.Headers.Origin.FirstOrDefault();
         if (origin is null || Uri.TryCreate(origin, UriKind.Absolute, out var o) && o.Authority == http.Request.Host.Value) return true;
-        var allowed = configuration.GetSection(DirectLineOptions.Section).Get<DirectLineOptions>()?.AllowedOrigins ?? [];
-        return allowed.Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
+        return options.AllowedOrigins.Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
     }
 
-    private static IResult? Authorize(HttpRequest request, DirectLineTokens tokens, string id)
+    /// <summary>The caller of one conversation's endpoints, or why it is refused; the credential is checked once.</summary>
+    private static (DirectLineCaller? Caller, IResult? Refused) Authorize(string? bearer, DirectLineTokens tokens, string id)
     {
-        var (caller, refusal) = Authenticate(request, tokens);
-        if (caller is null) return Refused(refusal);
+        var (caller, refusal) = tokens.Authenticate(bearer);
+        if (caller is null) return (null, Refused(refusal));
         // A site secret may act on any Direct Line conversation (it is a server's credential), never on the citizens'
         // Zalo or own-page conversations; a token only on its own.
-        if (!DirectLineTokens.IsDirectLineConversation(id)) return Error(404, "BadArgument", "No such conversation.");
-        return caller.Grant is { } g && g.ConversationId != id ? Error(403, "BadArgument", "The token is for another conversation.") : null;
+        if (!DirectLineTokens.IsDirectLineConversation(id)) return (null, Error(404, "BadArgument", "No such conversation."));
+        return caller.Grant is { } g && g.ConversationId != id
+            ? (null, Error(403, "BadArgument", "The token is for another conversation."))
+            : (caller, null);
     }
-
-    private static (DirectLineCaller? Caller, DirectLineRefusal Refusal) Authenticate(HttpRequest request, DirectLineTokens tokens) =>
-        tokens.Authenticate(Bearer(request));
 
     private static string? Bearer(HttpRequest request) =>
         request.Headers.Authorization.FirstOrDefault() is { } h && h.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? h[7..].Trim() : null;
@@ -239,8 +238,6 @@ public static class DirectLineApi
     private static object Body(DirectLineTokens tokens, string id, string token, string? stream) => stream is null
         ? new { conversationId = id, token, expires_in = (int)tokens.Lifetime.TotalSeconds }
         : new { conversationId = id, token, expires_in = (int)tokens.Lifetime.TotalSeconds, streamUrl = stream };
-
-    private static IResult Conversation(DirectLineTokens tokens, string id, string token, string? stream) => Results.Json(Body(tokens, id, token, stream));
 
     private static string StreamUrl(HttpRequest request, string id, string token) =>
         $"{(request.IsHttps ? "wss" : "ws")}://{request.Host}{request.PathBase}/v3/directline/conversations/{Uri.EscapeDataString(id)}/stream?watermark=-&t={Uri.EscapeDataString(token)}";

@@ -47,6 +47,8 @@ public sealed class DirectLineClientTests
         Assert.Contains(code, result.GetProperty("proactive").GetString());
         Assert.True(result.GetProperty("echoes").GetInt32() >= 2);
         Assert.True(result.GetProperty("streamed").GetBoolean());
+        Assert.True(result.GetProperty("sockets").GetInt32() >= 1);
+        Assert.True(result.GetProperty("socketMessages").GetInt32() >= 3); // the turns' replies and the proactive message
     }
 
     [Fact]

@@ -3,12 +3,20 @@
 // stream, books an appointment by answering the bot (suggested actions first), then waits for a proactive message.
 // Prints one JSON line with what happened. Usage: node directline-client.js DOMAIN SECRET
 'use strict';
-global.XMLHttpRequest = require('xhr2');
-global.WebSocket = require('ws');
-const { DirectLine, ConnectionStatus } = require('botframework-directlinejs');
-
 const [domain, secret] = process.argv.slice(2);
-const result = { steps: [], statuses: [] };
+const result = { steps: [], statuses: [], sockets: 0, socketMessages: 0 };
+
+global.XMLHttpRequest = require('xhr2');
+// The client's own WebSocket, counted, so the test knows activities came over the stream and not by polling.
+const WS = require('ws');
+global.WebSocket = class CountedWebSocket extends WS {
+  constructor(...args) {
+    super(...args);
+    result.sockets++;
+    this.on('message', data => { if (data.length > 0) result.socketMessages++; });
+  }
+};
+const { DirectLine, ConnectionStatus } = require('botframework-directlinejs');
 const finish = (code) => { console.log(JSON.stringify(result)); process.exit(code); };
 setTimeout(() => { result.error = 'timed out'; finish(2); }, 60000);
 
