@@ -161,8 +161,10 @@ public sealed class CitizenTools(TurnContext t, AssistantState state, PersonalDa
         t.State.FailedLookups.RemoveAll(x => t.Now - x > TimeSpan.FromHours(1));
         if (t.State.FailedLookups.Count >= DossierDialog.MaxFailuresPerHour)
             return Serialize(new { status = "locked", detail = "too many failed lookups: the citizen must wait an hour or visit the office" });
-        var view = await t.Service<DossierService>().LookupAsync(code.Trim(), mask.Unmask(factor).Trim(), ct);
-        if (view is null)
+        var lookup = await t.Service<DossierService>().LookupAsync(code.Trim(), mask.Unmask(factor).Trim(), t.Identity.ClientKey, ct);
+        if (lookup.Locked)
+            return Serialize(new { status = "locked", detail = "too many failed lookups for this dossier or from this citizen: they must wait or visit the office" });
+        if (lookup.View is not { } view)
         {
             t.State.FailedLookups.Add(t.Now);
             // One answer for an unknown code and a wrong factor alike.

@@ -69,6 +69,13 @@ public static class MessagingCore
         services.AddScoped<BookingService>();
         services.AddScoped<SessionService>();
         services.AddScoped<DossierService>();
+        services.AddOptions<Messaging.Core.Identity.AbuseOptions>().BindConfiguration(Messaging.Core.Identity.AbuseOptions.Section);
+        services.AddOptions<Messaging.Core.Identity.IdentityOptions>().BindConfiguration(Messaging.Core.Identity.IdentityOptions.Section);
+        services.AddScoped<Messaging.Core.Identity.AbuseGuard>();
+        services.AddScoped<Messaging.Core.Identity.PhoneVerification>();
+        services.TryAddSingleton<INotificationSink, NoNotificationSink>();
+        services.AddOptions<Messaging.Core.Privacy.RetentionOptions>().BindConfiguration(Messaging.Core.Privacy.RetentionOptions.Section);
+        services.AddScoped<Messaging.Core.Privacy.RetentionSweeper>();
         return services;
     }
 

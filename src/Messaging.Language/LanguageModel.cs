@@ -61,6 +61,9 @@ public sealed class LanguageModel
 
     public ParseResult Parse(string? text, DateTimeOffset referenceTime)
     {
+        // Relative dates ("mai", "tuần sau") are computed from the reference time: near year 1 or 9999 they overflow.
+        if (referenceTime.Year is < DateRecognizer.MinYear or > DateRecognizer.MaxYear)
+            throw new ArgumentOutOfRangeException(nameof(referenceTime), $"The reference time must lie between {DateRecognizer.MinYear} and {DateRecognizer.MaxYear}.");
         text ??= string.Empty;
         if (text.Length > _options.MaxTextLength) text = text[.._options.MaxTextLength];
         var normalized = Normalizer.Normalize(text);
@@ -107,10 +110,13 @@ internal static class Features
     {
         var words = new List<string>(text.Words.Count + 2) { "<s>" };
         Entity? current = null;
+        // Entities are sorted and never overlap, and words come in order: one pointer walks both (linear, not words × entities).
+        var next = 0;
         foreach (var w in text.Words)
         {
             var token = text.Tokens[w.Source];
-            var entity = FindEntity(entities, token.Start, token.End);
+            while (next < entities.Count && entities[next].End <= token.Start) next++;
+            var entity = next < entities.Count && token.Start >= entities[next].Start && token.End <= entities[next].End ? entities[next] : null;
             if (entity is not null)
             {
                 if (!ReferenceEquals(entity, current)) words.Add("<" + entity.Type + ">");
@@ -126,14 +132,5 @@ internal static class Features
         for (var i = 1; i < words.Count - 1; i++) features.Add(words[i]);
         for (var i = 0; i < words.Count - 1; i++) features.Add(words[i] + " " + words[i + 1]);
         return features;
-    }
-
-    private static Entity? FindEntity(IReadOnlyList<Entity> entities, int start, int end)
-    {
-        foreach (var e in entities)
-        {
-            if (start >= e.Start && end <= e.End) return e;
-        }
-        return null;
     }
 }

@@ -1,3 +1,4 @@
+using Messaging.Core.Notifications;
 using Messaging.Core;
 using Messaging.Notifier.Channels;
 using Messaging.Notifier.Channels.Sms;
@@ -63,6 +64,10 @@ public static class MessagingNotifier
             services.AddSingleton<IChannelSender, EsmsSender>();
         else
             local.Add(ChannelNames.Sms);
+        // One-time codes are asked for (Identity:PhoneVerification=Auto) once a real gateway can reach invented numbers.
+        var realPhoneGateway = !local.Contains(ChannelNames.Sms) || !local.Contains(ChannelNames.Zns);
+        services.PostConfigure<Messaging.Core.Identity.IdentityOptions>(o => o.RealPhoneGateway = realPhoneGateway);
+        services.AddSingleton<INotificationSink, QueueNotificationSink>();
         foreach (var channel in local)
         {
             services.AddSingleton<IChannelSender>(sp => new LocalOutboxSender(channel, sp.GetRequiredService<IOptions<MessagingOptions>>(), sp.GetRequiredService<TimeProvider>()));
@@ -78,6 +83,7 @@ public static class MessagingNotifier
             services.AddHostedService<NotificationWorker>();
             services.AddHostedService<ReminderSchedulerService>();
             services.AddHostedService<BroadcastRunnerService>();
+            services.AddHostedService<RetentionService>();
         }
         return services;
     }

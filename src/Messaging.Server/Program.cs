@@ -3,6 +3,7 @@ using Messaging.Bot;
 using Messaging.Core;
 using Messaging.Notifier;
 using Messaging.Server;
+using Messaging.Server.Security;
 
 // appsettings.json is read once: watching it means watching the content root, which holds the data directory, and
 // every database write would wake the watcher.
@@ -19,6 +20,7 @@ builder.Services.AddMessagingServer(builder.Configuration, processInbound: role 
 
 var app = builder.Build();
 await app.Services.InitializeMessagingAsync(app.Lifetime.ApplicationStopping);
+await DemoSafety.SecureAsync(app.Services, app.Configuration, Console.Out, app.Lifetime.ApplicationStopping);
 if (args.FirstOrDefault() == "create-user")
 {
     Environment.ExitCode = await StaffCli.CreateUserAsync(app.Services, args, Console.In, Console.Out, app.Lifetime.ApplicationStopping);

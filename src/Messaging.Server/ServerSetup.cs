@@ -70,11 +70,15 @@ public static class ServerSetup
         });
         services.AddDirectLine(configuration);
         if (configuration.GetValue("Messaging:DemoData", true))
+        {
+            // The demo's site secret, listed in the README like the demo staff accounts (random when the demo listens
+            // beyond loopback); never in production.
+            var secret = DemoSafety.DirectLineSecret(configuration);
             services.PostConfigure<DirectLineOptions>(o =>
             {
-                // The demo's site secret, listed in the README like the demo staff accounts; never in production.
-                if (o.Secrets.Count == 0) o.Secrets.Add(new DirectLineSecret { Name = "demo", Secret = "demo-directline-secret-2026" });
+                if (o.Secrets.Count == 0) o.Secrets.Add(new DirectLineSecret { Name = "demo", Secret = secret });
             });
+        }
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<ZaloEventHandler>();
         services.AddSingleton<InboundProcessor>();

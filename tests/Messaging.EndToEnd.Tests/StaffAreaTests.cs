@@ -167,9 +167,14 @@ public sealed class StaffAreaTests : IAsyncLifetime
     [Fact]
     public async Task A_citizen_asks_for_an_officer_on_web_chat_and_the_officers_reply_reaches_the_chat()
     {
-        var chat = await _server.CreateClient().PostAsJsonAsync("/api/messages", new
+        // The web chat's own conversation: the server names it and hands out its token, which every read needs.
+        var citizen = _server.CreateClient();
+        var started = System.Text.Json.JsonDocument.Parse(await (await citizen.PostAsJsonAsync("/api/conversations", new { locale = "vi" })).Content.ReadAsStringAsync()).RootElement;
+        var conversation = started.GetProperty("conversationId").GetString()!;
+        citizen.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", started.GetProperty("token").GetString());
+        var chat = await citizen.PostAsJsonAsync("/api/messages", new
         {
-            type = "message", id = "h1", channelId = "webchat", from = new { id = "citizen-h" }, conversation = new { id = "handoff-conv" },
+            type = "message", id = "h1", channelId = "webchat", from = new { id = "citizen-h" }, conversation = new { id = conversation },
             text = "tôi muốn gặp cán bộ, sđt 0912345678", locale = "vi-VN", deliveryMode = "expectReplies",
         });
         chat.EnsureSuccessStatusCode();
@@ -190,7 +195,7 @@ public sealed class StaffAreaTests : IAsyncLifetime
         for (var i = 0; i < 100 && !polled.Contains("gọi lại cho anh"); i++)
         {
             await Task.Delay(100);
-            polled = System.Text.RegularExpressions.Regex.Unescape(await _server.CreateClient().GetStringAsync("/api/conversations/handoff-conv/activities?watermark=0"));
+            polled = System.Text.RegularExpressions.Regex.Unescape(await citizen.GetStringAsync($"/api/conversations/{conversation}/activities?watermark=0"));
         }
         Assert.Contains("Chào anh, cán bộ Tịnh Hà sẽ gọi lại cho anh trong sáng nay.", polled);
     }

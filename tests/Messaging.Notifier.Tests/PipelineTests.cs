@@ -428,11 +428,13 @@ public sealed class ContactTests : IAsyncLifetime
 
     private async Task<string?> ConfirmationChannelAsync(string phone) => (await ConfirmationAsync(phone))?.Channel;
 
-    private async Task<OutgoingMessage?> ConfirmationAsync(string phone)
+    /// <summary>A booking by someone who proved the phone (or, with <paramref name="proved"/> false, merely typed it).</summary>
+    private async Task<OutgoingMessage?> ConfirmationAsync(string phone, bool proved = true, string channel = "api", string? user = null)
     {
         var start = TestData.At(2026, 11, 25, 8, 0).AddMinutes(15 * _slot++);
         await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().BookAsync(
-            new BookingRequest("cccd-renewal", TestData.OfficeId, start, "Nguyễn Văn An", phone), default));
+            new BookingRequest("cccd-renewal", TestData.OfficeId, start, "Nguyễn Văn An", phone, Channel: channel, ChannelUserId: user,
+                PhoneVerified: proved), default));
         await _db.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(10, default);
         var queue = _db.Services.GetRequiredService<INotificationQueue>();
         foreach (var m in await queue.ReceiveAsync(10, TimeSpan.FromMinutes(1), default))
@@ -471,6 +473,30 @@ public sealed class ContactTests : IAsyncLifetime
         Assert.Equal("email", mail!.Channel);
         Assert.Equal("cuong@example.vn", mail.Recipient.Email);
         Assert.StartsWith("Xác nhận lịch hẹn", mail.Subject);
+    }
+
+    [Fact]
+    public async Task Whoever_merely_typed_a_phone_gets_none_of_its_owners_channels_and_sets_none()
+    {
+        // The owner proved the number on Zalo and asked for email first.
+        await _db.InScopeAsync(async sp =>
+        {
+            var c = await sp.GetRequiredService<ContactService>().UpsertAsync("0987654321", "Lê Văn Cường", "cuong@example.vn", "owner-zalo", null, "vi", default);
+            c!.ChannelOrder = ["email", "zalo", "sms"];
+            c.OptedOut = ["zns"];
+            await sp.GetRequiredService<MessagingDbContext>().SaveChangesAsync();
+            return true;
+        });
+        // Someone else books on their own Zalo with the owner's number, without proving it: the confirmation goes to that
+        // Zalo account (skipped here: the booker saw it in the chat) and the phone, never to the owner's email or Zalo.
+        var message = await ConfirmationAsync("0987654321", proved: false, channel: "zalo", user: "stranger-zalo");
+        Assert.Equal(("sms", "stranger-zalo", null), (message!.Channel, message.Recipient.ZaloUserId, message.Recipient.Email));
+        Assert.Contains("zns", message.Recipient.OptedOut!); // the owner's opt-out still protects the owner
+        var contact = await _db.InScopeAsync(sp => sp.GetRequiredService<ContactService>().FindAsync("0987654321", default));
+        Assert.Equal(("owner-zalo", "Lê Văn Cường"), (contact!.ZaloUserId, contact.Name));
+
+        // The owner's own proved booking still follows their wishes.
+        Assert.Equal("email", await ConfirmationChannelAsync("0987654321"));
     }
 }
 

@@ -44,16 +44,32 @@ public sealed class BotApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_expect_replies_the_answer_is_202_and_replies_are_polled_with_a_watermark()
+    public async Task Without_expect_replies_the_answer_is_202_and_replies_are_polled_with_the_conversation_token()
     {
-        var r = await _client.PostAsJsonAsync("/api/messages", Message("c2", "phí làm hộ chiếu bao nhiêu", expectReplies: false));
-        Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
-        var page = JsonDocument.Parse(await _client.GetStringAsync("/api/conversations/c2/activities?watermark=0")).RootElement;
+        var started = await _client.PostAsJsonAsync("/api/conversations", new { locale = "vi" });
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        var body = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement;
+        var id = body.GetProperty("conversationId").GetString()!;
+        var token = body.GetProperty("token").GetString()!;
+        Assert.StartsWith("wc-", id);
+
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = JsonContent.Create(Message(id, "phí làm hộ chiếu bao nhiêu", expectReplies: false)) };
+        post.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(HttpStatusCode.Accepted, (await _client.SendAsync(post)).StatusCode);
+
+        async Task<JsonElement> PollAsync(string watermark)
+        {
+            using var get = new HttpRequestMessage(HttpMethod.Get, $"/api/conversations/{id}/activities?watermark={watermark}");
+            get.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var r = await _client.SendAsync(get);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            return JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+        }
+        var page = await PollAsync("0");
         var activities = page.GetProperty("activities");
         Assert.Equal(2, activities.GetArrayLength());
         Assert.Contains("Lệ phí", activities[1].GetProperty("text").GetString());
-        var watermark = page.GetProperty("watermark").GetString();
-        var next = JsonDocument.Parse(await _client.GetStringAsync($"/api/conversations/c2/activities?watermark={watermark}")).RootElement;
+        var next = await PollAsync(page.GetProperty("watermark").GetString()!);
         Assert.Equal(0, next.GetProperty("activities").GetArrayLength());
     }
 

@@ -79,6 +79,17 @@ public sealed class BookingDialog : Dialog
             return false;
         }
         f.Set("phone", phone);
+        if (f.Get("code") == "change-phone")
+        {
+            f.Set("code", null);
+            f.Set("phone", null);
+            t.State.Memory.Remove("phone");
+            await t.PromptAsync(f, "phone", PromptKind.Phone, "bot/booking.ask-phone", new { name }, ct: ct);
+            return false;
+        }
+        var proof = await PhoneProof.CheckAsync(t, f, phone, ct);
+        if (proof == PhoneProof.Outcome.Asked) return false;
+        if (proof == PhoneProof.Outcome.Stopped) return true;
 
         var (start, session) = BotFormat.ParseSlot(f.Get("slot"))!.Value;
         var officeRow = await db.Offices.AsNoTracking().FirstAsync(o => o.Id == office, ct);
@@ -102,7 +113,8 @@ public sealed class BookingDialog : Dialog
         try
         {
             var booking = await t.Service<BookingService>().BookAsync(new BookingRequest(procedure, office, start, name, phone,
-                null, session, t.ChannelId, t.UserId, t.Locale, $"{t.ConversationId}:{t.Incoming.Id ?? t.Now.UtcTicks.ToString()}"), ct);
+                null, session, t.ChannelId, t.UserId, t.Locale, $"{t.ConversationId}:{t.Incoming.Id ?? t.Now.UtcTicks.ToString()}",
+                PhoneVerified: proof == PhoneProof.Outcome.Proved, ClientKey: t.Identity.ClientKey), ct);
             t.State.Memory["name"] = name;
             t.State.Memory["phone"] = phone;
             await Confirmation.SayBookedAsync(t, booking, officeRow, ct);
@@ -118,6 +130,11 @@ public sealed class BookingDialog : Dialog
         catch (BookingException e) when (e.Error == BookingError.PhoneLimitReached)
         {
             await t.SayAsync("bot/booking.phone-limit", ct: ct);
+            return true;
+        }
+        catch (BookingException e) when (e.Error is BookingError.DailyLimitReached or BookingError.PhoneNotVerified)
+        {
+            await t.SayAsync("bot/booking.daily-limit", actions: Menu.Actions(t.Locale), ct: ct);
             return true;
         }
         catch (BookingException e) when (e.Error == BookingError.InvalidName)

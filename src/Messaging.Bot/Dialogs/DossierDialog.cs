@@ -9,7 +9,8 @@ namespace Messaging.Bot.Dialogs;
 
 /// <summary>
 /// Dossier status: the code (found anywhere in the text), then a second factor; one uniform answer for any mismatch,
-/// and at most five failed lookups per conversation per hour.
+/// at most five failed lookups per conversation per hour, and the service's caps per dossier code and per client
+/// across every conversation and channel (a new conversation per guess gains nothing).
 /// </summary>
 public sealed class DossierDialog : Dialog
 {
@@ -37,8 +38,13 @@ public sealed class DossierDialog : Dialog
             return false;
         }
 
-        var view = await t.Service<DossierService>().LookupAsync(f.Get("code"), f.Get("factor"), ct);
-        if (view is null)
+        var lookup = await t.Service<DossierService>().LookupAsync(f.Get("code"), f.Get("factor"), t.Identity.ClientKey, ct);
+        if (lookup.Locked)
+        {
+            await t.SayAsync("bot/dossier.locked", actions: Menu.Actions(t.Locale), ct: ct);
+            return true;
+        }
+        if (lookup.View is not { } view)
         {
             t.State.FailedLookups.Add(t.Now);
             await t.SayAsync("bot/dossier.not-found", new { remaining = MaxFailuresPerHour - t.State.FailedLookups.Count }, ct: ct);

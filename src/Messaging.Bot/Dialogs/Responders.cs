@@ -2,6 +2,7 @@ using Messaging.Bot.Activities;
 using Messaging.Bot.Engine;
 using Messaging.Core.Appointments;
 using Messaging.Core.Conversations;
+using Messaging.Core.Identity;
 using Messaging.Core.Persistence;
 using Messaging.Core.Procedures;
 using Messaging.Language.Entities;
@@ -34,7 +35,11 @@ public sealed class OutOfScopeResponder : Responder
     public override Task RespondAsync(TurnContext t, CancellationToken ct) => t.SayAsync("bot/out-of-scope", actions: Menu.Actions(t.Locale), ct: ct);
 }
 
-/// <summary>Records a request officers see in their inbox, with what the citizen asked, and says what happens next.</summary>
+/// <summary>
+/// Records a request officers see in their inbox, with what the citizen asked, and says what happens next. One open
+/// request per identity, and a daily cap per client, so a flood of requests cannot bury a real one; requests from
+/// people the channel vouches for, or who proved a phone, are marked verified and listed first.
+/// </summary>
 public sealed class HandoffResponder : Responder
 {
     public override string Name => DialogNames.Handoff;
@@ -42,9 +47,17 @@ public sealed class HandoffResponder : Responder
     public override async Task RespondAsync(TurnContext t, CancellationToken ct)
     {
         var db = t.Service<MessagingDbContext>();
-        var open = await db.HandoffRequests.AnyAsync(h => h.ConversationId == t.ConversationId && h.Status == HandoffStatus.Open, ct);
+        var open = await db.HandoffRequests.AnyAsync(h => h.ChannelId == t.ChannelId && h.UserId == t.UserId && h.Status == HandoffStatus.Open, ct);
         if (!open)
         {
+            var abuse = t.Service<Microsoft.Extensions.Options.IOptions<AbuseOptions>>().Value;
+            if (await t.Service<AbuseGuard>().TryClaimAsync(abuse.HandoffPerClient, t.Identity.ClientKey, ct) is null)
+            {
+                await t.SayAsync("bot/handoff.limit", actions: Menu.Actions(t.Locale), ct: ct);
+                return;
+            }
+            var verified = t.Identity.IsVouched
+                || await db.Set<PhoneLink>().AnyAsync(l => l.Channel == t.ChannelId && l.Subject == t.UserId, ct);
             db.HandoffRequests.Add(new HandoffRequest
             {
                 Id = Guid.CreateVersion7(t.Now),
@@ -53,6 +66,8 @@ public sealed class HandoffResponder : Responder
                 UserId = t.UserId,
                 OfficeId = t.State.Memory.GetValueOrDefault("office"),
                 Question = ConversationEngine.MaskedCopy(t.Incoming, t.Nlu.Entities).Text,
+                Verified = verified,
+                ClientKey = t.Identity.ClientKey,
                 Status = HandoffStatus.Open,
                 CreatedAt = t.Now,
             });

@@ -33,7 +33,7 @@ public sealed class DialogFrame
     }
 }
 
-public enum PromptKind { Choice, Text, Name, Date, Time, Phone, Confirm, DossierCode, Factor, BookingCode }
+public enum PromptKind { Choice, Text, Name, Date, Time, Phone, Confirm, DossierCode, Factor, BookingCode, OneTimeCode }
 
 public sealed record Choice(string Value, string Title);
 

@@ -43,11 +43,19 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
     private static readonly HashSet<string> MenuWords =
         ["menu", "giup", "giup do", "tro giup", "help", "huong dan", "bat dau lai", "quay lai menu"];
 
+    /// <summary>For in-process callers (the terminal chat, tests): the activity's own channel and sender are the identity.</summary>
     public async Task<IReadOnlyList<Activity>> RunTurnAsync(Activity incoming, CancellationToken ct) =>
-        (await RunAsync(incoming, ct)).Replies;
+        (await RunAsync(incoming, TurnIdentity.Local(incoming), ct)).Replies;
 
-    /// <summary>The turn's replies, each also as the JSON stored in the transcript, so a channel can send it as is.</summary>
-    public async Task<TurnResult> RunAsync(Activity incoming, CancellationToken ct)
+    public async Task<IReadOnlyList<Activity>> RunTurnAsync(Activity incoming, TurnIdentity identity, CancellationToken ct) =>
+        (await RunAsync(incoming, identity, ct)).Replies;
+
+    /// <summary>
+    /// The turn's replies, each also as the JSON stored in the transcript, so a channel can send it as is. The
+    /// identity is the adapter's word: a conversation that belongs to another identity, or that holds a credential the
+    /// caller did not present, is refused with <see cref="TurnRefusedException"/>.
+    /// </summary>
+    public async Task<TurnResult> RunAsync(Activity incoming, TurnIdentity identity, CancellationToken ct)
     {
         var conversationId = incoming.Conversation?.Id ?? throw new ArgumentException("conversation.id is required");
         var gate = _locks[(uint)conversationId.GetHashCode() % _locks.Length];
@@ -56,7 +64,7 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         {
             for (var run = 1; ; run++)
             {
-                if (await RunOnceAsync(incoming, conversationId, ct) is { } replies) return replies;
+                if (await RunOnceAsync(incoming, identity, conversationId, ct) is { } replies) return replies;
                 // Another node, or a proactive message, saved this conversation first; run the turn on its state.
                 log.LogInformation("Conversation state changed during a turn (run {Run})", run);
                 if (run == MaxRuns) throw new InvalidOperationException($"The conversation kept changing during {MaxRuns} runs of one turn.");
@@ -69,19 +77,20 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
     }
 
     /// <summary>One run of a turn; null when its state save lost the race on the version.</summary>
-    private async Task<TurnResult?> RunOnceAsync(Activity incoming, string conversationId, CancellationToken ct)
+    private async Task<TurnResult?> RunOnceAsync(Activity incoming, TurnIdentity identity, string conversationId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var now = time.GetUtcNow();
-        var read = await store.LoadAsync(conversationId, ct)
-            ?? ConversationSnapshot.New(conversationId, incoming.ChannelId ?? "webchat", incoming.From?.Id ?? conversationId, now);
+        var stored = await store.LoadAsync(conversationId, ct);
+        Authorize(stored, identity);
+        var read = stored ?? ConversationSnapshot.New(conversationId, identity.Channel, identity.Subject, now);
 
         var state = JsonSerializer.Deserialize<ConversationData>(read.StateJson, ConversationData.Json) ?? new ConversationData();
         var locale = LocaleOf(incoming, read.Locale);
         // A button's posted value is a machine value ("slot|2026-…|guid"): matched against the question's choices,
         // never read for entities, where its digits would pass for dates.
         var nlu = language.Model.Parse(incoming.Text ?? "", now);
-        var turn = new TurnContext(incoming, nlu, state, locale, now, scope.ServiceProvider, conversationId);
+        var turn = new TurnContext(incoming, nlu, state, locale, now, scope.ServiceProvider, conversationId, identity);
 
         if (!read.IsNew && state.Stack.Count > 0 && now - read.UpdatedAt > options.Value.IdleTimeout)
         {
@@ -90,11 +99,28 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         }
         await ProcessAsync(turn, ct);
 
-        var replies = Stamp(turn.Replies, incoming, conversationId, now);
-        var transcript = new List<TranscriptEntry>(replies.Count + 1) { Entry("in", MaskedCopy(incoming, nlu.Entities)) };
+        var replies = Stamp(turn.Replies, incoming, identity, conversationId, now);
+        var transcript = new List<TranscriptEntry>(replies.Count + 1) { Entry("in", StoredCopy(incoming, identity, conversationId, nlu.Entities)) };
         foreach (var reply in replies) transcript.Add(Entry("out", reply));
         var saved = await store.SaveAsync(new ConversationWrite(read, JsonSerializer.Serialize(state, ConversationData.Json), locale, now, transcript), ct);
         return saved ? new TurnResult(replies, transcript.Skip(1).Select(e => e.Json).ToList()) : null;
+    }
+
+    /// <summary>A stored conversation is reached only by the identity that began it, with its credential if it has one.</summary>
+    private static void Authorize(ConversationSnapshot? stored, TurnIdentity identity)
+    {
+        if (stored is null)
+        {
+            if (identity.Credential is not null) throw new TurnRefusedException(true, "No conversation has that id and credential.");
+            return;
+        }
+        if (stored.CredentialHash is not null || identity.Credential is not null)
+        {
+            if (!Messaging.Core.Identity.Fingerprint.MatchesSecret(identity.Credential, stored.CredentialHash))
+                throw new TurnRefusedException(true, "This conversation needs its credential (Authorization: Bearer <token>).");
+        }
+        if (stored.ChannelId != identity.Channel || stored.UserId != identity.Subject)
+            throw new TurnRefusedException(false, "This conversation belongs to someone else.");
     }
 
     private async Task ProcessAsync(TurnContext t, CancellationToken ct)
@@ -193,12 +219,13 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
     private static string LocaleOf(Activity incoming, string stored) =>
         incoming.Locale is { Length: >= 2 } l ? (l.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "vi") : stored;
 
-    private static List<Activity> Stamp(List<Activity> replies, Activity incoming, string conversationId, DateTimeOffset now) =>
+    private static List<Activity> Stamp(List<Activity> replies, Activity incoming, TurnIdentity identity, string conversationId,
+        DateTimeOffset now) =>
         replies.Select(r => r with
         {
             Id = Guid.NewGuid().ToString("N"),
             Timestamp = now,
-            ChannelId = incoming.ChannelId ?? "webchat",
+            ChannelId = identity.Channel,
             Conversation = new ConversationAccount(conversationId),
             From = new ChannelAccount("bot", "Công an xã", "bot"),
             Recipient = incoming.From,
@@ -206,17 +233,37 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
             TextFormat = "plain",
         }).ToList();
 
-    /// <summary>What a citizen typed, with every phone and ID number masked: the transcript officers read.</summary>
-    public static Activity MaskedCopy(Activity incoming, IReadOnlyList<Entity> entities)
+    /// <summary>
+    /// What is kept of a citizen's message: only what the product uses (no channel data, attachments or client-chosen
+    /// extras), the identity the server established, and the text with phone, ID and dossier numbers masked: by the
+    /// recognizers' entities and, whatever they missed, by pattern.
+    /// </summary>
+    public static Activity StoredCopy(Activity incoming, TurnIdentity identity, string conversationId, IReadOnlyList<Entity> entities) => new()
+    {
+        Type = incoming.Type,
+        Id = incoming.Id,
+        Timestamp = incoming.Timestamp,
+        ChannelId = identity.Channel,
+        From = new ChannelAccount(incoming.From?.Id ?? identity.Subject, incoming.From?.Name, "user"),
+        Conversation = new ConversationAccount(conversationId),
+        Text = MaskedText(incoming, entities),
+        Locale = incoming.Locale,
+    };
+
+    /// <summary>What a citizen typed, with every phone, ID and dossier number masked: the transcript officers read.</summary>
+    public static Activity MaskedCopy(Activity incoming, IReadOnlyList<Entity> entities) =>
+        incoming with { Text = MaskedText(incoming, entities), Value = null };
+
+    private static string? MaskedText(Activity incoming, IReadOnlyList<Entity> entities)
     {
         var text = incoming.TextOrValue;
-        if (text is null) return incoming with { Value = null };
+        if (text is null) return null;
         foreach (var e in entities.Where(e => e.Type is EntityTypes.Phone or EntityTypes.CitizenId).OrderByDescending(e => e.Start))
         {
             var masked = e.Type == EntityTypes.Phone ? VietnamesePhone.Mask(e.Value) : CitizenId.Mask(e.Value);
             text = text[..e.Start] + masked + text[e.End..];
         }
-        return incoming with { Text = text, Value = null };
+        return PersonalData.Mask(text);
     }
 
     private static TranscriptEntry Entry(string direction, Activity activity) =>

@@ -30,6 +30,7 @@ public static partial class PromptAnswers
             PromptKind.Name => Name(t),
             PromptKind.Factor => Factor(raw),
             PromptKind.BookingCode => BookingCodeIn(raw),
+            PromptKind.OneTimeCode => OneTimeCode(raw),
             PromptKind.Text => raw.Length > 0 ? raw : null,
             _ => null,
         };
@@ -79,6 +80,14 @@ public static partial class PromptAnswers
     {
         var digits = new string(raw.Where(char.IsAsciiDigit).ToArray());
         return digits.Length is 4 or 12 ? digits : null;
+    }
+
+    /// <summary>Six digits, however spaced ("123 456").</summary>
+    private static string? OneTimeCode(string raw)
+    {
+        if (raw.Length > 20) return null;
+        var digits = new string(raw.Where(char.IsAsciiDigit).ToArray());
+        return digits.Length == 6 && raw.All(c => char.IsAsciiDigit(c) || char.IsWhiteSpace(c) || c is '-' or '.') ? digits : null;
     }
 
     public static string? BookingCodeIn(string raw)

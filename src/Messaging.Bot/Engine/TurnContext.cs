@@ -10,7 +10,7 @@ namespace Messaging.Bot.Engine;
 
 /// <summary>One turn: the incoming activity, what the language model read in it, the state, and the replies so far.</summary>
 public sealed class TurnContext(Activity incoming, ParseResult nlu, ConversationData state, string locale,
-    DateTimeOffset now, IServiceProvider services, string conversationId)
+    DateTimeOffset now, IServiceProvider services, string conversationId, TurnIdentity identity)
 {
     public static readonly JsonSerializerOptions ModelJson = new(JsonSerializerDefaults.Web)
     {
@@ -27,8 +27,10 @@ public sealed class TurnContext(Activity incoming, ParseResult nlu, Conversation
     public string ConversationId { get; } = conversationId;
     public string Text { get; } = incoming.TextOrValue ?? "";
     public string Folded { get; } = Normalizer.Canonical(incoming.TextOrValue);
-    public string ChannelId => Incoming.ChannelId ?? "webchat";
-    public string UserId => Incoming.From?.Id ?? ConversationId;
+    /// <summary>Who is speaking, as the adapter verified it; never the activity's own claims.</summary>
+    public TurnIdentity Identity { get; } = identity;
+    public string ChannelId => Identity.Channel;
+    public string UserId => Identity.Subject;
     public List<Activity> Replies { get; } = [];
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();

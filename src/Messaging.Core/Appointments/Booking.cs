@@ -30,6 +30,13 @@ public sealed class Booking
     /// <summary>The officer who checked the citizen in or recorded the no-show.</summary>
     public string? HandledBy { get; set; }
     public int Version { get; set; }
+    /// <summary>
+    /// The phone was proved by whoever booked (a one-time code, Zalo's shared phone, a link proved earlier): only then
+    /// may the phone's contact preferences and other channels be used for this booking.
+    /// </summary>
+    public bool PhoneVerified { get; set; }
+    /// <summary>Fingerprint of the client that booked (an address, a Zalo user), for per-client caps on what follows.</summary>
+    public string? ClientKey { get; set; }
     /// <summary>Set by callers that may repeat a request (a chat turn run again after a conflict): one key, one booking.</summary>
     public string? IdempotencyKey { get; set; }
 

@@ -13,6 +13,10 @@ public enum BookingError
     NotFound,
     NotActive,
     SessionConflict,
+    /// <summary>Too many bookings today from this phone or this client.</summary>
+    DailyLimitReached,
+    /// <summary>Whoever books must first prove the phone with a one-time code.</summary>
+    PhoneNotVerified,
 }
 
 /// <summary>A booking rule said no. <see cref="Error"/> tells callers which rule, so they can answer the citizen.</summary>
@@ -42,7 +46,9 @@ public sealed record BookingRequest(
     string Channel = "api",
     string? ChannelUserId = null,
     string Locale = "vi",
-    string? IdempotencyKey = null);
+    string? IdempotencyKey = null,
+    bool PhoneVerified = false,
+    string? ClientKey = null);
 
 /// <summary>Where a booking should move to. A null office keeps the booking's office.</summary>
 public sealed record RescheduleRequest(DateTimeOffset Start, string? OfficeId = null, Guid? SessionId = null);

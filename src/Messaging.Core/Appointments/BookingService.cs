@@ -1,3 +1,4 @@
+using Messaging.Core.Identity;
 using Messaging.Core.Notifications;
 using Messaging.Core.Persistence;
 using Messaging.Core.Procedures;
@@ -10,7 +11,8 @@ namespace Messaging.Core.Appointments;
 /// <summary>Finds free slots, books them atomically, cancels, reschedules, checks in.</summary>
 public sealed class BookingService(
     MessagingDbContext db, TimeProvider time, IOptions<BookingOptions> options, ProcedureCatalog catalog, IBookingCodes codes,
-    OfficeDirectory directory, IOptions<ReminderOptions> reminders)
+    OfficeDirectory directory, IOptions<ReminderOptions> reminders, AbuseGuard guard, IOptions<AbuseOptions> abuse,
+    IOptions<IdentityOptions> identity)
 {
     private const int CodeAttempts = 3;
 
@@ -72,7 +74,26 @@ public sealed class BookingService(
         if (request.IdempotencyKey is { } key
             && await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.IdempotencyKey == key, ct) is { } earlier)
             return earlier;
+        if (identity.Value.CodesRequired && !request.PhoneVerified)
+            throw new BookingException(BookingError.PhoneNotVerified, "The phone number must be confirmed with a one-time code first.");
 
+        // Claimed before the booking and withdrawn if it fails, so a day's slots cannot be filled with invented numbers.
+        var limits = abuse.Value;
+        var claims = await guard.TryClaimAllAsync([(limits.BookingPerPhone, phone), (limits.BookingPerClient, request.ClientKey)], ct)
+            ?? throw new BookingException(BookingError.DailyLimitReached, "Too many bookings today from this phone number or this client.");
+        try
+        {
+            return await BookClaimedAsync(request, phone, citizenId, name, ct);
+        }
+        catch
+        {
+            foreach (var c in claims) await guard.ReleaseAsync(c, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<Booking> BookClaimedAsync(BookingRequest request, string phone, string? citizenId, string name, CancellationToken ct)
+    {
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
@@ -103,6 +124,8 @@ public sealed class BookingService(
                 ChannelUserId = request.ChannelUserId,
                 Locale = request.Locale,
                 IdempotencyKey = request.IdempotencyKey,
+                PhoneVerified = request.PhoneVerified,
+                ClientKey = request.ClientKey,
                 Status = BookingStatus.Booked,
                 CreatedAt = now,
                 UpdatedAt = now,

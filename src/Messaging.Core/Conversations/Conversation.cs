@@ -15,6 +15,11 @@ public sealed class ConversationRecord
     public long LastSequence { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>
+    /// The hash of the credential the server issued when it created the conversation (the web chat's token); null for
+    /// conversations whose identity is vouched for otherwise (Zalo, Direct Line) or that are their own identity.
+    /// </summary>
+    public string? CredentialHash { get; set; }
 }
 
 /// <summary>
@@ -44,6 +49,10 @@ public sealed class HandoffRequest
     public string UserId { get; set; } = "";
     public string? OfficeId { get; set; }
     public string? Question { get; set; }
+    /// <summary>The channel vouches for the person (Zalo, a Direct Line user) or they proved a phone: shown first.</summary>
+    public bool Verified { get; set; }
+    /// <summary>Fingerprint of the client that asked, for the per-client cap.</summary>
+    public string? ClientKey { get; set; }
     public HandoffStatus Status { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }

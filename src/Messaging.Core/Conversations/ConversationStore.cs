@@ -8,7 +8,7 @@ namespace Messaging.Core.Conversations;
 
 /// <summary>A conversation's row as a turn reads it. <see cref="Version"/> 0 means it has never been saved.</summary>
 public sealed record ConversationSnapshot(string Id, string ChannelId, string UserId, string Locale, string StateJson,
-    int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? CredentialHash = null)
 {
     public bool IsNew => Version == 0;
 
@@ -34,7 +34,7 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, ConversationS
     : IAsyncDisposable, IDisposable
 {
     private readonly DirectAccess<ConversationWrite, bool> _table = new(scopes, log, (db, c) => new Writer(db, c),
-        "SELECT channel_id, user_id, locale, state_json, version, created_at, updated_at FROM conversations WHERE id = @id", "@id");
+        "SELECT channel_id, user_id, locale, state_json, version, created_at, updated_at, credential_hash FROM conversations WHERE id = @id", "@id");
 
     public Task<ConversationSnapshot?> LoadAsync(string id, CancellationToken ct)
     {
@@ -42,7 +42,7 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, ConversationS
         return _table.QueryAsync(cmd => Set(cmd, "@id", id), async (r, token) =>
             await r.ReadAsync(token)
                 ? new ConversationSnapshot(id, r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
-                    db.ReadInstant(r, 5), db.ReadInstant(r, 6))
+                    db.ReadInstant(r, 5), db.ReadInstant(r, 6), r.IsDBNull(7) ? null : r.GetString(7))
                 : null, ct);
     }
 

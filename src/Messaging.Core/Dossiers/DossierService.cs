@@ -3,7 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
+using Messaging.Core.Identity;
 using Messaging.Core.Notifications;
+using Messaging.Core.Templates;
+using Messaging.Language.Text;
+using Microsoft.Extensions.Options;
 using Messaging.Core.Persistence;
 using Messaging.Language.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -24,29 +28,68 @@ public sealed record DossierImportReport(bool DryRun, int Created, int Updated, 
 public sealed record DossierView(string Code, string ProcedureId, string OfficeId, DossierStatus Status,
     DateTimeOffset UpdatedAt, DateOnly? ExpectedResultDate, string? LastNote, IReadOnlyList<DossierEvent> History);
 
+/// <summary>
+/// A lookup's answer: the dossier, or nothing (one answer for every mismatch), or <see cref="Locked"/> when the code
+/// or the client has used up its wrong tries and must wait <see cref="RetryAfter"/>.
+/// </summary>
+public sealed record DossierLookup(DossierView? View, bool Locked = false, TimeSpan RetryAfter = default)
+{
+    public static readonly DossierLookup NotFound = new((DossierView?)null);
+}
+
 /// <summary>Dossier lookup with a second factor, status changes with history, and idempotent import.</summary>
-public sealed class DossierService(MessagingDbContext db, TimeProvider time)
+public sealed class DossierService(MessagingDbContext db, TimeProvider time, AbuseGuard guard, IOptions<AbuseOptions> abuse)
 {
     /// <summary>
     /// Returns the dossier only when the code exists and the factor matches: the last 4 digits of the applicant's
-    /// phone, or their full ID number. Every mismatch returns null, so the answer never tells which part was wrong.
+    /// phone, or their full ID number. Every mismatch gives the same answer, so it never tells which part was wrong.
+    /// A try is claimed against the code's and the client's hourly caps before the factor is compared (so parallel
+    /// guesses cannot slip past the cap), and given back when it was right.
     /// </summary>
-    public async Task<DossierView?> LookupAsync(string? code, string? factor, CancellationToken ct)
+    public async Task<DossierLookup> LookupAsync(string? code, string? factor, string? clientKey, CancellationToken ct)
     {
-        Dossier? dossier = null;
-        if (DossierCode.TryNormalize(code, out var normalized))
+        if (!DossierCode.TryNormalize(code, out var normalized))
         {
-            dossier = await db.Dossiers.AsNoTracking().Include(d => d.History)
-                .FirstOrDefaultAsync(d => d.Code == normalized, ct);
+            // Nothing to guess at, but a client trying codes still spends its tries.
+            if (clientKey is not null && await guard.TryClaimAsync(abuse.Value.DossierPerClient, clientKey, ct) is null)
+                return await LockedAsync(abuse.Value.DossierPerClient, clientKey, ct);
+            return DossierLookup.NotFound;
         }
+        var limits = abuse.Value;
+        var claims = await guard.TryClaimAllAsync([(limits.DossierPerCode, normalized), (limits.DossierPerClient, clientKey)], ct);
+        if (claims is null)
+        {
+            var perCode = await guard.CountAsync(limits.DossierPerCode, normalized, ct) >= limits.DossierPerCode.Max;
+            return perCode ? await LockedAsync(limits.DossierPerCode, normalized, ct) : await LockedAsync(limits.DossierPerClient, clientKey!, ct);
+        }
+
+        var dossier = await db.Dossiers.AsNoTracking().Include(d => d.History).FirstOrDefaultAsync(d => d.Code == normalized, ct);
         var secret = factor?.Trim().Replace(" ", "", StringComparison.Ordinal) ?? "";
         var expected = secret.Length == 4 ? dossier?.Phone[^4..] : dossier?.CitizenId;
-        if (!FixedTimeEquals(secret, expected ?? "") || dossier is null || secret.Length is not (4 or 12)) return null;
+        if (!FixedTimeEquals(secret, expected ?? "") || dossier is null || secret.Length is not (4 or 12))
+        {
+            if (claims.FirstOrDefault(c => c.Limit.Name == limits.DossierPerCode.Name) is { } claim && claim.Count == limits.DossierPerCode.Max)
+            {
+                // The code's last try this hour: officers see that someone is guessing at it.
+                db.AuditLog.Add(new AuditEntry
+                {
+                    At = time.GetUtcNow(), Actor = "lookup", Action = "dossier.lookup-locked",
+                    Subject = PersonalData.Mask(normalized), Details = $"{claim.Count} wrong second factors within an hour",
+                });
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+            }
+            return DossierLookup.NotFound;
+        }
+        foreach (var c in claims) await guard.ReleaseAsync(c, ct);
 
         var history = dossier.History.OrderBy(h => h.At).ThenBy(h => h.Id).ToList();
-        return new DossierView(dossier.Code, dossier.ProcedureId, dossier.OfficeId, dossier.Status, dossier.UpdatedAt,
-            dossier.ExpectedResultDate, history.LastOrDefault(h => h.Note is not null)?.Note, history);
+        return new DossierLookup(new DossierView(dossier.Code, dossier.ProcedureId, dossier.OfficeId, dossier.Status, dossier.UpdatedAt,
+            dossier.ExpectedResultDate, history.LastOrDefault(h => h.Note is not null)?.Note, history));
     }
+
+    private async Task<DossierLookup> LockedAsync(AbuseLimit limit, string subject, CancellationToken ct) =>
+        new(null, true, await guard.RetryAfterAsync(limit, subject, ct));
 
     public async Task<Dossier> UpdateStatusAsync(string code, DossierStatus status, string? note, string by,
         DateOnly? expectedResultDate, CancellationToken ct)

@@ -12,7 +12,13 @@ public sealed class ZaloUser
     public bool Following { get; set; }
     public DateTimeOffset? LastInteractionAt { get; set; }
     public string? Name { get; set; }
+    /// <summary>The phone the user shared through Zalo's own consent form: proved by Zalo.</summary>
     public string? Phone { get; set; }
+    /// <summary>
+    /// The user asked for no more Zalo messages ("TỪ CHỐI"). Applies to this Zalo account; it reaches the phone's other
+    /// channels only when this account proved the phone.
+    /// </summary>
+    public bool OptedOut { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
 

@@ -2,6 +2,18 @@ using System.Text.Json;
 
 namespace Messaging.Core.Notifications;
 
+/// <summary>The channels a notification can go out on, in the default order of preference.</summary>
+public static class ChannelNames
+{
+    public const string Zalo = "zalo";
+    public const string Zns = "zns";
+    public const string Sms = "sms";
+    public const string Email = "email";
+    public const string WebChat = "webchat";
+
+    public static readonly string[] All = [WebChat, Zalo, Zns, Sms, Email];
+}
+
 public enum NotificationPriority { Normal, Critical }
 
 /// <summary>Who receives a notification and how they can be reached, in the order they prefer.</summary>
@@ -13,10 +25,12 @@ public sealed record Recipient(
     string? WebChatConversationId = null,
     IReadOnlyList<string>? ChannelOrder = null,
     IReadOnlyList<string>? OptedOut = null,
-    string Locale = "vi");
+    string Locale = "vi",
+    bool PhoneVerified = false);
 
 /// <summary>
-/// One notification to one person, as it travels on the queue. <see cref="Key"/> is deterministic (the same event and
+/// One notification to one person, as it travels on the queue. <see cref="Sensitive"/> data (a one-time code) is not
+/// kept in the delivery record; <see cref="Origin"/> is the fingerprint of the client whose action caused it, for caps. <see cref="Key"/> is deterministic (the same event and
 /// recipient always give the same key), so a redelivered or re-dispatched message is recognised and not sent twice.
 /// </summary>
 public sealed record NotificationRequest(
@@ -27,7 +41,25 @@ public sealed record NotificationRequest(
     NotificationPriority Priority = NotificationPriority.Normal,
     DateTimeOffset? NotBefore = null,
     DateTimeOffset? ExpiresAt = null,
-    Guid? BroadcastId = null);
+    Guid? BroadcastId = null,
+    bool Sensitive = false,
+    string? Origin = null);
+
+/// <summary>
+/// Puts a notification on the queue for the notifier to send. For requests that must not rest in the outbox (a one-time
+/// code) or that answer a person now (an officer's reply); domain changes go through the outbox instead.
+/// </summary>
+public interface INotificationSink
+{
+    Task EnqueueAsync(NotificationRequest request, CancellationToken ct);
+}
+
+/// <summary>Where no notifier is part of the host (a tool, a test of the dialogs alone): sending is an error, not a silent drop.</summary>
+public sealed class NoNotificationSink : INotificationSink
+{
+    public Task EnqueueAsync(NotificationRequest request, CancellationToken ct) =>
+        throw new InvalidOperationException("No notifier is configured in this host, so nothing can be sent.");
+}
 
 public enum DeliveryStatus { Pending, Sent, Failed, Skipped }
 

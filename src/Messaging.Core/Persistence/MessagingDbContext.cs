@@ -81,6 +81,7 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(x => x.SessionId);
             e.HasIndex(x => x.IdempotencyKey).IsUnique();
             e.Property(x => x.IdempotencyKey).HasMaxLength(200);
+            e.Property(x => x.ClientKey).HasMaxLength(32);
             e.Property(x => x.Code).HasMaxLength(16);
             e.Property(x => x.Phone).HasMaxLength(16);
             e.Property(x => x.CitizenId).HasMaxLength(16);
@@ -154,12 +155,15 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).HasMaxLength(128);
             e.Property(x => x.Version).IsConcurrencyToken();
+            e.Property(x => x.CredentialHash).HasMaxLength(64);
             e.HasIndex(x => new { x.ChannelId, x.UserId });
+            e.HasIndex(x => x.UpdatedAt);
         });
         b.Entity<ConversationActivity>(e =>
         {
             e.ToTable("conversation_activities");
             e.HasIndex(x => new { x.ConversationId, x.Sequence }).IsUnique();
+            e.HasIndex(x => x.At);
             e.Property(x => x.ConversationId).HasMaxLength(128);
             e.Property(x => x.Direction).HasMaxLength(8);
         });
@@ -167,7 +171,9 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
         {
             e.ToTable("handoff_requests");
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.ClientKey).HasMaxLength(32);
             e.HasIndex(x => new { x.Status, x.CreatedAt });
+            e.HasIndex(x => new { x.ChannelId, x.UserId, x.Status });
         });
         b.Entity<QueueMessageRow>(e =>
         {
@@ -243,6 +249,8 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.ToTable("seed_markers");
             e.HasKey(x => x.Name);
         });
+        // Newer entities keep their mapping beside them, one IEntityTypeConfiguration each.
+        b.ApplyConfigurationsFromAssembly(typeof(MessagingDbContext).Assembly);
     }
 }
 

@@ -44,6 +44,12 @@ public static class RawSql
         return cmd;
     }
 
+    /// <summary>An instant as a raw statement's parameter: UTC ticks on SQLite (as EF stores them), offset zero on PostgreSQL.</summary>
+    public static object InstantValue(this MessagingDbContext db, DateTimeOffset at) => db.IsSqlite ? at.UtcTicks : at.ToUniversalTime();
+
+    /// <summary>A Guid as a raw statement's parameter: upper-case text on SQLite (as EF stores it), uuid on PostgreSQL.</summary>
+    public static object IdValue(this MessagingDbContext db, Guid id) => db.IsSqlite ? id.ToString().ToUpperInvariant() : id;
+
     public static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
     {
         PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,

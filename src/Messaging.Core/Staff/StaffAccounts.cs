@@ -121,6 +121,26 @@ public sealed class StaffAccounts(MessagingDbContext db, TimeProvider time)
         return new SignInOutcome(StaffSignIn.Success, user);
     }
 
+    /// <summary>
+    /// Demo accounts that still have the password the README publishes get a random one, returned so the caller can
+    /// show it once: for a demo reachable from other machines, where a published password is an open door.
+    /// </summary>
+    public async Task<IReadOnlyList<(string UserName, string Password)>> ReplacePublishedDemoPasswordsAsync(CancellationToken ct)
+    {
+        var replaced = new List<(string, string)>();
+        foreach (var (name, _, published, _, _) in DemoAccounts)
+        {
+            var user = await db.StaffUsers.FirstOrDefaultAsync(u => u.UserName == name, ct);
+            if (user is null || Hasher.VerifyHashedPassword(user, user.PasswordHash, published) == PasswordVerificationResult.Failed) continue;
+            var password = Messaging.Core.Identity.Fingerprint.NewSecret(12);
+            user.PasswordHash = Hasher.HashPassword(user, password);
+            Audit(time.GetUtcNow(), name, "staff.demo-password-replaced", "the demo listens beyond this machine");
+            replaced.Add((name, password));
+        }
+        await db.SaveChangesAsync(ct);
+        return replaced;
+    }
+
     public async Task<StaffUser?> FindAsync(Guid id, CancellationToken ct) =>
         await db.StaffUsers.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
 

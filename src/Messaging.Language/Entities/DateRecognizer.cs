@@ -28,6 +28,9 @@ public static partial class DateRecognizer
         "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo", "duong", "ly", "mai", "la",
     ];
 
+    /// <summary>The years a date in a message may have; anything else is not a date anyone means.</summary>
+    public const int MinYear = 2000, MaxYear = 2100;
+
     public static void Recognize(RecognitionContext ctx)
     {
         Numeric(ctx);
@@ -203,7 +206,7 @@ public static partial class DateRecognizer
     }
 
     private static DateOnly? TryDate(int year, int month, int day) =>
-        month is >= 1 and <= 12 && year is >= 1900 and <= 2200 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
+        month is >= 1 and <= 12 && year is >= MinYear and <= MaxYear && day >= 1 && day <= DateTime.DaysInMonth(year, month)
             ? new DateOnly(year, month, day) : null;
 
     private static int DayIndex(DateOnly d) => ((int)d.DayOfWeek + 6) % 7;

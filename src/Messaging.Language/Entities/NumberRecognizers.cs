@@ -25,11 +25,14 @@ public static partial class NumberRecognizers
 
     /// <summary>
     /// People write numbers in groups ("0912 345 678", "051 090 001 234") and several numbers in a row, so each run
-    /// of digit groups is tried window by window: the longest window that is a valid number wins.
+    /// of digit groups is tried window by window: the longest window that is a valid number wins. A number has at
+    /// most 13 digits, so a window never spans more than 13 groups and the work stays linear in the run's length.
     /// </summary>
     private static void PhonesAndIds(RecognitionContext ctx)
     {
         var text = ctx.Text;
+        var digits = new System.Text.StringBuilder(MaxDigits);
+        var ends = new List<int>(MaxDigits);
         foreach (Match run in DigitRunPattern().Matches(text.Folded))
         {
             var groups = DigitGroupPattern().Matches(run.Value).Select(g => (Start: run.Index + g.Index, g.Value)).ToList();
@@ -37,16 +40,25 @@ public static partial class NumberRecognizers
             var s = 0;
             while (s < groups.Count)
             {
-                var found = false;
-                for (var e = groups.Count - 1; e >= s && !found; e--)
+                // The windows starting at s, shortest first; ends[k] is the last group of the window with k+1 groups.
+                digits.Clear();
+                ends.Clear();
+                for (var e = s; e < groups.Count && digits.Length + groups[e].Value.Length <= MaxDigits; e++)
                 {
-                    var digits = string.Concat(groups.Skip(s).Take(e - s + 1).Select(g => g.Value));
-                    if (digits.Length is < 9 or > 13) continue;
+                    digits.Append(groups[e].Value);
+                    ends.Add(e);
+                }
+                var found = false;
+                for (var k = ends.Count - 1; k >= 0 && !found; k--)
+                {
+                    var e = ends[k];
+                    var length = groups.Skip(s).Take(k + 1).Sum(g => g.Value.Length);
+                    if (length < 9) break;
                     var fStart = groups[s].Start - (plus && s == 0 ? 1 : 0);
                     var fEnd = groups[e].Start + groups[e].Value.Length;
                     var (start, end) = text.OriginalSpan(fStart, fEnd);
                     if (!ctx.IsFree(start, end)) continue;
-                    var entity = Classify(digits, plus && s == 0, start, end);
+                    var entity = Classify(digits.ToString(0, length), plus && s == 0, start, end);
                     if (entity is null) continue;
                     ctx.Add(entity);
                     s = e + 1;
@@ -56,6 +68,8 @@ public static partial class NumberRecognizers
             }
         }
     }
+
+    private const int MaxDigits = 13;
 
     private static Entity? Classify(string digits, bool plus, int start, int end)
     {

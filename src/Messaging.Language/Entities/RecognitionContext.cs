@@ -38,6 +38,19 @@ public sealed class RecognitionContext
         Entities.Add(entity);
     }
 
+    /// <summary>The index of the first canonical word whose token ends after <paramref name="start"/> (a binary search).</summary>
+    public int FirstWordEndingAfter(int start)
+    {
+        int lo = 0, hi = Text.Words.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (Text.Tokens[Text.Words[mid].Source].End > start) hi = mid;
+            else lo = mid + 1;
+        }
+        return lo;
+    }
+
     /// <summary>The canonical word at <paramref name="i"/>, or "" past either end.</summary>
     public string Word(int i) => i >= 0 && i < Text.Words.Count ? Text.Words[i].Text : "";
 }

@@ -74,23 +74,21 @@ public static partial class TimeRecognizer
     /// <summary>"chiều 2h": a part of the day said before the time.</summary>
     private static string? PartOfDayBefore(RecognitionContext ctx, int start)
     {
-        var words = ctx.Text.Words;
-        for (var i = 0; i < words.Count; i++)
-        {
-            var token = ctx.Text.Tokens[words[i].Source];
-            if (token.End > start) return i > 0 && Pod(words[i - 1].Text) is not null ? words[i - 1].Text : null;
-        }
-        return null;
+        var i = ctx.FirstWordEndingAfter(start);
+        if (i >= ctx.Text.Words.Count) return null;
+        return i > 0 && Pod(ctx.Text.Words[i - 1].Text) is not null ? ctx.Text.Words[i - 1].Text : null;
     }
 
     private static void PartsOfDay(RecognitionContext ctx)
     {
         var words = ctx.Text.Words;
         var typesMarks = ctx.Text.Tokens.Any(t => t.HasDiacritics);
+        var firstMoveVerb = -1;
+        for (var i = 0; i < words.Count && firstMoveVerb < 0; i++) if (MoveVerbs.Contains(words[i].Text)) firstMoveVerb = i;
         for (var i = 0; i < words.Count; i++)
         {
             var value = Pod(words[i].Text);
-            if (value is null || !ctx.IsWordFree(i) || !IsPartOfDay(ctx, i, typesMarks)) continue;
+            if (value is null || !ctx.IsWordFree(i) || !IsPartOfDay(ctx, i, typesMarks, firstMoveVerb)) continue;
             var first = i > 0 && ctx.Word(i - 1) == "buoi" && ctx.IsWordFree(i - 1) ? i - 1 : i;
             var (start, end) = ctx.Text.WordSpan(first, i);
             ctx.Add(new Entity(EntityTypes.PartOfDay, value, start, end));
@@ -105,7 +103,7 @@ public static partial class TimeRecognizer
     /// A word typed with marks is taken as typed; a bare word in a text that has marks elsewhere is the bare word;
     /// in a text typed entirely without marks the neighbours decide.
     /// </summary>
-    private static bool IsPartOfDay(RecognitionContext ctx, int i, bool textHasMarks)
+    private static bool IsPartOfDay(RecognitionContext ctx, int i, bool textHasMarks, int firstMoveVerb)
     {
         var source = ctx.Text.Words[i].Source;
         var token = ctx.Text.Tokens[source];
@@ -118,7 +116,7 @@ public static partial class TimeRecognizer
         return word switch
         {
             "sang" => !(MoveVerbs.Contains(prev) || (prev is "lich" or "hen" or "gio" or "ngay" or "qua" or "di" or "ve"
-                && Enumerable.Range(0, i).Any(k => MoveVerbs.Contains(ctx.Word(k))))),
+                && firstMoveVerb >= 0 && firstMoveVerb < i)),
             "toi" => prev is "buoi" or "chieu" or "sang" || DayWords.Contains(next) || (i == 0 && ctx.Text.Words.Count == 1),
             "chieu" => prev != "ho",
             "dem" => prev is "buoi" or "ban" or "nua" || next is "nay" or "qua" or "mai",

@@ -3,17 +3,6 @@ using Messaging.Core.Templates;
 
 namespace Messaging.Notifier.Channels;
 
-public static class ChannelNames
-{
-    public const string Zalo = "zalo";
-    public const string Zns = "zns";
-    public const string Sms = "sms";
-    public const string Email = "email";
-    public const string WebChat = "webchat";
-
-    public static readonly string[] All = [WebChat, Zalo, Zns, Sms, Email];
-}
-
 /// <summary>A rendered notification for one channel.</summary>
 public sealed record OutgoingMessage(
     string Key, string Channel, Recipient Recipient, string Text, string? Subject = null, string? Html = null,

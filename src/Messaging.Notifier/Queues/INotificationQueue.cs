@@ -1,3 +1,5 @@
+using Messaging.Core.Notifications;
+
 namespace Messaging.Notifier.Queues;
 
 /// <summary>A received message: hidden from other receivers until its visibility lapses, unless deleted or renewed.</summary>
@@ -45,4 +47,11 @@ public sealed class QueueOptions
     public string? AzureConnectionString { get; set; }
     /// <summary>Bodies above this many characters are stored in the database and referenced (Azure allows 64 KiB).</summary>
     public int MaxInlineCharacters { get; set; } = 48 * 1024;
+}
+
+/// <summary>Notifications that skip the outbox (one-time codes, officers' replies) go straight onto the queue.</summary>
+public sealed class QueueNotificationSink(INotificationQueue queue) : INotificationSink
+{
+    public Task EnqueueAsync(NotificationRequest request, CancellationToken ct) =>
+        queue.SendAsync(System.Text.Json.JsonSerializer.Serialize(request, Worker.NotificationProcessor.Json), null, ct);
 }

@@ -1,4 +1,5 @@
 using Messaging.Notifier.Queues;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -72,6 +73,33 @@ public sealed class NotificationWorker(INotificationQueue queue, NotificationPro
         catch (Exception e)
         {
             log.LogError(e, "Notification message {Id} failed unexpectedly; it will come back after its visibility", message.Id);
+        }
+    }
+}
+
+/// <summary>Deletes or anonymises personal data past its retention period, once an interval (see RetentionOptions).</summary>
+public sealed class RetentionService(IServiceScopeFactory scopes, IOptions<Messaging.Core.Privacy.RetentionOptions> options, TimeProvider time,
+    ILogger<RetentionService> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var report = await scope.ServiceProvider.GetRequiredService<Messaging.Core.Privacy.RetentionSweeper>().SweepAsync(stoppingToken);
+                if (report.Total > 0)
+                    log.LogInformation("Retention: {Transcript} transcript rows and {Conversations} conversations deleted, {Handoffs} handoff questions, " +
+                        "{Bodies} event bodies and {Deliveries} delivery details cleared, {Codes} one-time codes and {Abuse} abuse counters deleted",
+                        report.TranscriptRows, report.Conversations, report.HandoffQuestions, report.InboundBodies, report.DeliveryDetails,
+                        report.OneTimeCodes, report.AbuseEvents);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "The retention sweep failed; trying again at the next interval");
+            }
+            await Task.Delay(options.Value.Interval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 }

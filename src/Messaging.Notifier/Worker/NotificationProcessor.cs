@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Messaging.Core.Appointments;
+using Messaging.Core.Identity;
 using Messaging.Core.Notifications;
 using Messaging.Core.Persistence;
 using Messaging.Core.Templates;
@@ -91,8 +92,15 @@ public sealed class NotificationProcessor(
         }
 
         var templates = scope.ServiceProvider.GetRequiredService<TemplateStore>();
+        var phoneAllowed = await PhoneChannelsAllowedAsync(scope.ServiceProvider, request, delivery, ct);
+        var capped = false;
         foreach (var channel in Channels(request, delivery))
         {
+            if (!phoneAllowed && channel is ChannelNames.Sms or ChannelNames.Zns)
+            {
+                capped = true;
+                continue;
+            }
             OutgoingMessage outgoing;
             try
             {
@@ -149,6 +157,16 @@ public sealed class NotificationProcessor(
                 return Outcome.Retrying;
             }
         }
+        if (capped)
+        {
+            // An expected outcome, not a failure for admins to replay.
+            delivery.Status = DeliveryStatus.Skipped;
+            delivery.Error = "the daily cap of messages to a number nobody proved was reached";
+            delivery.UpdatedAt = time.GetUtcNow();
+            await SaveAsync(db, delivery, ct);
+            await queue.DeleteAsync(message, ct);
+            return Outcome.Skipped;
+        }
         return await FailAsync(db, delivery, message, "no channel left that can reach the recipient" +
             (delivery.Error is null ? "" : ": " + delivery.Error), ct);
     }
@@ -192,9 +210,29 @@ public sealed class NotificationProcessor(
     private static Delivery New(NotificationRequest request, string body, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(now), Key = request.Key, TemplateKey = request.TemplateKey, Status = DeliveryStatus.Pending,
-        RecipientSummary = Summary(request.Recipient), BroadcastId = request.BroadcastId, RequestJson = body,
+        RecipientSummary = Summary(request.Recipient), BroadcastId = request.BroadcastId,
+        // A one-time code is not kept: the record says that one was sent, not what it was.
+        RequestJson = request.Sensitive ? JsonSerializer.Serialize(request with { Data = JsonSerializer.SerializeToElement(new { }) }, Json) : body,
         CreatedAt = now, UpdatedAt = now,
     };
+
+    /// <summary>
+    /// A citizen's action (a booking, a code request) may send only so many SMS and ZNS a day to a number nobody proved
+    /// they own, counted per number and per client in the database, so invented numbers cannot be flooded. Officers'
+    /// messages (broadcasts, critical session notices) and proved numbers are not capped; a message is counted once,
+    /// on its first try of a phone channel.
+    /// </summary>
+    private static async Task<bool> PhoneChannelsAllowedAsync(IServiceProvider sp, NotificationRequest request, Delivery delivery, CancellationToken ct)
+    {
+        if (request.Origin is null || request.Recipient.PhoneVerified || request.BroadcastId is not null) return true;
+        if (request.Priority == NotificationPriority.Critical && !request.Sensitive) return true;
+        if (delivery.Attempts.Any(a => a.Channel is ChannelNames.Sms or ChannelNames.Zns)) return true;
+        if (!VietnamesePhone.TryNormalize(request.Recipient.Phone, out var phone)) return true;
+        var abuse = sp.GetRequiredService<IOptions<Messaging.Core.Identity.AbuseOptions>>().Value;
+        var claims = await sp.GetRequiredService<Messaging.Core.Identity.AbuseGuard>().TryClaimAllAsync(
+            [(abuse.UnverifiedPerPhone, phone), (abuse.UnverifiedPerClient, request.Origin)], ct);
+        return claims is not null;
+    }
 
     private IEnumerable<string> Channels(NotificationRequest request, Delivery delivery)
     {

@@ -47,7 +47,9 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, INotificationQ
     {
         var id = JsonDocument.Parse(row.Payload).RootElement.GetProperty("bookingId").GetGuid();
         var b = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (b is null) return;
+        // Only whoever proved the phone may set its contact details: otherwise typing someone's number would route
+        // that person's messages to the typist's Zalo.
+        if (b is null || !b.PhoneVerified) return;
         await sp.GetRequiredService<ContactService>().UpsertAsync(b.Phone, b.CitizenName, null, b.Channel == "zalo" ? b.ChannelUserId : null, null, b.Locale, ct);
     }
 
@@ -155,16 +157,21 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, INotificationQ
         if (b.Channel is "webchat" or "directline" && b.ChannelUserId is not null)
             conversation = await db.Conversations.AsNoTracking().Where(c => c.ChannelId == b.Channel && c.UserId == b.ChannelUserId)
                 .OrderByDescending(c => c.UpdatedAt).Select(c => c.Id).FirstOrDefaultAsync(ct);
-        // What the citizen told us elsewhere (an email, a Zalo account, a channel order, an opt-out) applies here too.
+        // The phone's opt-outs always apply (they protect its owner). What the owner told us elsewhere (an email, a Zalo
+        // account, a channel order) routes a booking only when whoever booked proved the phone.
         var contact = knownContacts is null
             ? await db.Set<Contact>().AsNoTracking().FirstOrDefaultAsync(c => c.Phone == b.Phone, ct)
             : knownContacts.GetValueOrDefault(b.Phone);
-        var optedOut = (contact?.OptedOut ?? []).Concat(skipChannel is null ? [] : [skipChannel]).Distinct().ToList();
-        var recipient = new Recipient(b.CitizenName, b.Phone, contact?.Email,
-            b.Channel == "zalo" ? b.ChannelUserId : contact?.ZaloUserId, conversation ?? contact?.WebChatConversationId,
-            contact?.ChannelOrder is { Count: > 0 } order ? order : null, optedOut.Count > 0 ? optedOut : null, b.Locale);
+        var routing = b.PhoneVerified ? contact : null;
+        var zaloUser = b.Channel == "zalo" ? b.ChannelUserId : routing?.ZaloUserId;
+        var optedOut = (contact?.OptedOut ?? []).Concat(skipChannel is null ? [] : [skipChannel]).ToList();
+        if (zaloUser is not null && await db.ZaloUsers.AsNoTracking().AnyAsync(u => u.UserId == zaloUser && u.OptedOut, ct)) optedOut.Add(ChannelNames.Zalo);
+        optedOut = optedOut.Distinct().ToList();
+        var recipient = new Recipient(b.CitizenName, b.Phone, routing?.Email, zaloUser, conversation ?? routing?.WebChatConversationId,
+            routing?.ChannelOrder is { Count: > 0 } order ? order : null, optedOut.Count > 0 ? optedOut : null, b.Locale, b.PhoneVerified);
         // Reminders and confirmations are pointless once the appointment has started.
-        return new NotificationRequest(key, template, recipient, JsonSerializer.SerializeToElement(model), priority, ExpiresAt: b.Start);
+        return new NotificationRequest(key, template, recipient, JsonSerializer.SerializeToElement(model), priority, ExpiresAt: b.Start,
+            Origin: b.ClientKey);
     }
 
     private static object OfficeModel(Office? o) =>

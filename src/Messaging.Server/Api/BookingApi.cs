@@ -1,9 +1,15 @@
 using Messaging.Core.Appointments;
+using Messaging.Core.Identity;
+using Messaging.Server.Security;
 
 namespace Messaging.Server.Api;
 
 public sealed record CreateBookingBody(string? ProcedureId, string? OfficeId, DateTimeOffset? Start, string? CitizenName,
-    string? Phone, string? CitizenId, Guid? SessionId, string? Locale);
+    string? Phone, string? CitizenId, Guid? SessionId, string? Locale, Guid? VerificationId = null, string? VerificationCode = null);
+
+public sealed record PhoneVerificationBody(string? Phone, string? Locale);
+
+public sealed record PhoneVerificationStarted(Guid VerificationId, DateTimeOffset ExpiresAt);
 
 public sealed record CancelBookingBody(string? Phone, string? Reason);
 
@@ -17,15 +23,40 @@ public static class BookingApi
 {
     public static void MapBookingApi(this IEndpointRouteBuilder app)
     {
+        // A one-time code to the phone a booking will use: required before booking where codes are (Identity:PhoneVerification).
+        app.MapPost("/api/phone-verifications", async (PhoneVerificationBody body, HttpContext http, PhoneVerification verification, CancellationToken ct) =>
+            await verification.SendCodeAsync(body.Phone ?? "", "api", null, ClientKeys.Of(http), body.Locale ?? "vi", ct) switch
+            {
+                CodeSendResult.Sent sent => Results.Json(new PhoneVerificationStarted(sent.Id, sent.ExpiresAt), statusCode: 202),
+                CodeSendResult.Limited limited => TooMany(http, limited.RetryAfter, "Too many codes for this phone number or from this client today."),
+                _ => Results.Problem("The phone number is not a Vietnamese mobile number.", statusCode: 400),
+            }).RequireRateLimiting(ServerSetup.PublicPolicy);
+
         var api = app.MapGroup("/api/bookings").RequireRateLimiting(ServerSetup.PublicPolicy);
-        api.MapPost("", async (CreateBookingBody body, BookingService bookings, CancellationToken ct) =>
+        api.MapPost("", async (CreateBookingBody body, HttpContext http, BookingService bookings, PhoneVerification verification, CancellationToken ct) =>
         {
             if (body.ProcedureId is null || body.OfficeId is null || body.Start is null || body.CitizenName is null || body.Phone is null)
                 return Results.Problem("procedureId, officeId, start, citizenName and phone are required.", statusCode: 400);
-            return await RunAsync(async () =>
+            if (!SaneRange.Contains(body.Start.Value)) return SaneRange.Problem("start");
+            var proved = false;
+            if (body.VerificationId is { } id)
+            {
+                var check = await verification.VerifyAsync(id, body.Phone, "api", null, body.VerificationCode, ct);
+                if (check.Outcome != CodeCheck.Verified)
+                    return Results.Problem(check.Outcome switch
+                    {
+                        CodeCheck.Wrong => $"The code is wrong; {check.AttemptsLeft} tries left.",
+                        CodeCheck.Expired => "The code has expired; ask for a new one.",
+                        CodeCheck.TooManyAttempts => "Too many wrong codes; ask for a new one.",
+                        _ => "No code was sent to that phone with that id.",
+                    }, statusCode: 403, title: "Phone not verified", extensions: new Dictionary<string, object?> { ["error"] = "PhoneNotVerified" });
+                proved = true;
+            }
+            return await RunAsync(http, async () =>
             {
                 var b = await bookings.BookAsync(new BookingRequest(body.ProcedureId, body.OfficeId, body.Start.Value,
-                    body.CitizenName, body.Phone, body.CitizenId, body.SessionId, "api", null, body.Locale ?? "vi"), ct);
+                    body.CitizenName, body.Phone, body.CitizenId, body.SessionId, "api", null, body.Locale ?? "vi",
+                    PhoneVerified: proved, ClientKey: ClientKeys.Of(http)), ct);
                 return Results.Created($"/api/bookings/{b.Code}", ToView(b));
             });
         });
@@ -36,13 +67,13 @@ public static class BookingApi
                 ? Results.Ok(ToView(b))
                 : NotFound();
         });
-        api.MapPost("/{code}/cancel", (string code, CancelBookingBody body, BookingService bookings, CancellationToken ct) =>
-            RunAsync(async () => Results.Ok(ToView(await bookings.CancelAsync(code, body.Phone ?? "", body.Reason, "citizen", ct)))));
-        api.MapPost("/{code}/reschedule", (string code, RescheduleBookingBody body, BookingService bookings, CancellationToken ct) =>
-            body.Start is null
-                ? Task.FromResult(Results.Problem("start is required.", statusCode: 400))
-                : RunAsync(async () => Results.Ok(ToView(await bookings.RescheduleAsync(code, body.Phone ?? "",
-                    new RescheduleRequest(body.Start.Value, body.OfficeId, body.SessionId), ct)))));
+        api.MapPost("/{code}/cancel", (string code, CancelBookingBody body, HttpContext http, BookingService bookings, CancellationToken ct) =>
+            RunAsync(http, async () => Results.Ok(ToView(await bookings.CancelAsync(code, body.Phone ?? "", body.Reason, "citizen", ct)))));
+        api.MapPost("/{code}/reschedule", (string code, RescheduleBookingBody body, HttpContext http, BookingService bookings, CancellationToken ct) =>
+            body.Start is null ? Task.FromResult(Results.Problem("start is required.", statusCode: 400))
+            : !SaneRange.Contains(body.Start.Value) ? Task.FromResult(SaneRange.Problem("start"))
+            : RunAsync(http, async () => Results.Ok(ToView(await bookings.RescheduleAsync(code, body.Phone ?? "",
+                new RescheduleRequest(body.Start.Value, body.OfficeId, body.SessionId), ct)))));
     }
 
     public static object ToView(Booking b) => new
@@ -51,7 +82,7 @@ public static class BookingApi
         b.CitizenName, Phone = Messaging.Language.Entities.VietnamesePhone.Mask(b.Phone),
     };
 
-    private static async Task<IResult> RunAsync(Func<Task<IResult>> action)
+    private static async Task<IResult> RunAsync(HttpContext http, Func<Task<IResult>> action)
     {
         try
         {
@@ -59,9 +90,16 @@ public static class BookingApi
         }
         catch (BookingException e)
         {
+            if (e.Error == BookingError.DailyLimitReached) http.Response.Headers.RetryAfter = "3600";
             return e.Error == BookingError.NotFound ? NotFound() : Results.Problem(e.Message, statusCode: StatusOf(e.Error),
                 extensions: new Dictionary<string, object?> { ["error"] = e.Error.ToString() });
         }
+    }
+
+    private static IResult TooMany(HttpContext http, TimeSpan retryAfter, string message)
+    {
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Problem(message, statusCode: 429, title: "Too many requests");
     }
 
     private static IResult NotFound() =>
@@ -71,6 +109,8 @@ public static class BookingApi
     {
         BookingError.SlotFull or BookingError.PhoneLimitReached or BookingError.NotActive or BookingError.SessionConflict => 409,
         BookingError.UnknownOffice => 404,
+        BookingError.DailyLimitReached => 429,
+        BookingError.PhoneNotVerified => 403,
         _ => 400,
     };
 }

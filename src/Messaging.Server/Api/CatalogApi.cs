@@ -38,6 +38,8 @@ public static class CatalogApi
     {
         if (catalog.Find(procedure) is null)
             return Results.Problem($"Unknown procedure '{procedure}'. See /api/procedures.", statusCode: 400);
+        if (from is { } f && !SaneRange.Contains(f)) return SaneRange.Problem("from");
+        if (to is { } t && !SaneRange.Contains(t)) return SaneRange.Problem("to");
         var start = from ?? OfficeTime.LocalDate(time.GetUtcNow(), null);
         var end = to ?? start.AddDays(13);
         if (end < start || end.DayNumber - start.DayNumber > MaxRangeDays)

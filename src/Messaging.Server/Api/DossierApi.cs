@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Messaging.Core.Dossiers;
+using Messaging.Server.Security;
 using Microsoft.Extensions.Options;
 
 namespace Messaging.Server.Api;
@@ -23,12 +24,20 @@ public static class DossierApi
     public static void MapDossierApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/dossiers", ImportAsync).DisableAntiforgery();
-        app.MapPost("/api/dossiers/lookup", async (DossierLookupBody body, DossierService dossiers, CancellationToken ct) =>
-            await dossiers.LookupAsync(body.Code, body.Factor, ct) is { } view
+        app.MapPost("/api/dossiers/lookup", async (DossierLookupBody body, HttpContext http, DossierService dossiers, CancellationToken ct) =>
+        {
+            var lookup = await dossiers.LookupAsync(body.Code, body.Factor, ClientKeys.Of(http), ct);
+            if (lookup.Locked)
+            {
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(lookup.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Results.Problem("Too many wrong tries for this dossier or from this client; wait and try again, or ask at the office.",
+                    statusCode: StatusCodes.Status429TooManyRequests, title: "Too many tries");
+            }
+            return lookup.View is { } view
                 ? Results.Ok(view)
                 // One answer for a wrong code and a wrong factor.
-                : Results.Problem("No dossier matches that code and verification.", statusCode: 404))
-            .RequireRateLimiting(ServerSetup.DossierLookupPolicy);
+                : Results.Problem("No dossier matches that code and verification.", statusCode: 404);
+        }).RequireRateLimiting(ServerSetup.DossierLookupPolicy);
     }
 
     /// <summary>JSON batch ({"dossiers": [...]}) or text/csv; ?dryRun=true reports without saving.</summary>

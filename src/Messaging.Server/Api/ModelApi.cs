@@ -36,6 +36,7 @@ public static class ModelApi
             if (text.Length > max)
                 return Results.Problem($"The text has {text.Length} characters; at most {max} are accepted.",
                     statusCode: StatusCodes.Status413PayloadTooLarge, title: "Text too long");
+            if (body.ReferenceTime is { } reference && !SaneRange.Contains(reference)) return SaneRange.Problem("referenceTime");
             var r = language.Model.Parse(text, body.ReferenceTime ?? OfficeTime.ToLocal(time.GetUtcNow(), null));
             return Results.Ok(new ParseResponse(r.Text,
                 new ParseIntent(r.Intent.Name, Math.Round(r.Intent.Confidence, 4)),

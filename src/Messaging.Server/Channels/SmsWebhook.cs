@@ -1,3 +1,4 @@
+using Messaging.Core.Notifications;
 using System.Security.Cryptography;
 using System.Text;
 using Messaging.Notifier.Channels;

@@ -71,7 +71,9 @@ public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEn
                 From = new ChannelAccount(userId), Conversation = new ConversationAccount("zalo:" + userId),
                 Recipient = new ChannelAccount(ZaloWebhook.Id(root, "recipient") ?? "oa"), Text = text, Locale = "vi-VN",
             };
-            replies = await engine.RunTurnAsync(activity, ct);
+            // The webhook's signature vouches for the user: their Zalo id is the identity.
+            replies = await engine.RunTurnAsync(activity, new TurnIdentity("zalo", userId, IdentityKind.ChannelUser,
+                Messaging.Core.Identity.Fingerprint.Of("zalo:" + userId)), ct);
         }
 
         // The turn is saved; a reply that cannot be sent is noted, not retried by running the turn again.
@@ -87,16 +89,27 @@ public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEn
         }
     }
 
-    /// <summary>"TỪ CHỐI" or "STOP" from a user whose phone we know stops Zalo notifications; "ĐỒNG Ý NHẬN TIN" resumes them.</summary>
+    /// <summary>
+    /// "TỪ CHỐI" or "STOP" stops Zalo notifications to this user; "ĐỒNG Ý NHẬN TIN" resumes them. The phone's own
+    /// preferences change too, but only for the phone this user proved (Zalo's shared phone, or a one-time code): a
+    /// user who merely typed someone's number cannot opt its owner out.
+    /// </summary>
     private async Task<Activity?> KeywordAsync(string userId, string text, CancellationToken ct)
     {
         if (ContactService.KeywordOf(text) is not { } optOut) return null;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
-        var phone = await db.Set<Contact>().Where(c => c.ZaloUserId == userId).Select(c => c.Phone).FirstOrDefaultAsync(ct)
-            ?? await db.ZaloUsers.Where(u => u.UserId == userId).Select(u => u.Phone).FirstOrDefaultAsync(ct);
-        if (phone is null) return null; // nothing to stop yet: let the bot answer
-        await scope.ServiceProvider.GetRequiredService<ContactService>().ApplyKeywordAsync(ChannelNames.Zalo, phone, text, ct);
+        var user = await db.ZaloUsers.FirstOrDefaultAsync(u => u.UserId == userId, ct);
+        if (user is not null)
+        {
+            user.OptedOut = optOut;
+            user.UpdatedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+        }
+        var phones = await db.Set<Messaging.Core.Identity.PhoneLink>().Where(l => l.Channel == ChannelNames.Zalo && l.Subject == userId)
+            .Select(l => l.Phone).ToListAsync(ct);
+        foreach (var phone in phones)
+            await scope.ServiceProvider.GetRequiredService<ContactService>().ApplyKeywordAsync(ChannelNames.Zalo, phone, text, ct);
         var rendered = await scope.ServiceProvider.GetRequiredService<TemplateStore>().RenderAsync(
             optOut ? "bot/opted-out" : "bot/opted-in", TemplateChannels.Chat, "vi", JsonSerializer.SerializeToElement(new { }), ct);
         return new Activity { Type = ActivityTypes.Message, Text = rendered?.Text ?? "" };
@@ -163,7 +176,11 @@ public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEn
         if (VietnamesePhone.TryNormalize(phone, out var normalized)) user.Phone = normalized;
         await db.SaveChangesAsync(ct);
         if (user.Phone is { } p)
+        {
+            // Zalo's consent form shares the phone registered with the account: proof enough to link the two.
+            await scope.ServiceProvider.GetRequiredService<Messaging.Core.Identity.PhoneVerification>().LinkAsync(p, ChannelNames.Zalo, userId, "zalo-consent", ct);
             await scope.ServiceProvider.GetRequiredService<ContactService>().UpsertAsync(p, name, null, userId, null, null, ct);
+        }
     }
 
     /// <summary>

@@ -95,38 +95,53 @@ public static class DirectLineApi
         return Results.Json(Body(tokens, id, token, StreamUrl(http.Request, id, token)));
     }
 
-    private static async Task<IResult> PostActivityAsync(string id, HttpRequest request, DirectLineTokens tokens, ConversationEngine engine,
+    private static async Task<IResult> PostActivityAsync(string id, HttpContext http, DirectLineTokens tokens, ConversationEngine engine,
         Messaging.Core.Language.LanguageModelProvider language, TimeProvider time, CancellationToken ct)
     {
+        var request = http.Request;
         var (caller, refused) = Authorize(Bearer(request), tokens, id);
         if (caller is null) return refused!;
+        var bytes = await Api.BoundedBody.ReadAsync(request, Api.BotApi.MaxActivityBytes, ct);
+        if (bytes is null) return Error(413, "MessageSizeTooBig", $"An activity has at most {Api.BotApi.MaxActivityBytes} bytes.");
         Activity? activity;
         try
         {
-            activity = await JsonSerializer.DeserializeAsync<Activity>(request.Body, ActivityJson.Options, ct);
+            activity = JsonSerializer.Deserialize<Activity>(bytes, ActivityJson.Options);
         }
         catch (JsonException e)
         {
             return Error(400, "BadArgument", $"The body is not a valid activity: {e.Message}");
         }
         if (activity is null) return Error(400, "MissingProperty", "The body is empty.");
-        var userId = caller.Grant?.UserId ?? activity.From?.Id;
-        if (userId is not { Length: > 0 and <= 128 }) return Error(400, "MissingProperty", "from.id is required (at most 128 characters).");
+        var claimed = caller.Grant?.UserId ?? activity.From?.Id;
+        if (!ActivityRules.IsValidId(claimed)) return Error(400, "MissingProperty", $"from.id is required (at most {ActivityRules.MaxIdLength} letters, digits or . _ - : @ | + =).");
         if ((activity.TextOrValue?.Length ?? 0) > language.Options.MaxTextLength)
             return Error(400, "MessageSizeTooBig", $"A message has at most {language.Options.MaxTextLength} characters.");
 
         var activityId = $"{id}|{Guid.NewGuid():N}";
         // Only messages make a turn; typing and events are acknowledged, as the bot has nothing to say to them.
         if (activity.Type != ActivityTypes.Message) return Results.Json(new { id = activityId });
-        await engine.RunAsync(activity with
+        // A user the site's server named (in the token, or calling with its secret) is that site's user; a token with no
+        // user is its conversation, whatever from.id the browser sends.
+        var vouched = caller.Grant is null || caller.Grant.UserId is not null;
+        var identity = vouched
+            ? new TurnIdentity(Channel, caller.SecretName + "/" + claimed, IdentityKind.ChannelUser, Messaging.Core.Identity.Fingerprint.Of("dl:" + caller.SecretName + "/" + claimed))
+            : new TurnIdentity(Channel, id, IdentityKind.Conversation, Security.ClientKeys.Of(http));
+        var sanitized = ActivityRules.Sanitized(activity with { Conversation = new ConversationAccount(id) }, Channel);
+        try
         {
-            Id = activityId,
-            ChannelId = Channel,
-            Conversation = new ConversationAccount(id),
-            From = new ChannelAccount(userId, activity.From?.Name, "user"),
-            Timestamp = time.GetUtcNow(),
-            DeliveryMode = null,
-        }, ct);
+            await engine.RunAsync(sanitized with
+            {
+                Id = activityId,
+                From = new ChannelAccount(claimed!, sanitized.From?.Name, "user"),
+                Timestamp = time.GetUtcNow(),
+                DeliveryMode = null,
+            }, identity, ct);
+        }
+        catch (TurnRefusedException)
+        {
+            return Error(403, "BadArgument", "The conversation belongs to another user.");
+        }
         return Results.Json(new { id = activityId });
     }
 

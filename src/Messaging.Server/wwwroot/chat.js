@@ -1,12 +1,11 @@
 // Web chat over the Activity protocol: POST /api/messages with expectReplies, and polling for what arrives later
-// (reminders, officers' replies). The conversation survives page reloads through localStorage.
+// (reminders, officers' replies). The server starts the conversation and hands out its token; every turn and every
+// poll carries it, so nobody else can read or write this conversation. Both survive page reloads in localStorage.
 (function () {
   const store = window.localStorage;
   const id = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2)).replace(/-/g, "");
-  const conversationId = store.getItem("chat.conversation") || id();
-  const userId = store.getItem("chat.user") || "web-" + id().slice(0, 12);
-  store.setItem("chat.conversation", conversationId);
-  store.setItem("chat.user", userId);
+  let conversationId = store.getItem("chat.conversation");
+  let token = store.getItem("chat.token");
   let locale = store.getItem("chat.locale") || "vi";
   let watermark = 0;
   const seen = new Set();
@@ -85,9 +84,22 @@
     if (fromBot) showActions(activity.suggestedActions && activity.suggestedActions.actions);
   }
 
+  // A conversation of our own: a server-chosen id and its token (a stale or foreign one is replaced).
+  async function start() {
+    const r = await fetch("/api/conversations", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ locale }) });
+    if (!r.ok) throw new Error(String(r.status));
+    const body = await r.json();
+    conversationId = body.conversationId; token = body.token; watermark = 0;
+    store.setItem("chat.conversation", conversationId);
+    store.setItem("chat.token", token);
+  }
+
+  const auth = () => ({ Authorization: "Bearer " + token });
+
   async function poll() {
+    if (!token) return;
     try {
-      const r = await fetch(`/api/conversations/${encodeURIComponent(conversationId)}/activities?watermark=${watermark}`);
+      const r = await fetch(`/api/conversations/${encodeURIComponent(conversationId)}/activities?watermark=${watermark}`, { headers: auth() });
       if (!r.ok) return;
       const body = await r.json();
       for (const a of body.activities) render(a);
@@ -100,13 +112,19 @@
     seen.add(activityId);
     bubble("user", message.display || message.text);
     actions.innerHTML = "";
-    const activity = {
-      type: "message", id: activityId, channelId: "webchat", locale: locale === "en" ? "en-US" : "vi-VN",
-      from: { id: userId }, conversation: { id: conversationId }, text: message.text, deliveryMode: "expectReplies",
+    const post = () => {
+      const activity = {
+        type: "message", id: activityId, channelId: "webchat", locale: locale === "en" ? "en-US" : "vi-VN",
+        from: { id: "citizen" }, conversation: { id: conversationId }, text: message.text, deliveryMode: "expectReplies",
+      };
+      if (message.value !== undefined) activity.value = message.value;
+      return fetch("/api/messages", { method: "POST", headers: Object.assign({ "Content-Type": "application/json" }, auth()), body: JSON.stringify(activity) });
     };
-    if (message.value !== undefined) activity.value = message.value;
     try {
-      const r = await fetch("/api/messages", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(activity) });
+      if (!token) await start();
+      let r = await post();
+      // The conversation is gone (retention) or the token no longer fits: start afresh once.
+      if (r.status === 401 || r.status === 403) { await start(); r = await post(); }
       if (!r.ok) throw new Error(String(r.status));
       const body = await r.json();
       for (const a of body.activities) render(a);

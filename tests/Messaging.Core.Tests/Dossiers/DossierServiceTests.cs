@@ -31,8 +31,8 @@ public abstract class DossierServiceTests(Func<Task<TestDatabase>> create) : IAs
     private Task<DossierImportReport> ImportDry(bool dry, params DossierImportRow[] rows) =>
         _db.InScopeAsync(sp => sp.GetRequiredService<DossierService>().ImportAsync(rows, dry, "test", default));
 
-    private Task<DossierView?> Lookup(string? code, string? factor) =>
-        _db.InScopeAsync(sp => sp.GetRequiredService<DossierService>().LookupAsync(code, factor, default));
+    private async Task<DossierView?> Lookup(string? code, string? factor) =>
+        (await _db.InScopeAsync(sp => sp.GetRequiredService<DossierService>().LookupAsync(code, factor, null, default))).View;
 
     private Task<List<string>> OutboxTypes() =>
         _db.InScopeAsync(sp => sp.GetRequiredService<MessagingDbContext>().Outbox.Select(o => o.Type).ToListAsync());

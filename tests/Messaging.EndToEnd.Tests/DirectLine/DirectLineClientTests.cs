@@ -43,7 +43,8 @@ public sealed class DirectLineClientTests
         var code = result.GetProperty("booking").GetProperty("code").GetString()!;
         await using var scope = server.Services.CreateAsyncScope();
         var booking = await scope.ServiceProvider.GetRequiredService<MessagingDbContext>().Bookings.AsNoTracking().SingleAsync(b => b.Code == code);
-        Assert.Equal(("directline", "dl_portal_user_1", "0912345678"), (booking.Channel, booking.ChannelUserId, booking.Phone));
+        // The user the portal's server named in the token, as that portal's user: another portal cannot claim them.
+        Assert.Equal(("directline", "portal/dl_portal_user_1", "0912345678"), (booking.Channel, booking.ChannelUserId, booking.Phone));
         Assert.Contains(code, result.GetProperty("proactive").GetString());
         Assert.True(result.GetProperty("echoes").GetInt32() >= 2);
         Assert.True(result.GetProperty("streamed").GetBoolean());

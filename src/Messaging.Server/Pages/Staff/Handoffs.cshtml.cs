@@ -18,6 +18,9 @@ public sealed class HandoffsModel(MessagingDbContext db, OfficeDirectory directo
 {
     [BindProperty(SupportsGet = true)] public Guid? Id { get; set; }
     [BindProperty(SupportsGet = true)] public bool Closed { get; set; }
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; }
+    public const int PageSize = 25;
+    public int Total { get; private set; }
     public IReadOnlyList<HandoffRequest> Rows { get; private set; } = [];
     public HandoffRequest? Current { get; private set; }
     public IReadOnlyList<ConversationActivity> Transcript { get; private set; } = [];
@@ -28,10 +31,14 @@ public sealed class HandoffsModel(MessagingDbContext db, OfficeDirectory directo
     {
         var offices = await ScopeAsync(ct);
         var admin = IsAdmin;
-        Rows = await db.HandoffRequests.AsNoTracking()
+        var query = db.HandoffRequests.AsNoTracking()
             .Where(h => (Closed ? h.Status == HandoffStatus.Closed : h.Status != HandoffStatus.Closed)
-                && (admin || h.OfficeId == null || offices.Contains(h.OfficeId)))
-            .OrderBy(h => h.CreatedAt).Take(100).ToListAsync(ct);
+                && (admin || h.OfficeId == null || offices.Contains(h.OfficeId)));
+        Total = await query.CountAsync(ct);
+        PageNumber = Math.Clamp(PageNumber, 0, Math.Max(0, (Total - 1) / PageSize));
+        // Verified people first (a flood of anonymous requests cannot push them down), newest first within each.
+        Rows = await query.OrderByDescending(h => h.Verified).ThenByDescending(h => h.CreatedAt)
+            .Skip(PageNumber * PageSize).Take(PageSize).ToListAsync(ct);
         if (Id is { } id)
         {
             Current = await db.HandoffRequests.AsNoTracking().FirstOrDefaultAsync(h => h.Id == id, ct);

@@ -57,6 +57,11 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("citizen_name");
 
+                    b.Property<string>("ClientKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("client_key");
+
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -95,6 +100,10 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("phone");
+
+                    b.Property<bool>("PhoneVerified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("phone_verified");
 
                     b.Property<string>("ProcedureId")
                         .IsRequired()
@@ -509,6 +518,9 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_conversation_activities");
 
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_conversation_activities_at");
+
                     b.HasIndex("ConversationId", "Sequence")
                         .IsUnique()
                         .HasDatabaseName("ix_conversation_activities_conversation_id_sequence");
@@ -531,6 +543,11 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("CredentialHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("credential_hash");
 
                     b.Property<long>("LastSequence")
                         .HasColumnType("bigint")
@@ -563,6 +580,9 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_conversations");
 
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_conversations_updated_at");
+
                     b.HasIndex("ChannelId", "UserId")
                         .HasDatabaseName("ix_conversations_channel_id_user_id");
 
@@ -580,6 +600,11 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("channel_id");
+
+                    b.Property<string>("ClientKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("client_key");
 
                     b.Property<DateTimeOffset?>("ClosedAt")
                         .HasColumnType("timestamp with time zone")
@@ -613,11 +638,18 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("user_id");
 
+                    b.Property<bool>("Verified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("verified");
+
                     b.HasKey("Id")
                         .HasName("pk_handoff_requests");
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_handoff_requests_status_created_at");
+
+                    b.HasIndex("ChannelId", "UserId", "Status")
+                        .HasDatabaseName("ix_handoff_requests_channel_id_user_id_status");
 
                     b.ToTable("handoff_requests", (string)null);
                 });
@@ -724,6 +756,141 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_dossier_events_dossier_code");
 
                     b.ToTable("dossier_events", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Identity.AbuseEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("key");
+
+                    b.HasKey("Id")
+                        .HasName("pk_abuse_events");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_abuse_events_at");
+
+                    b.HasIndex("Key", "At")
+                        .HasDatabaseName("ix_abuse_events_key_at");
+
+                    b.ToTable("abuse_events", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Identity.OneTimeCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset?>("ConsumedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("consumed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phone");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_one_time_codes");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_one_time_codes_created_at");
+
+                    b.ToTable("one_time_codes", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Identity.PhoneLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("method");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phone");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTimeOffset>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_phone_links");
+
+                    b.HasIndex("Channel", "Subject")
+                        .HasDatabaseName("ix_phone_links_channel_subject");
+
+                    b.HasIndex("Phone", "Channel", "Subject")
+                        .IsUnique()
+                        .HasDatabaseName("ix_phone_links_phone_channel_subject");
+
+                    b.ToTable("phone_links", (string)null);
                 });
 
             modelBuilder.Entity("Messaging.Core.Notifications.Broadcast", b =>
@@ -1319,6 +1486,10 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                     b.Property<string>("Name")
                         .HasColumnType("text")
                         .HasColumnName("name");
+
+                    b.Property<bool>("OptedOut")
+                        .HasColumnType("boolean")
+                        .HasColumnName("opted_out");
 
                     b.Property<string>("Phone")
                         .HasColumnType("text")

@@ -51,6 +51,11 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("citizen_name");
 
+                    b.Property<string>("ClientKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_key");
+
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -89,6 +94,10 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("phone");
+
+                    b.Property<bool>("PhoneVerified")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("phone_verified");
 
                     b.Property<string>("ProcedureId")
                         .IsRequired()
@@ -495,6 +504,9 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_conversation_activities");
 
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_conversation_activities_at");
+
                     b.HasIndex("ConversationId", "Sequence")
                         .IsUnique()
                         .HasDatabaseName("ix_conversation_activities_conversation_id_sequence");
@@ -517,6 +529,11 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("CredentialHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("credential_hash");
 
                     b.Property<long>("LastSequence")
                         .HasColumnType("INTEGER")
@@ -549,6 +566,9 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_conversations");
 
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_conversations_updated_at");
+
                     b.HasIndex("ChannelId", "UserId")
                         .HasDatabaseName("ix_conversations_channel_id_user_id");
 
@@ -566,6 +586,11 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("channel_id");
+
+                    b.Property<string>("ClientKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_key");
 
                     b.Property<long?>("ClosedAt")
                         .HasColumnType("INTEGER")
@@ -599,11 +624,18 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("user_id");
 
+                    b.Property<bool>("Verified")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("verified");
+
                     b.HasKey("Id")
                         .HasName("pk_handoff_requests");
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_handoff_requests_status_created_at");
+
+                    b.HasIndex("ChannelId", "UserId", "Status")
+                        .HasDatabaseName("ix_handoff_requests_channel_id_user_id_status");
 
                     b.ToTable("handoff_requests", (string)null);
                 });
@@ -708,6 +740,139 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_dossier_events_dossier_code");
 
                     b.ToTable("dossier_events", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Identity.AbuseEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.HasKey("Id")
+                        .HasName("pk_abuse_events");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_abuse_events_at");
+
+                    b.HasIndex("Key", "At")
+                        .HasDatabaseName("ix_abuse_events_key_at");
+
+                    b.ToTable("abuse_events", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Identity.OneTimeCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code_hash");
+
+                    b.Property<long?>("ConsumedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("consumed_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_one_time_codes");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_one_time_codes_created_at");
+
+                    b.ToTable("one_time_codes", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Identity.PhoneLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("method");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<long>("VerifiedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("verified_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_phone_links");
+
+                    b.HasIndex("Channel", "Subject")
+                        .HasDatabaseName("ix_phone_links_channel_subject");
+
+                    b.HasIndex("Phone", "Channel", "Subject")
+                        .IsUnique()
+                        .HasDatabaseName("ix_phone_links_phone_channel_subject");
+
+                    b.ToTable("phone_links", (string)null);
                 });
 
             modelBuilder.Entity("Messaging.Core.Notifications.Broadcast", b =>
@@ -1297,6 +1462,10 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("Name")
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
+
+                    b.Property<bool>("OptedOut")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("opted_out");
 
                     b.Property<string>("Phone")
                         .HasColumnType("TEXT")

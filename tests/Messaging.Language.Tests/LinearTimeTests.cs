@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Messaging.Language.Tests;
+
+/// <summary>
+/// Every recognizer and the normalizer are linear in the input: a 2,000-character message built to hurt a
+/// backtracking or window-by-window recognizer parses within a small multiple of an ordinary message of the same
+/// length. The ordinary message is the yardstick measured in the same run, so a slow machine slows both.
+/// </summary>
+public sealed class LinearTimeTests
+{
+    private const int Length = 2000;
+    // Before the fix, "0 0 0 …" took about 2 s against about 2 ms for ordinary text (1,000×); 10× leaves room for noise.
+    private const double MaxRatio = 10;
+
+    public static TheoryData<string, string> Pathological()
+    {
+        var data = new TheoryData<string, string>();
+        void Add(string name, string unit) => data.Add(name, Fill(unit));
+        Add("digit groups", "0 ");
+        Add("digit pairs", "09 ");
+        Add("dotted digits", "1.");
+        Add("dashed digits", "12-");
+        Add("phone-like groups", "0912 345 ");
+        Add("plus runs", "+84 ");
+        Add("slashes", "1/");
+        Add("colons", "1:");
+        Add("repeated separators", "- . - / : ");
+        Add("one character", "a");
+        Add("one digit", "7");
+        Add("spaces", " ");
+        Add("clock times", "8h ");
+        Add("half hours", "8 ruoi ");
+        Add("parts of day", "sang ");
+        Add("move verb then parts of day", "doi sang lich sang ");
+        Add("weekdays", "thu 2 ");
+        Add("tomorrow", "mai ");
+        Add("dates", "12/12 ");
+        Add("month words", "ngay 5 thang ");
+        Add("dossier prefixes", "000.00.12.H55-");
+        Add("abbreviations", "dk cccd sdt ko ");
+        Add("procedure words", "lam can cuoc ");
+        Add("combining marks", "a\u0301\u0300\u0303");
+        Add("emoji", "😀");
+        Add("mixed scripts", "申请 паспорт căn cước 0 ");
+        Add("controls", "\u0000\u0001\t");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Pathological))]
+    public void A_pathological_message_parses_in_a_small_multiple_of_an_ordinary_one(string name, string text)
+    {
+        var ordinary = Fill("Cho em hỏi làm căn cước cho mẹ em ở xã Tịnh Hà sáng mai lúc 8h30 được không ạ, sđt 0905123456. ");
+        Model.Parse(ordinary);
+        Model.Parse(text);
+        var baseline = Best(ordinary);
+        var measured = Best(text);
+        Assert.True(measured <= TimeSpan.FromTicks(Math.Max((long)(baseline.Ticks * MaxRatio), TimeSpan.FromMilliseconds(20).Ticks)),
+            $"{name}: {measured.TotalMilliseconds:F1} ms against {baseline.TotalMilliseconds:F1} ms for ordinary text of the same length");
+    }
+
+    [Fact]
+    public void The_digit_window_search_still_finds_numbers_inside_long_runs()
+    {
+        // Linear does not mean lazy: a phone and an ID number at the end of a long run of groups are still found.
+        var text = Fill("0 ")[..1000] + " 0912 345 678 051 090 001 234";
+        var parsed = Model.Parse(text);
+        Assert.Contains(parsed.Entities, e => e.Type == "phone" && e.Value == "0912345678");
+        Assert.Contains(parsed.Entities, e => e.Type == "citizen_id" && e.Value == "051090001234");
+    }
+
+    private static string Fill(string unit)
+    {
+        var sb = new StringBuilder(Length + unit.Length);
+        while (sb.Length < Length) sb.Append(unit);
+        return sb.ToString(0, Length);
+    }
+
+    /// <summary>The fastest of several runs: the least disturbed by other work on the machine.</summary>
+    private static TimeSpan Best(string text)
+    {
+        var best = TimeSpan.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            Model.Parse(text);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (elapsed < best) best = elapsed;
+        }
+        return best;
+    }
+}
