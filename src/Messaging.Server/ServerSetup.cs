@@ -32,6 +32,10 @@ public static class ServerSetup
     public static IServiceCollection AddMessagingServer(this IServiceCollection services, IConfiguration configuration, bool processInbound = true)
     {
         services.AddProblemDetails();
+        // Every console line passes a mask for personal numbers, independent of what each log call remembered to mask.
+        services.AddLogging(b => b.AddConsoleFormatter<MaskingConsoleFormatter, MaskingConsoleFormatterOptions>(o =>
+            o.Inner = configuration["Logging:Console:Inner"]));
+        services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.FormatterName = MaskingConsoleFormatter.FormatterName);
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));

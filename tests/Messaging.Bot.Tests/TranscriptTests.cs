@@ -40,7 +40,13 @@ public sealed class TranscriptTests
     {
         var lines = script.Replace("\r\n", "\n").Split('\n');
         var locale = lines.FirstOrDefault(l => l.StartsWith("# locale:", StringComparison.Ordinal))?[9..].Trim() ?? "vi";
-        await using var host = await BotHost.StartAsync();
+        // "# codes: required" plays the conversation where one-time codes are asked for (a real SMS gateway); "{code}"
+        // types the last code sent, "{wrong code}" another one.
+        var codes = lines.Contains("# codes: required");
+        var sent = new SentCodes();
+        await using var host = await BotHost.StartAsync(
+            settings: codes ? new Dictionary<string, string?> { ["Identity:PhoneVerification"] = "Always" } : null,
+            configure: s => s.AddSingleton<Messaging.Core.Notifications.INotificationSink>(sent));
         var output = new StringBuilder();
         var conversation = "transcript";
         IReadOnlyList<CardAction> buttons = [];
@@ -69,6 +75,8 @@ public sealed class TranscriptTests
                     output.Append("!! no such button in the last reply\n");
                     continue;
                 }
+                text = text.Replace("{code}", sent.Last, StringComparison.Ordinal)
+                    .Replace("{wrong code}", sent.Last == "000000" ? "111111" : "000000", StringComparison.Ordinal);
                 var replies = await host.SayAsync(conversation, text, locale == "en" ? "en-US" : "vi-VN", value);
                 foreach (var r in replies) Render(r, output);
                 buttons = replies.LastOrDefault(r => r.SuggestedActions is not null)?.SuggestedActions?.Actions ?? [];
@@ -87,6 +95,17 @@ public sealed class TranscriptTests
         var button = buttons.FirstOrDefault(b => b.Title == input[1..^1]);
         if (button is null) return null;
         return button.Type == ActionTypes.ImBack ? (button.Value, null) : ("", button.Value);
+    }
+
+    /// <summary>The codes the bot sent, as the phone would receive them.</summary>
+    private sealed class SentCodes : Messaging.Core.Notifications.INotificationSink
+    {
+        public string Last { get; private set; } = "";
+        public Task EnqueueAsync(Messaging.Core.Notifications.NotificationRequest request, CancellationToken ct)
+        {
+            Last = request.Data.GetProperty("code").GetString()!;
+            return Task.CompletedTask;
+        }
     }
 
     private static void Render(Activity r, StringBuilder output)

@@ -48,10 +48,10 @@ public sealed class ZaloWebhookTests : IAsyncLifetime
 
     private static string Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString();
 
-    private object Text(string text, string? msgId = null, string? timestamp = null) => new
+    private object Text(string text, string? msgId = null, string? timestamp = null, string user = User) => new
     {
         app_id = AppId, user_id_by_app = "1234567890123456789", event_name = "user_send_text", timestamp = timestamp ?? Now(),
-        sender = new { id = User }, recipient = new { id = OaId }, message = new { msg_id = msgId ?? "u" + Interlocked.Increment(ref _msg), text },
+        sender = new { id = user }, recipient = new { id = OaId }, message = new { msg_id = msgId ?? "u" + Interlocked.Increment(ref _msg), text },
     };
 
     private async Task<HttpResponseMessage> PostAsync(object payload, Func<byte[], byte[]>? tamper = null, string? signature = null)
@@ -197,6 +197,45 @@ public sealed class ZaloWebhookTests : IAsyncLifetime
         await PostAsync(new { app_id = AppId, oa_id = OaId, event_name = "unfollow", timestamp = Now(), follower = new { id = User }, user_id_by_app = "1" });
         for (var i = 0; i < 100 && (await ReadAsync(db => db.ZaloUsers.AsNoTracking().SingleAsync(u => u.UserId == User))).Following; i++) await Task.Delay(50);
         Assert.False((await ReadAsync(db => db.ZaloUsers.AsNoTracking().SingleAsync(u => u.UserId == User))).Following);
+    }
+
+    [Fact]
+    public async Task Another_Zalo_user_cannot_take_over_a_phone_or_opt_its_owner_out()
+    {
+        const string Stranger = "7700000000000000001";
+        // The owner shares their phone through Zalo's own consent form: proof enough.
+        await PostAsync(new
+        {
+            app_id = AppId, event_name = "user_submit_info", timestamp = Now(), sender = new { id = User }, recipient = new { id = OaId },
+            info = new { name = "Trần Thị Bình", phone = "0905111222" },
+        });
+        for (var i = 0; i < 100 && !await ReadAsync(db => db.Set<Messaging.Core.Identity.PhoneLink>().AnyAsync(l => l.Subject == User)); i++) await Task.Delay(50);
+
+        // A stranger books with the owner's number: the code goes to the owner's phone, which the stranger cannot read.
+        await PostAsync(Text("đặt lịch làm căn cước ở xã Tịnh Hà, tên Nguyễn Văn Lạ, sđt 0905111222", user: Stranger));
+        string? asked = null;
+        for (var step = 0; step < 8 && asked is null; step++)
+        {
+            var all = await MessagesAsync(_zalo.Messages.Count() + 1);
+            await Task.Delay(200);
+            var last = _zalo.Messages.Last(m => m.Body.GetProperty("recipient").GetProperty("user_id").GetString() == Stranger);
+            if (TextOf(last).Contains("mã xác nhận", StringComparison.Ordinal)) asked = TextOf(last);
+            else await PostAsync(Text(ButtonsOf(last).First(), user: Stranger));
+        }
+        Assert.NotNull(asked);
+        Assert.DoesNotContain("0905111222", asked); // the number is shown masked
+        for (var i = 0; i < 5; i++) await PostAsync(Text("123456", user: Stranger));
+        await Task.Delay(1000);
+        Assert.False(await ReadAsync(db => db.Bookings.AnyAsync(b => b.ChannelUserId == Stranger)));
+
+        // The stranger's "TỪ CHỐI" stops Zalo messages to the stranger, not to the phone's owner.
+        var before = _zalo.Messages.Count();
+        await PostAsync(Text("TỪ CHỐI", user: Stranger));
+        await MessagesAsync(before + 1);
+        var contact = await ReadAsync(db => db.Set<Contact>().AsNoTracking().SingleAsync(c => c.Phone == "0905111222"));
+        Assert.Equal(User, contact.ZaloUserId);
+        Assert.Empty(contact.OptedOut);
+        Assert.True((await ReadAsync(db => db.ZaloUsers.AsNoTracking().SingleAsync(u => u.UserId == Stranger))).OptedOut);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public static partial class LocalOutbox
         return File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement).ToList();
     }
 
-    /// <summary>The newest one-time code sent by SMS to <paramref name="phone"/>, waiting up to five seconds for the notifier.</summary>
+    /// <summary>The newest one-time code sent to <paramref name="phone"/> (by ZNS or SMS), waiting up to five seconds for the notifier.</summary>
     public static async Task<string> CodeSentToAsync(string dataDirectory, string phone, int after = 0)
     {
         for (var i = 0; i < 100; i++)
@@ -25,11 +25,14 @@ public static partial class LocalOutbox
         throw new InvalidOperationException($"no one-time code reached the SMS outbox for {phone}");
     }
 
-    /// <summary>Every one-time code sent by SMS to <paramref name="phone"/>, oldest first.</summary>
+    /// <summary>Every one-time code sent to <paramref name="phone"/> by ZNS or SMS, oldest first.</summary>
     public static IReadOnlyList<string> Codes(string dataDirectory, string phone) =>
-        Lines(dataDirectory, "sms")
-            .Where(l => l.GetProperty("to").GetString() == phone && l.GetProperty("key").GetString()!.StartsWith("code:", StringComparison.Ordinal))
+        Lines(dataDirectory, "zns").Concat(Lines(dataDirectory, "sms"))
+            .OrderBy(l => l.GetProperty("at").GetDateTimeOffset())
+            .Where(l => l.GetProperty("to").GetString() == phone && IsCode(l))
             .Select(l => SixDigits().Match(l.GetProperty("text").GetString()!).Value).ToList();
+
+    public static bool IsCode(JsonElement line) => line.GetProperty("key").GetString()!.StartsWith("code:", StringComparison.Ordinal);
 
     [GeneratedRegex(@"\b\d{6}\b")]
     private static partial Regex SixDigits();

@@ -16,6 +16,7 @@ public static partial class PersonalData
         return Pattern().Replace(text, m =>
             m.Groups["dossier"].Success ? MaskDossier(m.Value)
             : m.Groups["email"].Success ? MaskEmail(m.Value)
+            : DateLike().IsMatch(m.Value) ? m.Value
             : MaskDigits(m.Value));
     }
 
@@ -57,6 +58,10 @@ public static partial class PersonalData
         var head = phoneLike ? digits.Length - 6 : 3;
         return plus + digits[..head] + new string('*', digits.Length - head - 3) + digits[^3..];
     }
+
+    /// <summary>"2026-11-25 08", "2026.11.25": a date (and an hour), which is no one's number.</summary>
+    [GeneratedRegex(@"^(?:19|20)\d\d([-.])\d{1,2}\1\d{1,2}(?: \d{1,2})?$")]
+    private static partial Regex DateLike();
 
     [GeneratedRegex(@"(?<dossier>\d{3}\s*\.\s*\d{2}\s*\.\s*\d{2}\s*\.\s*[A-Za-z]\s*\d{2}\s*-\s*\d{6}\s*-\s*\d{4})|(?<email>[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8})|(?<digits>\+?\d(?:[ .\-]?\d){8,})",
         RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
