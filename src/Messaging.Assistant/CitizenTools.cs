@@ -4,6 +4,7 @@ using System.Text.Json;
 using Messaging.Bot.Dialogs;
 using Messaging.Bot.Engine;
 using Messaging.Core.Appointments;
+using Messaging.Core.Identity;
 using Messaging.Core.Dossiers;
 using Messaging.Core.Persistence;
 using Messaging.Core.Procedures;
@@ -121,6 +122,12 @@ public sealed class CitizenTools(TurnContext t, AssistantState state, PersonalDa
         if (realName.Length < 2) return Serialize(new { status = "error", error = "ask the citizen for their full name" });
 
         var at = OfficeTime.At(DateOnly.FromDateTime(local), TimeOnly.FromDateTime(local), office.TimeZoneId);
+        // The same proof as the booking dialog: a phone this identity proved earlier, or none where codes are not required.
+        // The assistant cannot take a code; where one is needed the dialog asks for it.
+        var verification = t.Service<PhoneVerification>();
+        var proved = await verification.IsLinkedAsync(realPhone, t.ChannelId, t.UserId, ct);
+        if (!proved && verification.CodesRequired)
+            return Serialize(new { status = "error", error = "PhoneNotVerified", detail = "tell the citizen to type 'đặt lịch' to book with the booking form, which confirms the phone number with a code" });
         var proposal = new ProposedBooking(procedure_id, office_id, at, realName, realPhone);
         // A yes counts only for what was on the table before this turn: a proposal made now must be shown first.
         if (proposal != _proposedBefore || PromptAnswers.Confirm(t) != "yes")
@@ -138,7 +145,8 @@ public sealed class CitizenTools(TurnContext t, AssistantState state, PersonalDa
         try
         {
             var booking = await t.Service<BookingService>().BookAsync(new BookingRequest(procedure_id, office_id, at, realName, realPhone,
-                null, null, t.ChannelId, t.UserId, t.Locale, $"{t.ConversationId}:assistant:{at.UtcTicks}"), ct);
+                null, null, t.ChannelId, t.UserId, t.Locale, $"{t.ConversationId}:assistant:{at.UtcTicks}",
+                PhoneVerified: proved, ClientKey: t.Identity.ClientKey), ct);
             state.Proposal = null;
             t.State.Memory["name"] = realName;
             t.State.Memory["phone"] = realPhone;

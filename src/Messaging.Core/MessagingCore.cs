@@ -70,8 +70,10 @@ public static class MessagingCore
         services.AddScoped<SessionService>();
         services.AddScoped<DossierService>();
         services.AddOptions<Messaging.Core.Identity.AbuseOptions>().BindConfiguration(Messaging.Core.Identity.AbuseOptions.Section);
-        services.AddOptions<Messaging.Core.Identity.IdentityOptions>().BindConfiguration(Messaging.Core.Identity.IdentityOptions.Section);
+        services.AddOptions<Messaging.Core.Identity.IdentityOptions>().BindConfiguration(Messaging.Core.Identity.IdentityOptions.Section)
+            .PostConfigure(o => o.DemoMode = messaging.DemoData);
         services.AddScoped<Messaging.Core.Identity.AbuseGuard>();
+        services.AddSingleton<Messaging.Core.Identity.Fingerprinter>();
         services.AddScoped<Messaging.Core.Identity.PhoneVerification>();
         services.TryAddSingleton<INotificationSink, NoNotificationSink>();
         services.AddOptions<Messaging.Core.Privacy.RetentionOptions>().BindConfiguration(Messaging.Core.Privacy.RetentionOptions.Section);
@@ -90,6 +92,8 @@ public static class MessagingCore
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
         var log = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Messaging.Startup");
         await DatabaseSetup.MigrateAsync(db, ct);
+        services.GetRequiredService<Messaging.Core.Identity.Fingerprinter>().UseKey(await Messaging.Core.Identity.Fingerprinter.LoadOrCreateKeyAsync(
+            db, Messaging.Core.Identity.Fingerprinter.KeyName, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct));
         log.LogInformation("Database ready ({Provider}); {Count} procedures loaded", db.Database.ProviderName, catalog.All.Count);
         var options = configurationOf(scope.ServiceProvider);
         if (options.DemoData && await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct))
@@ -100,6 +104,9 @@ public static class MessagingCore
         var accounts = await scope.ServiceProvider.GetRequiredService<Messaging.Core.Staff.StaffAccounts>()
             .EnsureInitialAccountsAsync(config?["Admin:Bootstrap:UserName"], config?["Admin:Bootstrap:Password"], options.DemoData, ct);
         if (accounts > 0) log.LogInformation("{Count} staff accounts created on a fresh install", accounts);
+        var identity = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Messaging.Core.Identity.IdentityOptions>>().Value;
+        log.LogInformation("Phone proof: one-time codes {Required} (Identity:PhoneVerification {Mode}, real SMS/ZNS gateway {Gateway}, demo {Demo})",
+            identity.CodesRequired ? "required" : "not required", identity.PhoneVerification, identity.RealPhoneGateway, identity.DemoMode);
         var templates = TemplateFiles.LoadDirectory(options.ResolveTemplates());
         var seeded = await scope.ServiceProvider.GetRequiredService<TemplateStore>().SeedAsync(templates, ct);
         log.LogInformation("{Count} templates loaded, {Seeded} seeded or refreshed", templates.Count, seeded);

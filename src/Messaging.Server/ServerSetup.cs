@@ -82,6 +82,10 @@ public static class ServerSetup
             {
                 if (o.Secrets.Count == 0) o.Secrets.Add(new DirectLineSecret { Name = "demo", Secret = secret });
             });
+            // A loopback demo keeps the published credentials, so it answers only to loopback host names: a web page
+            // elsewhere cannot reach it by pointing its own domain at 127.0.0.1, nor a tunnel by forwarding to it.
+            if (!DemoSafety.BindsBeyondLoopback(configuration))
+                services.PostConfigure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"]);
         }
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<ZaloEventHandler>();
@@ -127,7 +131,7 @@ public static class ServerSetup
     };
 
     private static RateLimitPartition<string> PerClient(HttpContext http, int perMinute) =>
-        RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+        RateLimitPartition.GetFixedWindowLimiter(ClientKeys.Network(http.Connection.RemoteIpAddress),
             _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = Math.Max(1, perMinute),

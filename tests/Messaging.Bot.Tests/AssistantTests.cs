@@ -91,6 +91,9 @@ public sealed class AssistantTests : IAsyncLifetime
 
         var made = await InScope(db => db.Bookings.SingleAsync());
         Assert.Equal(("Nguyễn Văn An", "0912345678", "cccd-renewal", Office), (made.CitizenName, made.Phone, made.ProcedureId, made.OfficeId));
+        // Counted against its client like any booking, and not taken for proof of the phone.
+        Assert.NotNull(made.ClientKey);
+        Assert.False(made.PhoneVerified);
         Assert.Equal(slot, Messaging.Core.Appointments.OfficeTime.ToLocal(made.Start, null).ToString("yyyy-MM-dd'T'HH:mm"));
         var card = Assert.Single(confirmed).ChannelData!.Value.GetProperty("booking");
         Assert.Equal(made.Code, card.GetProperty("code").GetString());
@@ -103,6 +106,22 @@ public sealed class AssistantTests : IAsyncLifetime
             Assert.DoesNotContain("Nguy\\u1EC5n", body);
         });
         Assert.Contains(RequestBodies, body => body.Contains("[PHONE_1]") && body.Contains("[NAME_1]"));
+    }
+
+    [Fact]
+    public async Task Where_codes_are_required_the_assistant_books_nothing_with_an_unproved_phone()
+    {
+        await StartAsync(new() { ["Assistant:MinConfidence"] = "1.01", ["Identity:PhoneVerification"] = "Always" });
+        var booking = new { procedure_id = "cccd-renewal", office_id = Office, start = "2026-11-24T07:30", name = "[NAME_1]", phone = "[PHONE_1]" };
+        JsonElement? result = null;
+        _model.Then(new Call("book_appointment", booking), new Decide(request =>
+        {
+            result = LastToolResult(request);
+            return new Reply("Anh/chị nhắn \"đặt lịch\" để đặt lịch qua biểu mẫu nhé.");
+        }));
+        await _host.SayAsync("ai-code", "đặt cho tôi lịch đổi căn cước sáng mai ở Tịnh Hà, tên Nguyễn Văn An, sđt 0912345678");
+        Assert.Equal("PhoneNotVerified", result!.Value.GetProperty("error").GetString());
+        Assert.Equal(0, await BookingsAsync());
     }
 
     [Fact]

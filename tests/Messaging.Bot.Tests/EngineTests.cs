@@ -61,13 +61,27 @@ public sealed class EngineTests : IAsyncLifetime
         var bookings = scope.ServiceProvider.GetRequiredService<BookingService>();
         // The same booking request, as a re-run of the confirming turn would send it.
         var request = new BookingRequest("cccd-renewal", "ca-xa-tinh-ha", new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.FromHours(7)),
-            "Bùi Văn Khánh", "0944777666", IdempotencyKey: "twice:same-activity");
+            "Bùi Văn Khánh", "0944777666", Channel: "test", ChannelUserId: "citizen-twice", IdempotencyKey: "twice:same-activity");
         var first = await bookings.BookAsync(request, default);
         var again = await bookings.BookAsync(request, default);
         Assert.Equal(first.Code, again.Code);
         var replies = await _host.Engine.RunTurnAsync(confirm, default);
         Assert.Contains(first.Code, replies[0].Text);
         Assert.Equal(1, await Db(db => db.Bookings.CountAsync(b => b.Phone == "0944777666")));
+    }
+
+    [Fact]
+    public async Task Another_identity_with_the_same_idempotency_key_gets_nothing_of_the_earlier_booking()
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        var bookings = scope.ServiceProvider.GetRequiredService<BookingService>();
+        var start = new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.FromHours(7));
+        var victim = await bookings.BookAsync(new BookingRequest("cccd-renewal", "ca-xa-tinh-ha", start, "Bùi Văn Khánh", "0944777666",
+            Channel: "zalo", ChannelUserId: "1234", IdempotencyKey: "zalo:1234:assistant:42"), default);
+        // An anonymous conversation named "zalo" whose activity id is "1234:assistant:42" builds the same key.
+        var e = await Assert.ThrowsAsync<BookingException>(() => bookings.BookAsync(new BookingRequest("cccd-renewal", "ca-xa-tinh-ha", start,
+            "Kẻ Lạ", "0912000111", Channel: "anon", ChannelUserId: "zalo", IdempotencyKey: "zalo:1234:assistant:42"), default));
+        Assert.DoesNotContain(victim.Code, e.Message);
     }
 
     [Fact]

@@ -45,6 +45,8 @@ public sealed class LinearTimeTests
         Add("emoji", "😀");
         Add("mixed scripts", "申请 паспорт căn cước 0 ");
         Add("controls", "\u0000\u0001\t");
+        Add("full-width digits", "０９１２ ３４５ ");
+        Add("arabic-indic digits", "٠٩١٢/١٢ ");
         return data;
     }
 
@@ -69,6 +71,16 @@ public sealed class LinearTimeTests
         var parsed = Model.Parse(text);
         Assert.Contains(parsed.Entities, e => e.Type == "phone" && e.Value == "0912345678");
         Assert.Contains(parsed.Entities, e => e.Type == "citizen_id" && e.Value == "051090001234");
+    }
+
+    [Theory]
+    [InlineData("đặt lịch ngày １２/１２ lúc ８h３０, sđt ０９１２ ３４５ ６７８")]
+    [InlineData("hẹn ngày ٢٥/١١")]
+    public void Digits_of_any_script_are_read_as_digits(string text)
+    {
+        var parsed = Model.Parse(text);
+        Assert.NotEmpty(parsed.Entities);
+        Assert.All(parsed.Entities, e => Assert.True(e.Value.All(c => c < 128), e.Value));
     }
 
     private static string Fill(string unit)

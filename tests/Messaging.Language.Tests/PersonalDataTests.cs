@@ -14,6 +14,9 @@ public sealed class PersonalDataTests
     [InlineData("số cmnd 212345678", "số cmnd 212***678")]
     [InlineData("hồ sơ 000.00.12.H55-240930-0101 xong chưa", "hồ sơ 000.00.12.H55-******-**01 xong chưa")]
     [InlineData("mail an.nguyen@example.vn nhé", "mail a***@example.vn nhé")]
+    [InlineData("sđt ０９１２３４５６７８ lúc 8h", "sđt 0912***678 lúc 8h")]
+    [InlineData("số ٠٩١٢٣٤٥٦٧٨", "số 0912***678")]
+    [InlineData("0912３４５６７８", "0912***678")]
     public void Personal_numbers_are_masked_however_they_are_written(string text, string masked) =>
         Assert.Equal(masked, PersonalData.Mask(text));
 

@@ -81,6 +81,27 @@ public sealed class PipelineTests : IAsyncLifetime
         _db.InScopeAsync(sp => sp.GetRequiredService<MessagingDbContext>().Deliveries.Include(d => d.Attempts).AsNoTracking().ToListAsync());
 
     [Fact]
+    public async Task A_citizens_actions_send_only_so_many_sms_a_day_to_a_number_nobody_proved()
+    {
+        // Seven notifications caused by one client to one unproved number (confirmations, reminders…), on SMS only.
+        for (var i = 0; i < 7; i++)
+            await Queue.SendAsync(JsonSerializer.Serialize(new NotificationRequest($"unproved:{i}", "notify/broadcast",
+                new Recipient("An", "0912345678", ChannelOrder: ["sms"]), JsonSerializer.SerializeToElement(new { message = "x", office = new { name = "CA" } }),
+                Origin: "client-fp"), NotificationProcessor.Json), null, default);
+        // And two to a proved number from the same client, which are not capped.
+        for (var i = 0; i < 2; i++)
+            await Queue.SendAsync(JsonSerializer.Serialize(new NotificationRequest($"proved:{i}", "notify/broadcast",
+                new Recipient("Bình", "0905111222", ChannelOrder: ["sms"], PhoneVerified: true), JsonSerializer.SerializeToElement(new { message = "x", office = new { name = "CA" } }),
+                Origin: "client-fp"), NotificationProcessor.Json), null, default);
+        var outcomes = await DrainAsync();
+        Assert.Equal(6 + 2, outcomes.Count(o => o == Outcome.Sent));
+        Assert.Equal(1, outcomes.Count(o => o == Outcome.Skipped));
+        var skipped = Assert.Single(await Deliveries(), d => d.Status == DeliveryStatus.Skipped);
+        Assert.Contains("cap", skipped.Error);
+        Assert.Equal(6, _senders["sms"].Sent.Count(m => m.Recipient.Phone == "0912345678"));
+    }
+
+    [Fact]
     public async Task A_booking_is_confirmed_once_by_sms_in_plain_letters()
     {
         var booking = await BookAsync();

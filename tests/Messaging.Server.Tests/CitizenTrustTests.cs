@@ -239,7 +239,7 @@ public abstract class CitizenTrustTests : IAsyncLifetime
         {
             var engine = scope.ServiceProvider.GetRequiredService<ConversationEngine>();
             await engine.RunAsync(new Bot.Activities.Activity { Text = "cho tôi gặp cán bộ", Conversation = new("zalo:zalo-user-1"), From = new("zalo-user-1") },
-                new TurnIdentity("zalo", "zalo-user-1", IdentityKind.ChannelUser, Core.Identity.Fingerprint.Of("zalo:zalo-user-1")), default);
+                new TurnIdentity("zalo", "zalo-user-1", IdentityKind.ChannelUser, "zalo:zalo-user-1"), default);
         }
         var answers = new List<string>();
         for (var i = 0; i < 100; i++) answers.Add(Texts(await SayAsync($"flood-{i}", "cho tôi gặp cán bộ")));

@@ -31,20 +31,47 @@ public sealed class DemoSafetyTests
     [Fact]
     public async Task A_demo_listening_beyond_loopback_refuses_the_published_passwords_and_secret()
     {
+        // Nothing but the server's own start runs here: the replacement is its doing.
         await using var factory = new MessagingServerFactory(new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:5099" });
         var client = factory.CreateClient();
-        var console = new StringWriter();
-        await DemoSafety.SecureAsync(factory.Services, factory.Services.GetRequiredService<IConfiguration>(), console, default);
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             var accounts = scope.ServiceProvider.GetRequiredService<StaffAccounts>();
-            Assert.Equal(StaffSignIn.Invalid, (await accounts.SignInAsync("admin", "demo-admin-2026", "test", default)).Result);
+            foreach (var (name, _, password, _, _) in StaffAccounts.DemoAccounts)
+                Assert.Equal(StaffSignIn.Invalid, (await accounts.SignInAsync(name, password, "test", default)).Result);
         }
-        // The start already replaced them (the server runs the same step); the printed list is for a fresh one.
         using var generate = new HttpRequestMessage(HttpMethod.Post, "/v3/directline/tokens/generate");
         generate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "demo-directline-secret-2026");
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(generate)).StatusCode);
-        Assert.Contains("Direct Line demo secret for this run", console.ToString());
+    }
+
+    [Fact]
+    public async Task The_replacement_prints_the_new_passwords_once()
+    {
+        await using var factory = new MessagingServerFactory();
+        factory.CreateClient();
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:5099" }).Build();
+        var first = new StringWriter();
+        await DemoSafety.SecureAsync(factory.Services, settings, first, default);
+        var printed = first.ToString();
+        Assert.Contains("demo account admin: password ", printed);
+        var password = printed.Split("demo account admin: password ")[1].Split(' ')[0];
+        await using (var scope = factory.Services.CreateAsyncScope())
+            Assert.Equal(StaffSignIn.Success, (await scope.ServiceProvider.GetRequiredService<StaffAccounts>().SignInAsync("admin", password, "test", default)).Result);
+        var second = new StringWriter();
+        await DemoSafety.SecureAsync(factory.Services, settings, second, default);
+        Assert.DoesNotContain("demo account admin", second.ToString());
+    }
+
+    [Fact]
+    public async Task A_loopback_demo_answers_only_to_loopback_host_names()
+    {
+        await using var factory = new MessagingServerFactory();
+        var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        rebound.Headers.Host = "attacker.example";
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(rebound)).StatusCode);
     }
 
     [Fact]

@@ -133,6 +133,8 @@ public sealed class PhoneProofTests : IAsyncLifetime
         Assert.Contains("\"booking\"", reply);
         Assert.True(await ReadAsync(db => db.Bookings.AsNoTracking().AnyAsync(b => b.ChannelUserId == id && b.PhoneVerified)));
         // The identity is now linked to the phone: a second booking asks for no new code.
+        reply = System.Text.RegularExpressions.Regex.Unescape(await Say($"đặt lịch làm hộ chiếu, sđt 0912345678"));
+        Assert.DoesNotContain("mã xác nhận", reply);
         Assert.Single(LocalOutbox.Codes(_factory.DataDirectory, "0912345678"));
         Assert.True(await ReadAsync(db => db.Set<Messaging.Core.Identity.PhoneLink>().AnyAsync(l => l.Channel == "webchat" && l.Subject == id && l.Phone == "0912345678")));
     }

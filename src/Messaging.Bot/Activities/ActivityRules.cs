@@ -18,8 +18,14 @@ public static class ActivityRules
     public static readonly HashSet<string> ReservedChannels = new(StringComparer.OrdinalIgnoreCase)
         { "zalo", "directline", "sms", "zns", "email", "api" };
 
-    /// <summary>Conversation id prefixes of the real channels and of the web chat's server-issued conversations.</summary>
-    public static readonly string[] ReservedPrefixes = ["zalo:", "dl-", "wc-"];
+    /// <summary>Conversation id prefixes of the real channels (Zalo, Direct Line): never reachable through /api/messages.</summary>
+    public static readonly string[] ForeignPrefixes = ["zalo:", "dl-"];
+
+    /// <summary>The web chat's server-issued conversations: reachable only with their token.</summary>
+    public const string WebChatPrefix = "wc-";
+
+    /// <summary>The identity space of plain Activity clients: apart from every channel's, whatever channel they name.</summary>
+    public const string AnonymousChannel = "anon";
 
     /// <summary>Letters, digits and . _ - : @ | + = only; nothing that could be a control, a path or markup.</summary>
     public static bool IsValidId(string? id) =>

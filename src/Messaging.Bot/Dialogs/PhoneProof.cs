@@ -29,7 +29,7 @@ internal static class PhoneProof
         f.Set("code", null);
         if (typed is not null and not "resend" && f.Get("code-id") is { } id && f.Get("code-phone") == phone)
         {
-            var check = await verification.VerifyAsync(Guid.Parse(id), phone, t.ChannelId, t.UserId, typed, ct);
+            var check = await verification.VerifyAsync(Guid.Parse(id), phone, t.ChannelId, t.UserId, typed, ct, link: t.Identity.CanHoldProof);
             switch (check.Outcome)
             {
                 case CodeCheck.Verified:

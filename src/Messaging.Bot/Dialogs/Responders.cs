@@ -67,7 +67,7 @@ public sealed class HandoffResponder : Responder
                 OfficeId = t.State.Memory.GetValueOrDefault("office"),
                 Question = ConversationEngine.MaskedCopy(t.Incoming, t.Nlu.Entities).Text,
                 Verified = verified,
-                ClientKey = t.Identity.ClientKey,
+                ClientKey = t.Service<Fingerprinter>().Of(t.Identity.ClientKey),
                 Status = HandoffStatus.Open,
                 CreatedAt = t.Now,
             });

@@ -22,6 +22,11 @@ public sealed class BotOptions
     public int MaxAttempts { get; set; } = 3;
     /// <summary>Intent confidence above which a message mid-dialog counts as a new question.</summary>
     public double InterruptionConfidence { get; set; } = 0.6;
+    /// <summary>
+    /// A web chat token stops working after this long without a turn, so the next person at a shared computer starts
+    /// afresh; the page then starts a new conversation, and managing a booking needs its code and phone.
+    /// </summary>
+    public TimeSpan WebChatIdleExpiry { get; set; } = TimeSpan.FromHours(12);
 }
 
 /// <summary>
@@ -82,7 +87,7 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         await using var scope = scopes.CreateAsyncScope();
         var now = time.GetUtcNow();
         var stored = await store.LoadAsync(conversationId, ct);
-        Authorize(stored, identity);
+        Authorize(stored, identity, now);
         var read = stored ?? ConversationSnapshot.New(conversationId, identity.Channel, identity.Subject, now);
 
         var state = JsonSerializer.Deserialize<ConversationData>(read.StateJson, ConversationData.Json) ?? new ConversationData();
@@ -107,7 +112,7 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
     }
 
     /// <summary>A stored conversation is reached only by the identity that began it, with its credential if it has one.</summary>
-    private static void Authorize(ConversationSnapshot? stored, TurnIdentity identity)
+    private void Authorize(ConversationSnapshot? stored, TurnIdentity identity, DateTimeOffset now)
     {
         if (stored is null)
         {
@@ -118,6 +123,8 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         {
             if (!Messaging.Core.Identity.Fingerprint.MatchesSecret(identity.Credential, stored.CredentialHash))
                 throw new TurnRefusedException(true, "This conversation needs its credential (Authorization: Bearer <token>).");
+            if (now - stored.UpdatedAt > options.Value.WebChatIdleExpiry)
+                throw new TurnRefusedException(true, "This conversation has ended after a long pause: start a new one.");
         }
         if (stored.ChannelId != identity.Channel || stored.UserId != identity.Subject)
             throw new TurnRefusedException(false, "This conversation belongs to someone else.");
@@ -225,7 +232,7 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         {
             Id = Guid.NewGuid().ToString("N"),
             Timestamp = now,
-            ChannelId = identity.Channel,
+            ChannelId = incoming.ChannelId ?? identity.Channel,
             Conversation = new ConversationAccount(conversationId),
             From = new ChannelAccount("bot", "Công an xã", "bot"),
             Recipient = incoming.From,
@@ -244,7 +251,8 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         Id = incoming.Id,
         Timestamp = incoming.Timestamp,
         ChannelId = identity.Channel,
-        From = new ChannelAccount(incoming.From?.Id ?? identity.Subject, incoming.From?.Name, "user"),
+        // What a client put in from.id and from.name is shown to officers, so it is masked like the text.
+        From = new ChannelAccount(PersonalData.Mask(incoming.From?.Id ?? identity.Subject), incoming.From?.Name is { } n ? PersonalData.Mask(n) : null, "user"),
         Conversation = new ConversationAccount(conversationId),
         Text = MaskedText(incoming, entities),
         Locale = incoming.Locale,

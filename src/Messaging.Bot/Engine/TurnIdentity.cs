@@ -19,8 +19,8 @@ public enum IdentityKind
 /// <param name="Channel">The channel the identity lives in: bookings and transcripts are keyed by it.</param>
 /// <param name="Subject">The identity within the channel: a Zalo user id, a Direct Line user, or the conversation id.</param>
 /// <param name="ClientKey">
-/// Who to count abuse caps against across conversations (a client address, a Zalo user), as a fingerprint: it is stored
-/// with bookings and handoff requests, and no address should be.
+/// Who to count abuse caps against across conversations: a client address ("ip:…", an IPv6 /64), a Zalo user. Stored only
+/// through the keyed <see cref="Messaging.Core.Identity.Fingerprinter"/>.
 /// </param>
 /// <param name="Credential">The conversation credential the caller presented, checked against the stored hash.</param>
 public sealed record TurnIdentity(string Channel, string Subject, IdentityKind Kind, string ClientKey, string? Credential = null)
@@ -28,10 +28,16 @@ public sealed record TurnIdentity(string Channel, string Subject, IdentityKind K
     /// <summary>A person the channel vouches for, beyond this one conversation.</summary>
     public bool IsVouched => Kind == IdentityKind.ChannelUser;
 
+    /// <summary>
+    /// Whether a phone this identity proves stays linked to it: not for an anonymous conversation, whose id anyone who
+    /// chose the same one would share; the proof then lasts for the booking at hand only.
+    /// </summary>
+    public bool CanHoldProof => Kind != IdentityKind.Conversation || Credential is not null;
+
     /// <summary>For in-process callers only: takes the activity's own channel and sender.</summary>
     public static TurnIdentity Local(Activity activity) => new(activity.ChannelId ?? "webchat",
         activity.From?.Id ?? activity.Conversation?.Id ?? "local", IdentityKind.Local,
-        Messaging.Core.Identity.Fingerprint.Of("local:" + (activity.From?.Id ?? activity.Conversation?.Id)));
+        "local:" + (activity.From?.Id ?? activity.Conversation?.Id));
 }
 
 /// <summary>A turn the engine refused to run: the caller is not the conversation's owner.</summary>

@@ -12,7 +12,7 @@ namespace Messaging.Core.Appointments;
 public sealed class BookingService(
     MessagingDbContext db, TimeProvider time, IOptions<BookingOptions> options, ProcedureCatalog catalog, IBookingCodes codes,
     OfficeDirectory directory, IOptions<ReminderOptions> reminders, AbuseGuard guard, IOptions<AbuseOptions> abuse,
-    IOptions<IdentityOptions> identity)
+    IOptions<IdentityOptions> identity, Fingerprinter fingerprints)
 {
     private const int CodeAttempts = 3;
 
@@ -71,9 +71,12 @@ public sealed class BookingService(
         var name = NameOrThrow(request.CitizenName);
         if (catalog.Find(request.ProcedureId) is null)
             throw new BookingException(BookingError.UnknownProcedure, $"Unknown procedure '{request.ProcedureId}'.");
+        // A repeat is recognised only from the identity that made the booking: keys are built from ids a client chose.
         if (request.IdempotencyKey is { } key
             && await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.IdempotencyKey == key, ct) is { } earlier)
-            return earlier;
+            return earlier.Channel == request.Channel && earlier.ChannelUserId == request.ChannelUserId
+                ? earlier
+                : throw new BookingException(BookingError.SlotUnavailable, "That request was already used.");
         if (identity.Value.CodesRequired && !request.PhoneVerified)
             throw new BookingException(BookingError.PhoneNotVerified, "The phone number must be confirmed with a one-time code first.");
 
@@ -125,7 +128,7 @@ public sealed class BookingService(
                 Locale = request.Locale,
                 IdempotencyKey = request.IdempotencyKey,
                 PhoneVerified = request.PhoneVerified,
-                ClientKey = request.ClientKey,
+                ClientKey = request.ClientKey is { } client ? fingerprints.Of(client) : null,
                 Status = BookingStatus.Booked,
                 CreatedAt = now,
                 UpdatedAt = now,

@@ -56,9 +56,12 @@ public sealed class DossierService(MessagingDbContext db, TimeProvider time, Abu
             return DossierLookup.NotFound;
         }
         var limits = abuse.Value;
-        var claims = await guard.TryClaimAllAsync([(limits.DossierPerCode, normalized), (limits.DossierPerClient, clientKey)], ct);
+        var claims = await guard.TryClaimAllAsync(
+            [(limits.DossierPerCode, normalized), (limits.DossierPerCodeDaily, normalized), (limits.DossierPerClient, clientKey)], ct);
         if (claims is null)
         {
+            if (await guard.CountAsync(limits.DossierPerCodeDaily, normalized, ct) >= limits.DossierPerCodeDaily.Max)
+                return await LockedAsync(limits.DossierPerCodeDaily, normalized, ct);
             var perCode = await guard.CountAsync(limits.DossierPerCode, normalized, ct) >= limits.DossierPerCode.Max;
             return perCode ? await LockedAsync(limits.DossierPerCode, normalized, ct) : await LockedAsync(limits.DossierPerClient, clientKey!, ct);
         }

@@ -32,24 +32,27 @@ public sealed record AbuseLimit(string Name, int Max, TimeSpan Window);
 public sealed record AbuseClaim(long Id, int Count, AbuseLimit Limit);
 
 /// <summary>
-/// Caps that hold across conversations, channels and nodes, because they live in the database. A use is claimed
-/// first (a row is written and committed), then counted with everything else in the window; over the limit the claim
-/// is withdrawn. So parallel requests can never all pass a check that each of them alone would pass: whichever counts
-/// last sees every claim made before it. A use that turns out not to count (a right second factor) is released.
+/// Caps that hold across conversations, channels and nodes, because they live in the database. A use is claimed in a
+/// write transaction that holds the key (SQLite's single writer; a transaction-scoped advisory lock on PostgreSQL): the
+/// uses in the window are counted and, below the limit, one is added, so parallel requests can never all pass a check
+/// that each of them alone would pass, and exactly <c>Max</c> of them do. A use that turns out not to count (a right
+/// second factor, a booking refused for a full slot) is released.
 /// </summary>
-public sealed class AbuseGuard(MessagingDbContext db, TimeProvider time)
+public sealed class AbuseGuard(MessagingDbContext db, TimeProvider time, Fingerprinter fingerprints)
 {
     public async Task<AbuseClaim?> TryClaimAsync(AbuseLimit limit, string subject, CancellationToken ct)
     {
         var key = KeyOf(limit, subject);
         var now = time.GetUtcNow();
-        var id = await db.ScalarAsync("INSERT INTO abuse_events (key, at) VALUES (@key, @at) RETURNING id", ct,
-            ("@key", key), ("@at", db.InstantValue(now)));
+        await using var tx = await db.BeginWriteAsync(ct);
+        if (!db.IsSqlite) await db.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", ct, ("@key", key));
         var count = (int)await db.ScalarAsync("SELECT COUNT(*) FROM abuse_events WHERE key = @key AND at > @since", ct,
             ("@key", key), ("@since", db.InstantValue(now - limit.Window)));
-        if (count <= limit.Max) return new AbuseClaim(id, count, limit);
-        await ReleaseAsync(new AbuseClaim(id, count, limit), ct);
-        return null;
+        if (count >= limit.Max) return null;
+        var id = await db.ScalarAsync("INSERT INTO abuse_events (key, at) VALUES (@key, @at) RETURNING id", ct,
+            ("@key", key), ("@at", db.InstantValue(now)));
+        await tx.CommitAsync(ct);
+        return new AbuseClaim(id, count + 1, limit);
     }
 
     /// <summary>Takes a claim back: the use did not count after all.</summary>
@@ -74,7 +77,7 @@ public sealed class AbuseGuard(MessagingDbContext db, TimeProvider time)
         return wait < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : wait;
     }
 
-    private static string KeyOf(AbuseLimit limit, string subject) => limit.Name + ":" + Fingerprint.Of(subject);
+    private string KeyOf(AbuseLimit limit, string subject) => limit.Name + ":" + fingerprints.Of(subject);
 }
 
 /// <summary>The caps, all configurable (section <c>Abuse</c>); the defaults leave a citizen's normal use far below them.</summary>
@@ -84,6 +87,8 @@ public sealed class AbuseOptions
 
     /// <summary>Wrong second factors for one dossier code, from anyone, per hour.</summary>
     public int DossierFailuresPerCodePerHour { get; set; } = 10;
+    /// <summary>And per day, so ten tries an hour cannot run through the 10,000 possible last four digits in three weeks.</summary>
+    public int DossierFailuresPerCodePerDay { get; set; } = 30;
     /// <summary>Wrong second factors from one client (address, Zalo user, Direct Line user), whatever the code, per hour.</summary>
     public int DossierFailuresPerClientPerHour { get; set; } = 30;
     public int BookingsPerPhonePerDay { get; set; } = 5;
@@ -96,6 +101,7 @@ public sealed class AbuseOptions
     public int HandoffsPerClientPerDay { get; set; } = 3;
 
     public AbuseLimit DossierPerCode => new("dossier-code", DossierFailuresPerCodePerHour, TimeSpan.FromHours(1));
+    public AbuseLimit DossierPerCodeDaily => new("dossier-code-day", DossierFailuresPerCodePerDay, TimeSpan.FromDays(1));
     public AbuseLimit DossierPerClient => new("dossier-client", DossierFailuresPerClientPerHour, TimeSpan.FromHours(1));
     public AbuseLimit BookingPerPhone => new("booking-phone", BookingsPerPhonePerDay, TimeSpan.FromDays(1));
     public AbuseLimit BookingPerClient => new("booking-client", BookingsPerClientPerDay, TimeSpan.FromDays(1));

@@ -4,14 +4,11 @@ using System.Text;
 namespace Messaging.Core.Identity;
 
 /// <summary>
-/// A short, stable stand-in for a value that must be compared but not kept: a client address, a phone number in an
-/// abuse counter. SHA-256, truncated; enough to tell values apart, useless for reading them back.
+/// Secrets the server hands out (conversation tokens, demo passwords) and their stored form. A token has 256 random
+/// bits, so its plain SHA-256 is enough; values of low entropy (phones, addresses) go through <see cref="Fingerprinter"/>.
 /// </summary>
 public static class Fingerprint
 {
-    public static string Of(string value) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(value)), 0, 12).ToLowerInvariant();
-
     /// <summary>A fresh secret of <paramref name="bytes"/> random bytes, URL-safe.</summary>
     public static string NewSecret(int bytes = 32) =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

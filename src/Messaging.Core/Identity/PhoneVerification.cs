@@ -12,7 +12,11 @@ namespace Messaging.Core.Identity;
 
 public enum PhoneVerificationMode
 {
-    /// <summary>Codes are asked for when SMS or ZNS goes to a real gateway; the offline demo needs none.</summary>
+    /// <summary>
+    /// Codes are asked for outside demo mode, and in demo mode once SMS or ZNS goes to a real gateway. Outside demo mode
+    /// the answer does not depend on this process's gateway settings: a web node without them must not skip the codes
+    /// a worker node with them would send.
+    /// </summary>
     Auto,
     Always,
     Never,
@@ -27,9 +31,15 @@ public sealed class IdentityOptions
     public int MaxAttemptsPerCode { get; set; } = 5;
     /// <summary>Set by the notifier, not by configuration: SMS or ZNS reaches real phones (not the local outbox).</summary>
     public bool RealPhoneGateway { get; set; }
+    /// <summary>Set from Messaging:DemoData, not by this section.</summary>
+    public bool DemoMode { get; set; }
+    /// <summary>Whether Zalo's info form (the user shares the phone of their Zalo account) counts as proof of that phone.</summary>
+    public bool TrustZaloSharedPhone { get; set; } = true;
+    /// <summary>Phones one identity may prove: a family shares a Zalo account, a stranger collecting numbers does not.</summary>
+    public int MaxPhonesPerIdentity { get; set; } = 3;
 
     public bool CodesRequired => PhoneVerification == PhoneVerificationMode.Always
-        || (PhoneVerification == PhoneVerificationMode.Auto && RealPhoneGateway);
+        || (PhoneVerification == PhoneVerificationMode.Auto && (RealPhoneGateway || !DemoMode));
 }
 
 /// <summary>
@@ -103,7 +113,7 @@ public sealed record CodeCheckResult(CodeCheck Outcome, int AttemptsLeft);
 
 /// <summary>Sends one-time codes (capped per phone and per client), checks them (capped per code), records the links.</summary>
 public sealed class PhoneVerification(MessagingDbContext db, TimeProvider time, AbuseGuard guard, IOptions<IdentityOptions> options,
-    IOptions<AbuseOptions> abuse, INotificationSink sink)
+    IOptions<AbuseOptions> abuse, INotificationSink sink, Fingerprinter fingerprints)
 {
     public const string CodeTemplate = "notify/one-time-code";
 
@@ -141,7 +151,7 @@ public sealed class PhoneVerification(MessagingDbContext db, TimeProvider time, 
         // is simply asked for again.
         await sink.EnqueueAsync(new NotificationRequest($"code:{id:N}", CodeTemplate,
             new Recipient(null, normalized, ChannelOrder: [ChannelNames.Zns, ChannelNames.Sms], Locale: locale == "en" ? "en" : "vi"), data,
-            NotificationPriority.Critical, ExpiresAt: expires, Sensitive: true, Origin: clientKey), ct);
+            NotificationPriority.Critical, ExpiresAt: expires, Sensitive: true, Origin: fingerprints.Of(clientKey)), ct);
         return new CodeSendResult.Sent(id, expires);
     }
 
@@ -150,7 +160,7 @@ public sealed class PhoneVerification(MessagingDbContext db, TimeProvider time, 
     /// sent in parallel cannot exceed the limit; a right code is consumed once, and the identity linked to the phone.
     /// </summary>
     public async Task<CodeCheckResult> VerifyAsync(Guid id, string phone, string channel, string? subject, string? typed,
-        CancellationToken ct)
+        CancellationToken ct, bool link = true)
     {
         var max = options.Value.MaxAttemptsPerCode;
         VietnamesePhone.TryNormalize(phone, out var normalized);
@@ -159,30 +169,39 @@ public sealed class PhoneVerification(MessagingDbContext db, TimeProvider time, 
             return new CodeCheckResult(CodeCheck.Unknown, 0);
         var now = time.GetUtcNow();
         if (now >= row.ExpiresAt) return new CodeCheckResult(CodeCheck.Expired, 0);
-        var taken = await db.ExecuteAsync("UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = @id AND attempts < @max AND consumed_at IS NULL",
+        // The attempt is taken, and its number read, in one statement: no reply tells of tries that others already used.
+        var attempt = (int)await db.ScalarAsync(
+            "UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = @id AND attempts < @max AND consumed_at IS NULL RETURNING attempts",
             ct, ("@id", db.IdValue(id)), ("@max", max));
-        if (taken == 0) return new CodeCheckResult(CodeCheck.TooManyAttempts, 0);
-        var attemptsLeft = Math.Max(0, max - row.Attempts - 1);
+        if (attempt == 0) return new CodeCheckResult(CodeCheck.TooManyAttempts, 0);
+        var attemptsLeft = Math.Max(0, max - attempt);
         var clean = new string((typed ?? "").Where(char.IsAsciiDigit).ToArray());
         if (clean.Length != 6 || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(id, clean)), Encoding.ASCII.GetBytes(row.CodeHash)))
             return new CodeCheckResult(attemptsLeft == 0 ? CodeCheck.TooManyAttempts : CodeCheck.Wrong, attemptsLeft);
         var consumed = await db.ExecuteAsync("UPDATE one_time_codes SET consumed_at = @at WHERE id = @id AND consumed_at IS NULL", ct,
             ("@at", db.InstantValue(now)), ("@id", db.IdValue(id)));
         if (consumed == 0) return new CodeCheckResult(CodeCheck.Unknown, 0);
-        if (subject is not null) await LinkAsync(normalized, channel, subject, "code", ct);
+        if (subject is not null && link) await LinkAsync(normalized, channel, subject, "code", ct);
         return new CodeCheckResult(CodeCheck.Verified, attemptsLeft);
     }
 
-    /// <summary>Records that an identity holds a phone (idempotent).</summary>
-    public async Task LinkAsync(string phone, string channel, string subject, string method, CancellationToken ct)
+    /// <summary>
+    /// Records that an identity holds a phone (idempotent). False when the identity already holds as many phones as one
+    /// person plausibly answers for: someone collecting numbers is not linked to another one.
+    /// </summary>
+    public async Task<bool> LinkAsync(string phone, string channel, string subject, string method, CancellationToken ct)
     {
-        if (!VietnamesePhone.TryNormalize(phone, out var normalized)) return;
+        if (!VietnamesePhone.TryNormalize(phone, out var normalized)) return false;
+        var links = await db.Set<PhoneLink>().Where(l => l.Channel == channel && l.Subject == subject).Select(l => l.Phone).ToListAsync(ct);
+        if (links.Contains(normalized)) return true;
+        if (links.Count >= options.Value.MaxPhonesPerIdentity) return false;
         var now = time.GetUtcNow();
         await db.ExecuteAsync(
             "INSERT INTO phone_links (id, phone, channel, subject, method, verified_at) VALUES (@id, @phone, @channel, @subject, @method, @at) " +
             "ON CONFLICT (phone, channel, subject) DO NOTHING", ct,
             ("@id", db.IdValue(Guid.CreateVersion7(now))), ("@phone", normalized), ("@channel", channel), ("@subject", subject),
             ("@method", method), ("@at", db.InstantValue(now)));
+        return true;
     }
 
     private static string Hash(Guid id, string code) =>

@@ -12,7 +12,7 @@ public sealed class RetentionOptions
 {
     public const string Section = "Retention";
 
-    /// <summary>Transcripts, conversation state, handoff questions: the chat itself.</summary>
+    /// <summary>Transcripts, conversation state, handoff questions, a web chat's proof of a phone: the chat itself.</summary>
     public TimeSpan Conversations { get; set; } = TimeSpan.FromDays(90);
     /// <summary>One-time codes (hashed) and who asked for them.</summary>
     public TimeSpan OneTimeCodes { get; set; } = TimeSpan.FromDays(1);
@@ -60,6 +60,12 @@ public sealed class RetentionSweeper(MessagingDbContext db, TimeProvider time, M
             .ExecuteUpdateAsync(u => u.SetProperty(d => d.RequestJson, "{}"), ct);
         var abuseBefore = now - AbuseWindow;
         var abuse = await db.Set<AbuseEvent>().Where(e => e.At < abuseBefore).ExecuteDeleteAsync(ct);
-        return new RetentionReport(transcript, conversations, handoffs, codes, events, deliveries, abuse);
+        // A web chat's proof of a phone ends with the conversation it was made in.
+        var links = await db.Set<PhoneLink>().Where(l => l.Channel == "webchat" && !db.Conversations.Any(c => c.Id == l.Subject)).ExecuteDeleteAsync(ct);
+        // A one-time code that could not be sent and went to the poison queue still carries the code.
+        var poisonedBefore = codesBefore.UtcTicks;
+        var poisoned = await db.QueueMessages.Where(m => m.Queue.EndsWith("-poison") && m.Body.Contains("\"key\":\"code:") && m.InsertedAt < poisonedBefore)
+            .ExecuteDeleteAsync(ct);
+        return new RetentionReport(transcript, conversations, handoffs, codes + poisoned, events, deliveries, abuse + links);
     }
 }

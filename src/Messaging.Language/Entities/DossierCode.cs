@@ -21,6 +21,6 @@ public static partial class DossierCode
         return true;
     }
 
-    [GeneratedRegex(@"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-(?<date>\d{6})-\d{4}$")]
+    [GeneratedRegex(@"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-(?<date>[0-9]{6})-[0-9]{4}$")]
     private static partial Regex Pattern();
 }

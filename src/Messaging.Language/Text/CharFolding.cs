@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Messaging.Language.Text;
 
-/// <summary>Per-character folding through a precomputed table: lower case, no diacritics, đ → d.</summary>
+/// <summary>Per-character folding through a precomputed table: lower case, no diacritics, đ → d, digits to ASCII.</summary>
 internal static class CharFolding
 {
     // Vietnamese letters live below U+1F00; everything above folds by plain lower-casing.
@@ -17,6 +17,7 @@ internal static class CharFolding
         {
             var c = (char)i;
             if (char.IsSurrogate(c)) { table[i] = c; continue; }
+            if (char.IsDigit(c)) { table[i] = AsciiDigit(c); continue; }
             var d = c.ToString().Normalize(NormalizationForm.FormD);
             var b = d.Length > 0 && !IsMark(d[0]) ? d[0] : c;
             table[i] = char.ToLowerInvariant(b) switch { 'đ' => 'd', var x => x };
@@ -30,5 +31,11 @@ internal static class CharFolding
         CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark
             or UnicodeCategory.EnclosingMark;
 
-    public static char Fold(char c) => c < TableSize ? Table[c] : char.ToLowerInvariant(c);
+    /// <summary>
+    /// Any decimal digit (full-width ０-９ from a phone keyboard, Arabic-Indic, …) folds to its ASCII digit, so the
+    /// recognizers' patterns and number parsing see only 0-9.
+    /// </summary>
+    public static char Fold(char c) => c < TableSize ? Table[c] : char.IsDigit(c) ? AsciiDigit(c) : char.ToLowerInvariant(c);
+
+    private static char AsciiDigit(char c) => (char)('0' + (int)char.GetNumericValue(c));
 }

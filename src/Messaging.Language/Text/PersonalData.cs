@@ -20,10 +20,10 @@ public static partial class PersonalData
             : MaskDigits(m.Value));
     }
 
-    // Most messages have no digit and no '@': skip the regex for them.
+    // Most messages have no digit and no '@': skip the regex for them. Any script's digits count (\d matches them all).
     private static bool NeedsLook(string text)
     {
-        foreach (var c in text) if (char.IsAsciiDigit(c) || c == '@') return true;
+        foreach (var c in text) if (char.IsDigit(c) || c == '@') return true;
         return false;
     }
 
@@ -32,11 +32,11 @@ public static partial class PersonalData
     {
         var dash = value.IndexOf('-', StringComparison.Ordinal);
         var sb = new StringBuilder(value[..dash]);
-        var digits = value[dash..].Count(char.IsAsciiDigit);
+        var digits = value[dash..].Count(char.IsDigit);
         var seen = 0;
         foreach (var c in value[dash..])
         {
-            if (!char.IsAsciiDigit(c)) { sb.Append(c); continue; }
+            if (!char.IsDigit(c)) { sb.Append(c); continue; }
             seen++;
             sb.Append(seen > digits - 2 ? c : '*');
         }
@@ -52,7 +52,9 @@ public static partial class PersonalData
     /// <summary>Phones keep their first four and last three digits ("0912***678"); other numbers their first and last three.</summary>
     private static string MaskDigits(string value)
     {
-        var digits = new string(value.Where(char.IsAsciiDigit).ToArray());
+        // Full-width and other scripts' digits as ASCII, so the mask is the same however the number was typed.
+        var digits = new string(value.Where(char.IsDigit).Select(c => (char)('0' + (int)char.GetNumericValue(c))).ToArray());
+        if (digits.Length < 9) return new string('*', value.Length);
         var plus = value.StartsWith('+') ? "+" : "";
         var phoneLike = (digits.Length == 10 && digits[0] == '0') || (digits.Length == 11 && digits.StartsWith("84", StringComparison.Ordinal));
         var head = phoneLike ? digits.Length - 6 : 3;

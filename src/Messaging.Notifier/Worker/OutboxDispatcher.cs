@@ -72,9 +72,11 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, INotificationQ
                     "booking.cancelled" => "notify/booking.cancelled",
                     _ => "notify/booking.rescheduled",
                 };
+                // An officer's reason is told to the citizen; a citizen's own words are never echoed in an official SMS.
+                var byCitizen = payload.TryGetProperty("cancelledBy", out var by) && by.ValueKind == JsonValueKind.String && by.GetString() == "citizen";
                 var extra = new Dictionary<string, object?>
                 {
-                    ["reason"] = payload.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : "",
+                    ["reason"] = !byCitizen && payload.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : "",
                 };
                 var oldStart = payload.TryGetProperty("oldStart", out var os) ? os.GetDateTimeOffset() : (DateTimeOffset?)null;
                 // The citizen just saw the confirmation in the chat they booked in; tell them on another channel.

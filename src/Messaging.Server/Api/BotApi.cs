@@ -97,9 +97,9 @@ public static class BotApi
         if (ActivityRules.ReservedChannels.Contains(channel))
             return Results.Problem($"The channel '{channel}' speaks through its own adapter, not through /api/messages.", statusCode: 403, title: "Forbidden");
         var bearer = Bearer(http.Request);
-        if (conversationId.StartsWith("zalo:", StringComparison.Ordinal) || conversationId.StartsWith("dl-", StringComparison.Ordinal))
+        if (ActivityRules.ForeignPrefixes.Any(p => conversationId.StartsWith(p, StringComparison.Ordinal)))
             return Results.Problem("This conversation belongs to another channel (Zalo or Direct Line).", statusCode: 403, title: "Forbidden");
-        if (conversationId.StartsWith("wc-", StringComparison.Ordinal) && bearer is null)
+        if (conversationId.StartsWith(ActivityRules.WebChatPrefix, StringComparison.Ordinal) && bearer is null)
             return Unauthorized();
         if (activity.Type != ActivityTypes.Message) return Results.Accepted();
         // The same limit as /model/parse: one setting, Language:MaxTextLength.
@@ -107,12 +107,14 @@ public static class BotApi
         if ((activity.TextOrValue?.Length ?? 0) > max)
             return Results.Problem($"A message has at most {max} characters.", statusCode: 413, title: "Message too long");
 
-        // A conversation with a token is the web chat's own, whatever channel the client names.
-        var identity = new TurnIdentity(bearer is null ? channel : "webchat", conversationId, IdentityKind.Conversation, ClientKeys.Of(http), bearer);
+        // A conversation with a token is the web chat's own, whatever channel the client names; any other is an anonymous
+        // conversation in an identity space of its own, so a channel name cannot reach another channel's identities.
+        var identity = new TurnIdentity(bearer is null ? ActivityRules.AnonymousChannel : "webchat", conversationId, IdentityKind.Conversation,
+            ClientKeys.Of(http), bearer);
         TurnResult turn;
         try
         {
-            turn = await engine.RunAsync(ActivityRules.Sanitized(activity, identity.Channel), identity, ct);
+            turn = await engine.RunAsync(ActivityRules.Sanitized(activity, channel), identity, ct);
         }
         catch (TurnRefusedException e)
         {
@@ -129,13 +131,16 @@ public static class BotApi
     /// holder of the conversation's token only. An unknown id, a conversation without a token and a wrong token get
     /// the same answer.
     /// </summary>
-    private static async Task<IResult> GetActivitiesAsync(string id, long? watermark, HttpRequest request, MessagingDbContext db, CancellationToken ct)
+    private static async Task<IResult> GetActivitiesAsync(string id, long? watermark, HttpRequest request, MessagingDbContext db,
+        TimeProvider time, Microsoft.Extensions.Options.IOptions<BotOptions> options, CancellationToken ct)
     {
         if (!ActivityRules.IsValidId(id) || DirectLine.DirectLineTokens.IsDirectLineConversation(id)) return Results.NotFound();
         if (watermark is < 0) return Results.Problem("watermark must not be negative.", statusCode: 400);
         var bearer = Bearer(request);
-        var hash = bearer is null ? null : await db.Conversations.AsNoTracking().Where(c => c.Id == id).Select(c => c.CredentialHash).FirstOrDefaultAsync(ct);
-        if (!Fingerprint.MatchesSecret(bearer, hash)) return Unauthorized();
+        var row = bearer is null ? null : await db.Conversations.AsNoTracking().Where(c => c.Id == id)
+            .Select(c => new { c.CredentialHash, c.UpdatedAt }).FirstOrDefaultAsync(ct);
+        if (!Fingerprint.MatchesSecret(bearer, row?.CredentialHash) || time.GetUtcNow() - row!.UpdatedAt > options.Value.WebChatIdleExpiry)
+            return Unauthorized();
         return Results.Text((await DirectLine.ConversationFeed.ReadAsync(db, id, watermark ?? 0, ct)).Json, "application/json; charset=utf-8");
     }
 

@@ -66,6 +66,8 @@ public static class NotifierAdminApi
                 return Results.Problem($"status is one of: {string.Join(", ", Enum.GetNames<DeliveryStatus>()).ToLowerInvariant()}.", statusCode: 400);
             q = q.Where(d => d.Status == s);
         }
+        if (from is { } fd && !SaneRange.Contains(fd)) return SaneRange.Problem("from");
+        if (to is { } td && !SaneRange.Contains(td)) return SaneRange.Problem("to");
         if (!string.IsNullOrEmpty(channel)) q = q.Where(d => d.Channel == channel);
         if (broadcast is { } b) q = q.Where(d => d.BroadcastId == b);
         if (from is { } f) { var since = Messaging.Core.Appointments.OfficeTime.At(f, TimeOnly.MinValue, null); q = q.Where(d => d.CreatedAt >= since); }

@@ -55,7 +55,8 @@ public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEn
     private async Task<string?> TextAsync(string userId, JsonElement root, DateTimeOffset at, CancellationToken ct)
     {
         var message = root.GetProperty("message");
-        var text = ZaloWebhook.Text(message, "text") ?? "";
+        var text = ActivityRules.CleanText(ZaloWebhook.Text(message, "text")) ?? "";
+        if (text.Length > 2000) text = text[..2000];
         await TouchAsync(userId, at, following: null, interacted: true, ct);
 
         IReadOnlyList<Activity> replies;
@@ -72,8 +73,7 @@ public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEn
                 Recipient = new ChannelAccount(ZaloWebhook.Id(root, "recipient") ?? "oa"), Text = text, Locale = "vi-VN",
             };
             // The webhook's signature vouches for the user: their Zalo id is the identity.
-            replies = await engine.RunTurnAsync(activity, new TurnIdentity("zalo", userId, IdentityKind.ChannelUser,
-                Messaging.Core.Identity.Fingerprint.Of("zalo:" + userId)), ct);
+            replies = await engine.RunTurnAsync(activity, new TurnIdentity("zalo", userId, IdentityKind.ChannelUser, "zalo:" + userId), ct);
         }
 
         // The turn is saved; a reply that cannot be sent is noted, not retried by running the turn again.
@@ -177,9 +177,12 @@ public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEn
         await db.SaveChangesAsync(ct);
         if (user.Phone is { } p)
         {
-            // Zalo's consent form shares the phone registered with the account: proof enough to link the two.
-            await scope.ServiceProvider.GetRequiredService<Messaging.Core.Identity.PhoneVerification>().LinkAsync(p, ChannelNames.Zalo, userId, "zalo-consent", ct);
-            await scope.ServiceProvider.GetRequiredService<ContactService>().UpsertAsync(p, name, null, userId, null, null, ct);
+            // Zalo's consent form shares the phone registered with the account: proof enough to link the two, unless the
+            // operator says otherwise (Identity:TrustZaloSharedPhone), and within the phones one identity may hold.
+            var identity = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Messaging.Core.Identity.IdentityOptions>>().Value;
+            if (identity.TrustZaloSharedPhone
+                && await scope.ServiceProvider.GetRequiredService<Messaging.Core.Identity.PhoneVerification>().LinkAsync(p, ChannelNames.Zalo, userId, "zalo-consent", ct))
+                await scope.ServiceProvider.GetRequiredService<ContactService>().UpsertAsync(p, name, null, userId, null, null, ct);
         }
     }
 

@@ -96,7 +96,7 @@ public static class DirectLineApi
     }
 
     private static async Task<IResult> PostActivityAsync(string id, HttpContext http, DirectLineTokens tokens, ConversationEngine engine,
-        Messaging.Core.Language.LanguageModelProvider language, TimeProvider time, CancellationToken ct)
+        Messaging.Core.Language.LanguageModelProvider language, TimeProvider time, IOptionsMonitor<DirectLineOptions> options, CancellationToken ct)
     {
         var request = http.Request;
         var (caller, refused) = Authorize(Bearer(request), tokens, id);
@@ -113,6 +113,8 @@ public static class DirectLineApi
             return Error(400, "BadArgument", $"The body is not a valid activity: {e.Message}");
         }
         if (activity is null) return Error(400, "MissingProperty", "The body is empty.");
+        if (ActivityRules.Problem(activity with { Conversation = new ConversationAccount(id), From = null, ChannelId = null }) is { } problem)
+            return Error(400, "BadArgument", problem);
         var claimed = caller.Grant?.UserId ?? activity.From?.Id;
         if (!ActivityRules.IsValidId(claimed)) return Error(400, "MissingProperty", $"from.id is required (at most {ActivityRules.MaxIdLength} letters, digits or . _ - : @ | + =).");
         if ((activity.TextOrValue?.Length ?? 0) > language.Options.MaxTextLength)
@@ -121,11 +123,13 @@ public static class DirectLineApi
         var activityId = $"{id}|{Guid.NewGuid():N}";
         // Only messages make a turn; typing and events are acknowledged, as the bot has nothing to say to them.
         if (activity.Type != ActivityTypes.Message) return Results.Json(new { id = activityId });
-        // A user the site's server named (in the token, or calling with its secret) is that site's user; a token with no
-        // user is its conversation, whatever from.id the browser sends.
-        var vouched = caller.Grant is null || caller.Grant.UserId is not null;
+        // A user the site's server named (in the token, or calling with its secret) is that site's user, when the site
+        // says it signs its users in; otherwise the conversation is the identity, whatever from.id the browser sends.
+        // Caps count against the caller's address either way: a site's random user ids must not reset them.
+        var authenticates = options.CurrentValue.Secrets.FirstOrDefault(s => s.Name == caller.SecretName)?.AuthenticatesUsers == true;
+        var vouched = authenticates && (caller.Grant is null || caller.Grant.UserId is not null);
         var identity = vouched
-            ? new TurnIdentity(Channel, caller.SecretName + "/" + claimed, IdentityKind.ChannelUser, Messaging.Core.Identity.Fingerprint.Of("dl:" + caller.SecretName + "/" + claimed))
+            ? new TurnIdentity(Channel, caller.SecretName + "/" + claimed, IdentityKind.ChannelUser, Security.ClientKeys.Of(http))
             : new TurnIdentity(Channel, id, IdentityKind.Conversation, Security.ClientKeys.Of(http));
         var sanitized = ActivityRules.Sanitized(activity with { Conversation = new ConversationAccount(id) }, Channel);
         try

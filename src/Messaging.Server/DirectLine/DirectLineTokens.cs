@@ -26,6 +26,11 @@ public sealed class DirectLineSecret
     public string Secret { get; set; } = "";
     /// <summary>A revoked secret is refused, and so is every token issued with it.</summary>
     public bool Revoked { get; set; }
+    /// <summary>
+    /// The site signs its users in and names them in the tokens it asks for: such a user's bookings follow them across
+    /// conversations. Off by default, because many sites hand every anonymous visitor a random user id.
+    /// </summary>
+    public bool AuthenticatesUsers { get; set; }
 }
 
 /// <summary>What a token grants: one conversation, optionally one user, until it expires, while its secret stands.</summary>

@@ -1,12 +1,14 @@
 // Web chat over the Activity protocol: POST /api/messages with expectReplies, and polling for what arrives later
 // (reminders, officers' replies). The server starts the conversation and hands out its token; every turn and every
-// poll carries it, so nobody else can read or write this conversation. Both survive page reloads in localStorage.
+// poll carries it, so nobody else can read or write this conversation. Both live in sessionStorage: they survive a
+// reload, not the tab; on a shared computer the next person starts afresh (and "End" ends it at once).
 (function () {
-  const store = window.localStorage;
+  const store = window.sessionStorage;
+  const prefs = window.localStorage;
   const id = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2)).replace(/-/g, "");
   let conversationId = store.getItem("chat.conversation");
   let token = store.getItem("chat.token");
-  let locale = store.getItem("chat.locale") || "vi";
+  let locale = prefs.getItem("chat.locale") || "vi";
   let watermark = 0;
   const seen = new Set();
 
@@ -14,8 +16,8 @@
   const actions = document.getElementById("actions");
   const input = document.getElementById("text");
   const text = {
-    vi: { placeholder: "Nhập tin nhắn…", send: "Gửi", subtitle: "Đặt lịch · Tra cứu hồ sơ · Hỏi thủ tục", lang: "EN", queue: "Số thứ tự", code: "Mã lịch hẹn", error: "Không gửi được, vui lòng thử lại." },
-    en: { placeholder: "Type a message…", send: "Send", subtitle: "Appointments · Dossiers · Procedures", lang: "VI", queue: "Queue number", code: "Booking code", error: "Could not send; please try again." },
+    vi: { placeholder: "Nhập tin nhắn…", send: "Gửi", subtitle: "Đặt lịch · Tra cứu hồ sơ · Hỏi thủ tục", lang: "EN", queue: "Số thứ tự", code: "Mã lịch hẹn", error: "Không gửi được, vui lòng thử lại.", end: "Kết thúc" },
+    en: { placeholder: "Type a message…", send: "Send", subtitle: "Appointments · Dossiers · Procedures", lang: "VI", queue: "Queue number", code: "Booking code", error: "Could not send; please try again.", end: "End chat" },
   };
 
   function applyLocale() {
@@ -24,6 +26,7 @@
     document.getElementById("send").textContent = t.send;
     document.querySelector("[data-i18n=subtitle]").textContent = t.subtitle;
     document.getElementById("lang").textContent = t.lang;
+    document.getElementById("end").textContent = t.end;
     document.documentElement.lang = locale;
   }
 
@@ -143,8 +146,19 @@
   });
   document.getElementById("lang").addEventListener("click", () => {
     locale = locale === "vi" ? "en" : "vi";
-    store.setItem("chat.locale", locale);
+    prefs.setItem("chat.locale", locale);
     applyLocale();
+  });
+
+  // Ends this conversation here: the token is forgotten, the next message starts a new conversation.
+  document.getElementById("end").addEventListener("click", () => {
+    store.removeItem("chat.conversation");
+    store.removeItem("chat.token");
+    conversationId = null; token = null; watermark = 0;
+    seen.clear();
+    log.innerHTML = "";
+    actions.innerHTML = "";
+    send({ text: locale === "en" ? "hello" : "xin chào" });
   });
 
   applyLocale();

@@ -17,6 +17,8 @@ public sealed class DirectLineClientTests
     {
         ["DirectLine:Secrets:0:Name"] = "portal",
         ["DirectLine:Secrets:0:Secret"] = Secret,
+        // The portal signs its users in and names them in its tokens: their bookings follow them.
+        ["DirectLine:Secrets:0:AuthenticatesUsers"] = "true",
         ["DirectLine:AllowedOrigins:0"] = allowedOrigin,
         // The proactive message must not wait for the morning when the suite runs at night.
         ["Notifier:QuietFrom"] = "00:00",

@@ -23,6 +23,7 @@ public sealed class BookingsModel(MessagingDbContext db, OfficeDirectory directo
         if (Offices.Count == 0) return Forbid();
         if (Office is not null && !MayActFor(Office)) return NotYours();
         Office ??= Offices[0].Id;
+        if (Date is { } asked && !Api.SaneRange.Contains(asked)) Date = null;
         Date ??= OfficeTime.LocalDate(DateTimeOffset.UtcNow, null);
         var query = db.Bookings.AsNoTracking().Where(b => b.OfficeId == Office);
         if (!string.IsNullOrWhiteSpace(Q))

@@ -893,6 +893,28 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                     b.ToTable("phone_links", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Identity.ServerSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name")
+                        .HasName("pk_server_secrets");
+
+                    b.ToTable("server_secrets", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Notifications.Broadcast", b =>
                 {
                     b.Property<Guid>("Id")

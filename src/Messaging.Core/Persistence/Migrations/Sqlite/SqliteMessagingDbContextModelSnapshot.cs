@@ -875,6 +875,28 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.ToTable("phone_links", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Identity.ServerSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name")
+                        .HasName("pk_server_secrets");
+
+                    b.ToTable("server_secrets", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Notifications.Broadcast", b =>
                 {
                     b.Property<Guid>("Id")

@@ -102,6 +102,19 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     table.PrimaryKey("pk_phone_links", x => x.id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "server_secrets",
+                columns: table => new
+                {
+                    name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    value = table.Column<string>(type: "TEXT", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_server_secrets", x => x.name);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_handoff_requests_channel_id_user_id_status",
                 table: "handoff_requests",
@@ -155,6 +168,9 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "phone_links");
+
+            migrationBuilder.DropTable(
+                name: "server_secrets");
 
             migrationBuilder.DropIndex(
                 name: "ix_handoff_requests_channel_id_user_id_status",

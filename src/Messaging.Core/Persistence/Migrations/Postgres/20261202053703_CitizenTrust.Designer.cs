@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Messaging.Core.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresMessagingDbContext))]
-    [Migration("20261202045212_CitizenTrust")]
+    [Migration("20261202053703_CitizenTrust")]
     partial class CitizenTrust
     {
         /// <inheritdoc />
@@ -894,6 +894,28 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_phone_links_phone_channel_subject");
 
                     b.ToTable("phone_links", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Identity.ServerSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name")
+                        .HasName("pk_server_secrets");
+
+                    b.ToTable("server_secrets", (string)null);
                 });
 
             modelBuilder.Entity("Messaging.Core.Notifications.Broadcast", b =>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Messaging.Core.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMessagingDbContext))]
-    [Migration("20261202045140_CitizenTrust")]
+    [Migration("20261202053648_CitizenTrust")]
     partial class CitizenTrust
     {
         /// <inheritdoc />
@@ -876,6 +876,28 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_phone_links_phone_channel_subject");
 
                     b.ToTable("phone_links", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Identity.ServerSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name")
+                        .HasName("pk_server_secrets");
+
+                    b.ToTable("server_secrets", (string)null);
                 });
 
             modelBuilder.Entity("Messaging.Core.Notifications.Broadcast", b =>

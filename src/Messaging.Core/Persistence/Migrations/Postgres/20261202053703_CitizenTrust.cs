@@ -103,6 +103,19 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                     table.PrimaryKey("pk_phone_links", x => x.id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "server_secrets",
+                columns: table => new
+                {
+                    name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    value = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_server_secrets", x => x.name);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_handoff_requests_channel_id_user_id_status",
                 table: "handoff_requests",
@@ -156,6 +169,9 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "phone_links");
+
+            migrationBuilder.DropTable(
+                name: "server_secrets");
 
             migrationBuilder.DropIndex(
                 name: "ix_handoff_requests_channel_id_user_id_status",
