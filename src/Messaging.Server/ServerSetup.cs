@@ -10,23 +10,12 @@ using Microsoft.AspNetCore.Diagnostics;
 
 namespace Messaging.Server;
 
-public sealed class RateLimitOptions
-{
-    public const string Section = "RateLimits";
-    public int DossierLookupPerMinute { get; set; } = 10;
-    public int PublicPerMinute { get; set; } = 120;
-    /// <summary>Per sending address: Zalo and the SMS gateway call from a few addresses, many times a minute.</summary>
-    public int WebhookPerMinute { get; set; } = 6000;
-    /// <summary>Sign-in attempts per client address, whatever the account (the per-account lockout is separate).</summary>
-    public int LoginPerMinute { get; set; } = 20;
-}
-
 public static class ServerSetup
 {
-    public const string DossierLookupPolicy = "dossier-lookup";
-    public const string PublicPolicy = "public";
-    public const string WebhookPolicy = "webhook";
-    public const string LoginPolicy = "login";
+    public const string DossierLookupPolicy = Edge.DossierLookupPolicy;
+    public const string PublicPolicy = Edge.PublicPolicy;
+    public const string WebhookPolicy = Edge.WebhookPolicy;
+    public const string LoginPolicy = Edge.LoginPolicy;
 
     /// <summary>HTTP, auth and rate limits; with <paramref name="processInbound"/>, the processor of webhook events too.</summary>
     public static IServiceCollection AddMessagingServer(this IServiceCollection services, IConfiguration configuration, bool processInbound = true)
@@ -42,6 +31,7 @@ public static class ServerSetup
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         services.AddOptions<DossierApiOptions>().BindConfiguration(DossierApiOptions.Section);
+        services.AddOptions<BrowserDefenceOptions>().BindConfiguration(BrowserDefenceOptions.Section);
         services.AddStaffAuthentication(configuration);
         // Vietnamese written as UTF-8 in pages, not as &#x…; entities (HTML-significant characters are still encoded).
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
@@ -51,27 +41,13 @@ public static class ServerSetup
             o.Conventions.AuthorizeFolder("/Staff", Roles.StaffPolicy);
             o.Conventions.AllowAnonymousToPage("/Staff/Login");
             o.Conventions.AllowAnonymousToPage("/Staff/Denied");
+            o.Conventions.AllowAnonymousToPage("/Staff/Reset");
             o.Conventions.AuthorizeFolder("/Staff/Admin", Roles.AdminPolicy);
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .AddPolicy(Roles.StaffPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Officer));
-        var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new();
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = (context, _) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return ValueTask.CompletedTask;
-            };
-            o.AddPolicy(DossierLookupPolicy, http => PerClient(http, limits.DossierLookupPerMinute));
-            o.AddPolicy(PublicPolicy, http => PerClient(http, limits.PublicPerMinute));
-            o.AddPolicy(WebhookPolicy, http => PerClient(http, limits.WebhookPerMinute));
-            o.AddPolicy(LoginPolicy, http => HttpMethods.IsPost(http.Request.Method)
-                ? PerClient(http, limits.LoginPerMinute) : RateLimitPartition.GetNoLimiter("read"));
-        });
+        services.AddEdge(configuration);
         services.AddDirectLine(configuration);
         if (configuration.GetValue("Messaging:DemoData", true))
         {
@@ -97,6 +73,8 @@ public static class ServerSetup
     public static WebApplication UseMessagingServer(this WebApplication app, bool webEndpoints = true)
     {
         // Problem details without stack traces, in every environment: citizens and scanners see the same page.
+        app.UseForwardedHeadersFromKnownProxies();
+        app.UseBrowserDefences();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
         app.UseStatusCodePages();
         app.UseDefaultFiles();
@@ -104,6 +82,19 @@ public static class ServerSetup
         app.UseCors();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseRateLimiter();
+        // The dossier upload is refused by its declared length before anything reads it (the form limit still stops a
+        // body that lies about its length, while it streams).
+        app.Use(async (http, next) =>
+        {
+            if (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.StartsWithSegments("/staff/dossiers")
+                && http.Request.ContentLength > Messaging.Core.Dossiers.DossierService.MaxImportBytes + 64 * 1024)
+            {
+                http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await http.Response.WriteAsync($"Tệp quá lớn: mỗi lần nhập tối đa {Messaging.Core.Dossiers.DossierService.MaxImportBytes / 1024 / 1024} MB.");
+                return;
+            }
+            await next();
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseStaffApiAntiforgery();
@@ -127,15 +118,8 @@ public static class ServerSetup
     {
         BadHttpRequestException b => b.StatusCode,
         JsonException => StatusCodes.Status400BadRequest,
+        // A multipart upload past its length limit (the dossier import) is stopped while it streams.
+        InvalidDataException => StatusCodes.Status413PayloadTooLarge,
         _ => StatusCodes.Status500InternalServerError,
     };
-
-    private static RateLimitPartition<string> PerClient(HttpContext http, int perMinute) =>
-        RateLimitPartition.GetFixedWindowLimiter(ClientKeys.Network(http.Connection.RemoteIpAddress),
-            _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = Math.Max(1, perMinute),
-                Window = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-            });
 }

@@ -61,4 +61,15 @@ public static class Browser
         });
         return (playwright, browser);
     }
+
+    /// <summary>
+    /// Collects what Chromium reports as blocked by the Content-Security-Policy on a page (an inline script, a style, a
+    /// frame): the pages must work under the policy, so a test that saw any has found a page that does not.
+    /// </summary>
+    public static void CollectPolicyViolations(IPage page, List<string> into) =>
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+                lock (into) into.Add(page.Url + ": " + message.Text);
+        };
 }

@@ -16,6 +16,8 @@ public sealed class WebChatTests
         using var _ = playwright;
         await using var __ = browser;
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 } });
+        var violations = new List<string>();
+        Browser.CollectPolicyViolations(page, violations);
 
         await page.GotoAsync(server.BaseUrl + "/");
         await page.Locator(".msg.bot").First.WaitForAsync();
@@ -44,6 +46,11 @@ public sealed class WebChatTests
         // The conversation survives a reload: the booking card is drawn again from the server's history.
         await page.ReloadAsync();
         await page.Locator($".card[data-booking-code='{code}']").WaitForAsync();
+        // "End" forgets the conversation in this tab: the next one is new and shows none of it.
+        await page.ClickAsync("#end");
+        await page.Locator(".msg.bot").First.WaitForAsync();
+        Assert.Equal(0, await page.Locator(".card").CountAsync());
+        Assert.Empty(violations);
     }
 
     private static async Task Tap(IPage page, string title)

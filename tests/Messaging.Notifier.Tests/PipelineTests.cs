@@ -370,7 +370,7 @@ public sealed class BroadcastTests : IAsyncLifetime
         await SeedBookingsAsync(3, Day.AddDays(1)); // outside the audience
         var broadcasts = _db.Services.GetRequiredService<BroadcastService>();
         var b = await broadcasts.CreateAsync(new BroadcastDraft(TestData.OfficeId, Day, null, null, null, null,
-            "Chiều nay Công an xã mất điện, lịch chiều chuyển sang sáng mai.", null, null, Critical: true), "officer-1", default);
+            "Chiều nay Công an xã mất điện, lịch chiều chuyển sang sáng mai.", null, null, Critical: true), "admin-1", default, byAdmin: true);
         Assert.Equal(10_000, b.Recipients);
         await broadcasts.StartAsync(b.Id, "officer-1", default);
         while (await broadcasts.FanOutPageAsync(b.Id, default) > 0) { }
@@ -396,7 +396,7 @@ public sealed class BroadcastTests : IAsyncLifetime
         await SeedBookingsAsync(3, Day);
         var broadcasts = _db.Services.GetRequiredService<BroadcastService>();
         var b = await broadcasts.CreateAsync(new BroadcastDraft(TestData.OfficeId, Day, null, null, null, null, null,
-            "notify/booking.reminder-day-before", null, Critical: true, Channels: ["email", "sms"]), "officer-1", default);
+            "notify/booking.reminder-day-before", null, Critical: false, Channels: ["email", "sms"]), "officer-1", default);
         await broadcasts.StartAsync(b.Id, "officer-1", default);
         while (await broadcasts.FanOutPageAsync(b.Id, default) > 0) { }
         Assert.Equal(3, await DrainAsync());

@@ -88,14 +88,21 @@ public sealed class BotApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Officers_read_masked_transcripts_and_nobody_else_does()
+    public async Task Officers_read_masked_transcripts_of_their_offices_and_nobody_else_does()
     {
-        await _client.PostAsJsonAsync("/api/messages", Message("c4", "sđt của tôi 0912345678"));
+        // A citizen asks for an officer of Tịnh Hà: the officer of Tịnh Hà reads the conversation, no one else.
+        await _client.PostAsJsonAsync("/api/messages", Message("c4", "cho tôi gặp cán bộ công an xã Tịnh Hà, sđt của tôi 0912345678"));
+        await _client.PostAsJsonAsync("/api/messages", Message("c5", "sđt của tôi 0912345678"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await _client.GetAsync("/api/admin/conversations/c4/transcript")).StatusCode);
         var officer = _factory.CreateClient();
         officer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", MessagingServerFactory.OfficerKey);
         var transcript = JsonDocument.Parse(await officer.GetStringAsync("/api/admin/conversations/c4/transcript")).RootElement;
-        Assert.Equal("sđt của tôi 0912***678", transcript[0].GetProperty("text").GetString());
+        Assert.Equal("cho tôi gặp cán bộ công an xã Tịnh Hà, sđt của tôi 0912***678", transcript[0].GetProperty("text").GetString());
+        // A conversation that concerns no office of theirs answers as if it did not exist.
+        Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync("/api/admin/conversations/c5/transcript")).StatusCode);
+        var admin = _factory.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", MessagingServerFactory.AdminKey);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/admin/conversations/c5/transcript")).StatusCode);
     }
 
     [Fact]

@@ -236,6 +236,45 @@ public sealed class DirectLineTests : IAsyncLifetime
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, default);
     }
 
+    [Fact]
+    public async Task A_stream_closes_when_its_token_expires()
+    {
+        var (_, _, body, _) = await StartAsync();
+        var socket = await _app.Server.CreateWebSocketClient().ConnectAsync(new Uri(body.GetProperty("streamUrl").GetString()!), default);
+        _time.Advance(TimeSpan.FromMinutes(31));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[4096];
+        WebSocketReceiveResult result;
+        do result = await socket.ReceiveAsync(buffer, timeout.Token);
+        while (result.MessageType != WebSocketMessageType.Close);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, result.CloseStatus);
+    }
+
+    [Fact]
+    public async Task One_token_opens_at_most_three_streams_at_once()
+    {
+        var (_, _, body, _) = await StartAsync();
+        var url = new Uri(body.GetProperty("streamUrl").GetString()!);
+        var open = new List<WebSocket>();
+        for (var i = 0; i < 3; i++) open.Add(await _app.Server.CreateWebSocketClient().ConnectAsync(url, default));
+        await Assert.ThrowsAnyAsync<Exception>(() => _app.Server.CreateWebSocketClient().ConnectAsync(url, default));
+        // A closed stream gives its place back.
+        await open[0].CloseAsync(WebSocketCloseStatus.NormalClosure, null, default);
+        for (var i = 0; i < 50; i++)
+        {
+            try
+            {
+                open.Add(await _app.Server.CreateWebSocketClient().ConnectAsync(url, default));
+                break;
+            }
+            catch (InvalidOperationException) when (i < 49)
+            {
+                await Task.Delay(100);
+            }
+        }
+        Assert.Equal(4, open.Count);
+    }
+
     private static async Task<JsonElement> ReceiveAsync(WebSocket socket, CancellationToken ct)
     {
         var buffer = new byte[64 * 1024];

@@ -128,8 +128,8 @@ public sealed class FoundationApiTests : IAsyncLifetime
         Assert.Equal(1, booking.GetProperty("queueNumber").GetInt32());
         Assert.Equal("0987***321", booking.GetProperty("phone").GetString());
 
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/api/bookings/{code}?phone=0987654321")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/bookings/{code}?phone=0912345678")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsJsonAsync($"/api/bookings/{code}/lookup", new { phone = "0987654321" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsJsonAsync($"/api/bookings/{code}/lookup", new { phone = "0912345678" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/bookings/{code}")).StatusCode);
 
         var bad = await _client.PostAsJsonAsync("/api/bookings", new

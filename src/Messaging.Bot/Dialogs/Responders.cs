@@ -64,7 +64,11 @@ public sealed class HandoffResponder : Responder
                 ConversationId = t.ConversationId,
                 ChannelId = t.ChannelId,
                 UserId = t.UserId,
-                OfficeId = t.State.Memory.GetValueOrDefault("office"),
+                // The office the message or the conversation names, else the office of this person's latest booking: a
+                // request with no office waits for an admin to give it to one.
+                OfficeId = t.Entity(EntityTypes.Office) ?? t.State.Memory.GetValueOrDefault("office")
+                    ?? await db.Bookings.Where(b => b.Channel == t.ChannelId && b.ChannelUserId == t.UserId)
+                        .OrderByDescending(b => b.CreatedAt).Select(b => b.OfficeId).FirstOrDefaultAsync(ct),
                 Question = ConversationEngine.MaskedCopy(t.Incoming, t.Nlu.Entities).Text,
                 Verified = verified,
                 ClientKey = t.Service<Fingerprinter>().Of(t.Identity.ClientKey),

@@ -107,13 +107,27 @@ public sealed class DossierService(MessagingDbContext db, TimeProvider time, Abu
         return dossier;
     }
 
+    /// <summary>Rows one import may hold, on the page and through the API alike.</summary>
+    public const int MaxImportRows = 5_000;
+    /// <summary>Bytes one import may hold; read as a stream and stopped there.</summary>
+    public const int MaxImportBytes = 2 * 1024 * 1024;
+    /// <summary>
+    /// One answer for a row outside the officer's offices, whether its office is another's or its code belongs to another
+    /// office's dossier: the report never says which codes exist elsewhere.
+    /// </summary>
+    public const string OutOfScope = "this dossier cannot be imported for your offices";
+
     /// <summary>
     /// Upserts by code. Running the same batch twice changes nothing the second time; only a status change writes
     /// history and an outbox event. With <paramref name="dryRun"/> nothing is saved and the report says what would be.
+    /// With a <paramref name="scope"/> (an officer's offices) rows touch only dossiers already in those offices or new
+    /// ones created in them, and no dossier ever moves between offices; without one (the portal's import key, an admin)
+    /// every office is reachable.
     /// </summary>
     public async Task<DossierImportReport> ImportAsync(IReadOnlyList<DossierImportRow> rows, bool dryRun, string by,
-        CancellationToken ct)
+        CancellationToken ct, IReadOnlyCollection<string>? scope = null)
     {
+        if (rows.Count > MaxImportRows) throw new ArgumentException($"At most {MaxImportRows} dossiers per import.");
         var errors = new List<DossierImportError>();
         int created = 0, updated = 0, unchanged = 0;
         var now = time.GetUtcNow();
@@ -126,6 +140,7 @@ public sealed class DossierService(MessagingDbContext db, TimeProvider time, Abu
         {
             var row = rows[i];
             var problem = Check(row, offices, out var code, out var phone, out var status, out var citizenId);
+            if (problem is null && scope is not null && !scope.Contains(row.OfficeId!.Trim())) problem = OutOfScope;
             if (problem is null && !seen.Add(code)) problem = "the code appears twice in this batch";
             if (problem is not null)
             {
@@ -134,6 +149,13 @@ public sealed class DossierService(MessagingDbContext db, TimeProvider time, Abu
             }
 
             var existing = await db.Dossiers.FirstOrDefaultAsync(d => d.Code == code, ct);
+            if (existing is not null && scope is not null && existing.OfficeId != row.OfficeId!.Trim())
+            {
+                // Another office's dossier (told apart from nothing: the same answer as another office's row), or one of
+                // the officer's own being moved to their other office: neither happens through an import.
+                errors.Add(new DossierImportError(i + 1, row.Code, scope.Contains(existing.OfficeId) ? "a dossier stays in the office that received it" : OutOfScope));
+                continue;
+            }
             if (existing is null)
             {
                 var dossier = new Dossier

@@ -55,6 +55,10 @@ public sealed class AbuseGuard(MessagingDbContext db, TimeProvider time, Fingerp
         return new AbuseClaim(id, count + 1, limit);
     }
 
+    /// <summary>Forgets every use of a subject in a limit: a right password clears the failures before it.</summary>
+    public Task ResetAsync(AbuseLimit limit, string subject, CancellationToken ct) =>
+        db.ExecuteAsync("DELETE FROM abuse_events WHERE key = @key", ct, ("@key", KeyOf(limit, subject)));
+
     /// <summary>Takes a claim back: the use did not count after all.</summary>
     public Task ReleaseAsync(AbuseClaim claim, CancellationToken ct) =>
         db.ExecuteAsync("DELETE FROM abuse_events WHERE id = @id", ct, ("@id", claim.Id));

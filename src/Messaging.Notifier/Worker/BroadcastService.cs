@@ -26,13 +26,39 @@ public sealed record BroadcastProgress(Guid Id, BroadcastStatus Status, int Reci
 public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQueue queue, TimeProvider time)
 {
     public const int PageSize = 500;
+    public const int MaxMessageLength = 1000;
+    public const string DefaultTemplate = "notify/broadcast";
 
-    public async Task<Broadcast> CreateAsync(BroadcastDraft draft, string by, CancellationToken ct)
+    /// <summary>Templates whose data a booking supplies, so they can go to every booking of an audience: the only ones a broadcast may use.</summary>
+    public static readonly (string Key, string Title)[] Templates =
+    [
+        (DefaultTemplate, "Thông báo tự soạn"),
+        ("notify/booking.reminder-day-before", "Nhắc lịch hẹn (kèm giờ hẹn, giấy tờ cần mang)"),
+        ("notify/booking.reminder-soon", "Nhắc lịch hẹn sắp tới giờ"),
+    ];
+
+    /// <summary>What the product fills in from its own records; a broadcast's data may not set it.</summary>
+    public static readonly string[] ReservedData = ["office", "booking", "citizen", "links", "message", "session", "reason", "rebook_hint", "officer"];
+
+    /// <summary>
+    /// The rules every broadcast follows, whether it comes from the page or the API: one of <see cref="Templates"/>, a
+    /// message of at most <see cref="MaxMessageLength"/> characters, data that cannot overwrite what the product fills in,
+    /// and the critical flag (which breaks quiet hours) for admins only.
+    /// </summary>
+    public async Task<Broadcast> CreateAsync(BroadcastDraft draft, string by, CancellationToken ct, bool byAdmin = false)
     {
         if (draft.From is null && draft.RecentDays is null && draft.SessionId is null)
             throw new ArgumentException("Choose the audience: a date or range, a session, or the last N days.");
         if (string.IsNullOrWhiteSpace(draft.Message) && draft.TemplateKey is null)
             throw new ArgumentException("Write a message or choose a template.");
+        if (draft.TemplateKey is { } key && !Templates.Any(t => t.Key == key))
+            throw new ArgumentException($"A broadcast uses one of: {string.Join(", ", Templates.Select(t => t.Key))}.");
+        if (draft.Message?.Length > MaxMessageLength)
+            throw new ArgumentException($"A broadcast message has at most {MaxMessageLength} characters.");
+        if (draft.Data is { } data && (data.ValueKind != JsonValueKind.Object || data.EnumerateObject().Any(p => ReservedData.Contains(p.Name))))
+            throw new ArgumentException($"data is an object and may not set {string.Join(", ", ReservedData)}.");
+        if (draft.Critical && !byAdmin)
+            throw new UnauthorizedAccessException("Only admins may send a broadcast that breaks quiet hours.");
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
         var now = time.GetUtcNow();
@@ -78,7 +104,8 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
         var extra = new Dictionary<string, object?> { ["message"] = broadcast.Message ?? "" };
         using (var data = JsonDocument.Parse(broadcast.DataJson))
         {
-            foreach (var p in data.RootElement.EnumerateObject()) extra[p.Name] = p.Value.Clone();
+            // Checked at creation; skipped here too, so no stored broadcast can overwrite the product's own fields.
+            foreach (var p in data.RootElement.EnumerateObject().Where(p => !ReservedData.Contains(p.Name))) extra[p.Name] = p.Value.Clone();
         }
         var office = await db.Offices.AsNoTracking().FirstOrDefaultAsync(o => o.Id == broadcast.OfficeId, ct);
         var phones = page.Select(b => b.Phone).Distinct().ToList();

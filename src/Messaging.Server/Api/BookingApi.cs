@@ -13,6 +13,8 @@ public sealed record PhoneVerificationStarted(Guid VerificationId, DateTimeOffse
 
 public sealed record CancelBookingBody(string? Phone, string? Reason);
 
+public sealed record BookingLookupBody(string? Phone);
+
 public sealed record RescheduleBookingBody(string? Phone, DateTimeOffset? Start, string? OfficeId, Guid? SessionId);
 
 /// <summary>
@@ -30,9 +32,9 @@ public static class BookingApi
                 CodeSendResult.Sent sent => Results.Json(new PhoneVerificationStarted(sent.Id, sent.ExpiresAt), statusCode: 202),
                 CodeSendResult.Limited limited => TooMany(http, limited.RetryAfter, "Too many codes for this phone number or from this client today."),
                 _ => Results.Problem("The phone number is not a Vietnamese mobile number.", statusCode: 400),
-            }).RequireRateLimiting(ServerSetup.PublicPolicy);
+            }).RequireRateLimiting(Edge.BookingsPolicy);
 
-        var api = app.MapGroup("/api/bookings").RequireRateLimiting(ServerSetup.PublicPolicy);
+        var api = app.MapGroup("/api/bookings").RequireRateLimiting(Edge.BookingsPolicy);
         api.MapPost("", async (CreateBookingBody body, HttpContext http, BookingService bookings, PhoneVerification verification, CancellationToken ct) =>
         {
             if (body.ProcedureId is null || body.OfficeId is null || body.Start is null || body.CitizenName is null || body.Phone is null)
@@ -60,10 +62,11 @@ public static class BookingApi
                 return Results.Created($"/api/bookings/{b.Code}", ToView(b));
             });
         });
-        api.MapGet("/{code}", async (string code, string? phone, BookingService bookings, CancellationToken ct) =>
+        // The phone travels in the body, not the URL, where proxies, browser history and access logs would keep it.
+        api.MapPost("/{code}/lookup", async (string code, BookingLookupBody body, BookingService bookings, CancellationToken ct) =>
         {
             var b = await bookings.GetByCodeAsync(code, ct);
-            return b is not null && phone is not null && Messaging.Language.Entities.VietnamesePhone.TryNormalize(phone, out var p) && p == b.Phone
+            return b is not null && body.Phone is not null && Messaging.Language.Entities.VietnamesePhone.TryNormalize(body.Phone, out var p) && p == b.Phone
                 ? Results.Ok(ToView(b))
                 : NotFound();
         });

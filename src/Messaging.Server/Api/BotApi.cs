@@ -41,9 +41,9 @@ public static class BotApi
                 return Results.Json(fixedReply, ActivityJson.Options);
             });
         }
-        app.MapPost("/api/conversations", StartAsync).RequireRateLimiting(ServerSetup.PublicPolicy);
-        app.MapPost("/api/messages", PostActivityAsync).RequireRateLimiting(ServerSetup.PublicPolicy);
-        app.MapGet("/api/conversations/{id}/activities", GetActivitiesAsync).RequireRateLimiting(ServerSetup.PublicPolicy);
+        app.MapPost("/api/conversations", StartAsync).RequireRateLimiting(Edge.ConversationsPolicy);
+        app.MapPost("/api/messages", PostActivityAsync).RequireRateLimiting(Edge.TurnsPolicy);
+        app.MapGet("/api/conversations/{id}/activities", GetActivitiesAsync).RequireRateLimiting(Edge.PollingPolicy);
         app.MapGet("/api/admin/conversations/{id}/transcript", TranscriptAsync).RequireAuthorization(Roles.StaffPolicy);
     }
 
@@ -144,9 +144,20 @@ public static class BotApi
         return Results.Text((await DirectLine.ConversationFeed.ReadAsync(db, id, watermark ?? 0, ct)).Json, "application/json; charset=utf-8");
     }
 
-    /// <summary>For officers: every turn in and out, phone and ID numbers masked in what the citizen typed.</summary>
-    private static async Task<IResult> TranscriptAsync(string id, MessagingDbContext db, CancellationToken ct)
+    /// <summary>
+    /// Every turn in and out, phone and ID numbers masked in what the citizen typed: for admins, and for an officer only
+    /// when the conversation concerns their offices (a request for an officer there, or a booking made from it there).
+    /// </summary>
+    private static async Task<IResult> TranscriptAsync(string id, System.Security.Claims.ClaimsPrincipal user, MessagingDbContext db, CancellationToken ct)
     {
+        if (!StaffAuthentication.IsAdmin(user))
+        {
+            var offices = StaffAuthentication.OfficesOf(user);
+            var owner = await db.Conversations.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.ChannelId, c.UserId }).FirstOrDefaultAsync(ct);
+            var concerns = await db.HandoffRequests.AnyAsync(h => h.ConversationId == id && h.OfficeId != null && offices.Contains(h.OfficeId), ct)
+                || (owner is not null && await db.Bookings.AnyAsync(b => b.Channel == owner.ChannelId && b.ChannelUserId == owner.UserId && offices.Contains(b.OfficeId), ct));
+            if (!concerns) return Results.NotFound();
+        }
         var rows = await db.ConversationActivities.AsNoTracking()
             .Where(a => a.ConversationId == id).OrderBy(a => a.Sequence)
             .Select(a => new { a.Sequence, a.Direction, a.At, a.Text }).ToListAsync(ct);

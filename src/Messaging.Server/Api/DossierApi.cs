@@ -19,7 +19,7 @@ public sealed record DossierLookupBody(string? Code, string? Factor);
 
 public static class DossierApi
 {
-    private const int MaxBatch = 5_000;
+    private const int MaxBatch = DossierService.MaxImportRows;
 
     public static void MapDossierApi(this IEndpointRouteBuilder app)
     {
@@ -48,15 +48,23 @@ public static class DossierApi
 
         List<DossierImportRow> rows;
         var parseErrors = new List<DossierImportError>();
+        // Read as a stream and stopped at the limit: an oversized upload costs at most the limit in memory.
+        var bytes = await BoundedBody.ReadAsync(request, DossierService.MaxImportBytes, ct);
+        if (bytes is null) return Results.Problem($"At most {DossierService.MaxImportBytes / 1024 / 1024} MB per request.", statusCode: 413);
         if (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true)
         {
-            using var reader = new StreamReader(request.Body, Encoding.UTF8);
-            (rows, parseErrors) = DossierService.ParseCsv(new StringReader(await reader.ReadToEndAsync(ct)));
+            (rows, parseErrors) = DossierService.ParseCsv(new StringReader(Encoding.UTF8.GetString(bytes)));
         }
         else
         {
-            var batch = await request.ReadFromJsonAsync<DossierBatch>(ct);
-            rows = batch?.Dossiers ?? [];
+            try
+            {
+                rows = System.Text.Json.JsonSerializer.Deserialize<DossierBatch>(bytes, System.Text.Json.JsonSerializerOptions.Web)?.Dossiers ?? [];
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                return Results.Problem($"The body is not a dossier batch: {e.Message}", statusCode: 400);
+            }
         }
         if (rows.Count > MaxBatch) return Results.Problem($"At most {MaxBatch} dossiers per request.", statusCode: 413);
         if (rows.Count == 0 && parseErrors.Count == 0) return Results.Problem("The batch holds no dossiers.", statusCode: 400);

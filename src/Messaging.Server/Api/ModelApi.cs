@@ -42,5 +42,5 @@ public static class ModelApi
                 new ParseIntent(r.Intent.Name, Math.Round(r.Intent.Confidence, 4)),
                 r.Ranking.Select(x => new ParseIntent(x.Name, Math.Round(x.Confidence, 4))).ToList(),
                 r.Entities.Select(e => new ParseEntity(e.Type, e.Value, e.Start, e.End, e.Confidence, "messaging", e.Detail)).ToList()));
-        }).RequireRateLimiting(ServerSetup.PublicPolicy);
+        }).RequireRateLimiting(Messaging.Server.Security.Edge.TurnsPolicy);
 }

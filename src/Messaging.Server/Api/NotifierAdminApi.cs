@@ -94,12 +94,17 @@ public static class NotifierAdminApi
         try
         {
             var b = await broadcasts.CreateAsync(new BroadcastDraft(body.OfficeId, body.From, body.To, body.ProcedureId, body.SessionId,
-                body.RecentDays, body.Message, body.TemplateKey, body.Data, body.Critical), user.Identity?.Name ?? "", ct);
+                body.RecentDays, body.Message, body.TemplateKey, body.Data, body.Critical), user.Identity?.Name ?? "", ct,
+                byAdmin: StaffAuthentication.IsAdmin(user));
             return Results.Created($"/api/admin/broadcasts/{b.Id}", new { b.Id, b.Recipients, b.Status });
         }
         catch (ArgumentException e)
         {
             return Results.Problem(e.Message, statusCode: 400);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return Results.Problem(e.Message, statusCode: 403);
         }
     }
 

@@ -26,6 +26,7 @@ public static class DirectLineApi
     {
         services.AddOptions<DirectLineOptions>().BindConfiguration(DirectLineOptions.Section);
         services.AddSingleton<DirectLineTokens>();
+        services.AddSingleton<DirectLineLimits>();
         var origins = configuration.GetSection(DirectLineOptions.Section).Get<DirectLineOptions>()?.AllowedOrigins ?? [];
         // x-ms-bot-agent and Authorization make every browser call a preflighted one.
         services.AddCors(o => o.AddPolicy(CorsPolicy, p => p.WithOrigins([.. origins]).AllowAnyHeader().WithMethods("GET", "POST")));
@@ -35,22 +36,23 @@ public static class DirectLineApi
     public static void MapDirectLine(this WebApplication app)
     {
         var api = app.MapGroup("/v3/directline").RequireCors(CorsPolicy);
-        api.MapPost("/tokens/generate", GenerateAsync);
-        api.MapPost("/tokens/refresh", Refresh);
-        api.MapPost("/conversations", StartAsync);
-        api.MapGet("/conversations/{id}", Reconnect);
-        api.MapPost("/conversations/{id}/activities", PostActivityAsync).RequireRateLimiting(ServerSetup.PublicPolicy);
-        api.MapGet("/conversations/{id}/activities", GetActivitiesAsync);
-        api.Map("/conversations/{id}/stream", StreamAsync);
+        api.MapPost("/tokens/generate", GenerateAsync).RequireRateLimiting(Security.Edge.ConversationsPolicy);
+        api.MapPost("/tokens/refresh", Refresh).RequireRateLimiting(Security.Edge.ConversationsPolicy);
+        api.MapPost("/conversations", StartAsync).RequireRateLimiting(Security.Edge.ConversationsPolicy);
+        api.MapGet("/conversations/{id}", Reconnect).RequireRateLimiting(Security.Edge.ConversationsPolicy);
+        api.MapPost("/conversations/{id}/activities", PostActivityAsync).RequireRateLimiting(Security.Edge.TurnsPolicy);
+        api.MapGet("/conversations/{id}/activities", GetActivitiesAsync).RequireRateLimiting(Security.Edge.PollingPolicy);
+        api.Map("/conversations/{id}/stream", StreamAsync).RequireRateLimiting(Security.Edge.ConversationsPolicy);
     }
 
     private sealed record TokenRequest(ChannelAccount? User);
 
-    private static async Task<IResult> GenerateAsync(HttpRequest request, DirectLineTokens tokens, CancellationToken ct)
+    private static async Task<IResult> GenerateAsync(HttpRequest request, DirectLineTokens tokens, DirectLineLimits limits, CancellationToken ct)
     {
         var (caller, refusal) = tokens.Authenticate(Bearer(request));
         if (caller is null) return Refused(refusal);
         if (caller.Grant is not null) return Error(403, "BadArgument", "Tokens are generated with a site secret, not with another token.");
+        if (!limits.TryOpen(caller.SecretName)) return Error(429, "TooManyRequests", "This site has started too many conversations this minute.");
         TokenRequest? body = null;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
@@ -75,10 +77,12 @@ public static class DirectLineApi
         return Results.Json(Body(tokens, grant.ConversationId, tokens.Issue(grant.ConversationId, grant.UserId, grant.SecretName), stream: null));
     }
 
-    private static async Task<IResult> StartAsync(HttpContext http, DirectLineTokens tokens, ConversationStore store, CancellationToken ct)
+    private static async Task<IResult> StartAsync(HttpContext http, DirectLineTokens tokens, DirectLineLimits limits, ConversationStore store, CancellationToken ct)
     {
         var (caller, refusal) = tokens.Authenticate(Bearer(http.Request));
         if (caller is null) return Refused(refusal);
+        if (caller.Grant is null && !limits.TryOpen(caller.SecretName))
+            return Error(429, "TooManyRequests", "This site has started too many conversations this minute.");
         var id = caller.Grant?.ConversationId ?? DirectLineTokens.NewConversationId();
         var token = caller.Grant is { } g ? tokens.Issue(id, g.UserId, g.SecretName) : tokens.Issue(id, null, caller.SecretName);
         // A token's conversation that has already begun is resumed (200); a new one is created (201).
@@ -163,13 +167,17 @@ public static class DirectLineApi
     /// keep-alive and is read to notice that it went away.
     /// </summary>
     private static async Task StreamAsync(string id, HttpContext http, DirectLineTokens tokens, IServiceScopeFactory scopes,
-        ConversationSignals signals, IOptionsMonitor<DirectLineOptions> options)
+        ConversationSignals signals, IOptionsMonitor<DirectLineOptions> options, DirectLineLimits limits)
     {
         // Browsers cannot set headers on a WebSocket: the token rides in the stream URL's t parameter.
-        var (_, refused) = Authorize(http.Request.Query["t"].FirstOrDefault() ?? Bearer(http.Request), tokens, id);
+        var credential = http.Request.Query["t"].FirstOrDefault() ?? Bearer(http.Request);
+        var (caller, refused) = Authorize(credential, tokens, id);
         refused ??= !http.WebSockets.IsWebSocketRequest ? Error(400, "BadArgument", "The stream is a WebSocket.")
             : !OriginAllowed(http, options.CurrentValue) ? Error(403, "BadArgument", "This site may not open the stream.")
+            : !limits.TryOpen(caller!.SecretName) ? Error(429, "TooManyRequests", "This site has opened too many streams this minute.")
             : null;
+        using var slot = refused is null ? limits.TryHoldStream(id) : null;
+        if (refused is null && slot is null) refused = Error(429, "TooManyRequests", "This conversation already has its streams open.");
         if (refused is not null)
         {
             await refused.ExecuteAsync(http);
@@ -183,6 +191,12 @@ public static class DirectLineApi
         {
             while (!closed.IsCancellationRequested && socket.State == WebSocketState.Open)
             {
+                // A stream lives no longer than its credential: an expired token or a revoked secret closes it.
+                if (tokens.Authenticate(credential).Caller is null)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "credential expired or revoked", CancellationToken.None);
+                    break;
+                }
                 await using (var scope = scopes.CreateAsyncScope())
                 {
                     var (json, next) = await ConversationFeed.ReadAsync(scope.ServiceProvider.GetRequiredService<MessagingDbContext>(), id, after, closed.Token);

@@ -18,6 +18,52 @@ public sealed class DirectLineOptions
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
     /// <summary>Sites (scheme://host:port) whose pages may call Direct Line from the browser.</summary>
     public List<string> AllowedOrigins { get; set; } = [];
+    /// <summary>New conversations and stream openings one site secret may cause per minute (per node), whatever its clients.</summary>
+    public int OpensPerSecretPerMinute { get; set; } = 600;
+    /// <summary>Streams open at once on one conversation (per node): a page needs one, a reconnecting page briefly two.</summary>
+    public int MaxStreamsPerConversation { get; set; } = 3;
+}
+
+/// <summary>Per-secret budgets and per-conversation stream counts of this node.</summary>
+public sealed class DirectLineLimits(IOptionsMonitor<DirectLineOptions> options)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Threading.RateLimiting.FixedWindowRateLimiter> _opens = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _streams = new();
+
+    /// <summary>Takes one of the secret's openings this minute; false past the budget.</summary>
+    public bool TryOpen(string secretName)
+    {
+        var limiter = _opens.GetOrAdd(secretName, _ => new System.Threading.RateLimiting.FixedWindowRateLimiter(new()
+        {
+            PermitLimit = Math.Max(1, options.CurrentValue.OpensPerSecretPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+        }));
+        using var lease = limiter.AttemptAcquire();
+        return lease.IsAcquired;
+    }
+
+    /// <summary>Holds a stream slot of the conversation until disposed; null when its streams are all taken.</summary>
+    public IDisposable? TryHoldStream(string conversationId)
+    {
+        var max = options.CurrentValue.MaxStreamsPerConversation;
+        var count = _streams.AddOrUpdate(conversationId, 1, (_, n) => n + 1);
+        if (count <= max) return new Slot(this, conversationId);
+        Release(conversationId);
+        return null;
+    }
+
+    private void Release(string conversationId)
+    {
+        if (_streams.AddOrUpdate(conversationId, 0, (_, n) => n - 1) <= 0) _streams.TryRemove(new(conversationId, 0));
+    }
+
+    private sealed class Slot(DirectLineLimits limits, string conversationId) : IDisposable
+    {
+        private int _disposed;
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) limits.Release(conversationId);
+        }
+    }
 }
 
 public sealed class DirectLineSecret

@@ -17,6 +17,7 @@ public static class StaffAuthentication
     public const string SelectorScheme = "StaffOrApiKey";
     public const string DisplayNameClaim = "display_name";
     public const string OfficeClaim = "office";
+    public const string SessionClaim = "sid";
     public const string AntiforgeryHeader = "RequestVerificationToken";
 
     public static AuthenticationBuilder AddStaffAuthentication(this IServiceCollection services, IConfiguration configuration)
@@ -25,6 +26,13 @@ public static class StaffAuthentication
         {
             o.HeaderName = AntiforgeryHeader;
             o.Cookie.Name = "messaging-af";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure whenever the original request was HTTPS, behind a trusted proxy too.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o =>
+        {
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
         return services.AddAuthentication(o =>
@@ -53,16 +61,19 @@ public static class StaffAuthentication
                     // APIs answer 401/403; only pages redirect to the sign-in page.
                     OnRedirectToLogin = ctx => ApiOr(ctx, StatusCodes.Status401Unauthorized),
                     OnRedirectToAccessDenied = ctx => ApiOr(ctx, StatusCodes.Status403Forbidden),
-                    // A disabled or deleted account loses its open sessions at the next request.
+                    // The cookie only names a session the server holds. Each request finds it live (not signed out, idle,
+                    // too old, or of a disabled account) and takes the account's role and offices as they are now.
                     OnValidatePrincipal = async ctx =>
                     {
-                        var id = ctx.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
+                        var sid = ctx.Principal?.FindFirstValue(SessionClaim);
                         var accounts = ctx.HttpContext.RequestServices.GetRequiredService<StaffAccounts>();
-                        if (!Guid.TryParse(id, out var guid) || await accounts.FindAsync(guid, ctx.HttpContext.RequestAborted) is not { Disabled: false })
+                        if (!Guid.TryParse(sid, out var session) || await accounts.ValidateSessionAsync(session, ctx.HttpContext.RequestAborted) is not { } user)
                         {
                             ctx.RejectPrincipal();
                             await ctx.HttpContext.SignOutAsync(CookieScheme);
+                            return;
                         }
+                        ctx.ReplacePrincipal(Principal(user, session));
                     },
                 };
             });
@@ -75,12 +86,12 @@ public static class StaffAuthentication
         return Task.CompletedTask;
     }
 
-    public static ClaimsPrincipal Principal(StaffUser user)
+    public static ClaimsPrincipal Principal(StaffUser user, Guid session)
     {
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, user.Id.ToString()), new(ClaimTypes.Name, user.UserName),
-            new(DisplayNameClaim, user.DisplayName), new(ClaimTypes.Role, user.Role),
+            new(DisplayNameClaim, user.DisplayName), new(ClaimTypes.Role, user.Role), new(SessionClaim, session.ToString()),
         };
         claims.AddRange(user.Offices.Select(o => new Claim(OfficeClaim, o)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieScheme));

@@ -31,14 +31,8 @@ public sealed class BroadcastsModel(MessagingDbContext db, OfficeDirectory direc
     [BindProperty] public string? Message { get; set; }
     [BindProperty] public string Template { get; set; } = DefaultTemplate;
 
-    public const string DefaultTemplate = "notify/broadcast";
-    /// <summary>Templates whose data a booking supplies, so they can go to every booking of an audience.</summary>
-    public static readonly (string Key, string Title)[] TemplateChoices =
-    [
-        (DefaultTemplate, "Thông báo tự soạn"),
-        ("notify/booking.reminder-day-before", "Nhắc lịch hẹn (kèm giờ hẹn, giấy tờ cần mang)"),
-        ("notify/booking.reminder-soon", "Nhắc lịch hẹn sắp tới giờ"),
-    ];
+    public const string DefaultTemplate = BroadcastService.DefaultTemplate;
+    public static (string Key, string Title)[] TemplateChoices => BroadcastService.Templates;
     [BindProperty(SupportsGet = true)] public Guid? Id { get; set; }
 
     public IReadOnlyList<Office> Offices { get; private set; } = [];
@@ -79,7 +73,7 @@ public sealed class BroadcastsModel(MessagingDbContext db, OfficeDirectory direc
         var byDate = Session is null && RecentDays is null;
         var draft = await broadcasts.CreateAsync(new BroadcastDraft(Office!, byDate ? From : null, byDate ? To : null,
             string.IsNullOrEmpty(Procedure) ? null : Procedure, Session, Session is null ? RecentDays : null, Message,
-            Template == DefaultTemplate ? null : Template, null, false, channels), Actor, ct);
+            Template == DefaultTemplate ? null : Template, null, false, channels), Actor, ct, byAdmin: IsAdmin);
         return RedirectToPage(new { id = draft.Id });
     }
 

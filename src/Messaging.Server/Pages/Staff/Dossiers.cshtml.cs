@@ -9,14 +9,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Messaging.Server.Pages.Staff;
 
 /// <summary>Dossiers of the officer's offices: search, status update with a note (the applicant is told), CSV import with a dry run.</summary>
+[RequestFormLimits(MultipartBodyLengthLimit = DossierService.MaxImportBytes)]
+[RequestSizeLimit(DossierService.MaxImportBytes + 64 * 1024)]
 public sealed class DossiersModel(MessagingDbContext db, OfficeDirectory directory, DossierService dossiers, ProcedureCatalog catalog) : StaffPage
 {
-    public const int MaxUpload = 2 * 1024 * 1024;
+    public const int MaxUpload = DossierService.MaxImportBytes;
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty(SupportsGet = true)] public DossierStatus? Status { get; set; }
     public IReadOnlyList<Dossier> Rows { get; private set; } = [];
     public DossierImportReport? Report { get; private set; }
-    public IReadOnlyList<string> ScopeErrors { get; private set; } = [];
     public string Title(string procedureId) => catalog.Find(procedureId)?.Title ?? procedureId;
 
     public static string Text(DossierStatus s) => s switch
@@ -61,10 +62,14 @@ public sealed class DossiersModel(MessagingDbContext db, OfficeDirectory directo
         }
         using var reader = new StreamReader(file.OpenReadStream(), System.Text.Encoding.UTF8);
         var (rows, errors) = DossierService.ParseCsv(reader);
-        // Officers import only for their own offices; the rest is refused row by row, nothing else is affected.
-        var mine = rows.Where(r => MayActFor(r.OfficeId?.Trim())).ToList();
-        ScopeErrors = rows.Except(mine).Select(r => $"{r.Code}: đơn vị {r.OfficeId} không thuộc quyền của anh/chị").ToList();
-        var report = await dossiers.ImportAsync(mine, dryRun, Actor, ct);
+        if (rows.Count > DossierService.MaxImportRows)
+        {
+            TempData["Flash"] = $"Tệp có {rows.Count:N0} dòng; mỗi lần nhập tối đa {DossierService.MaxImportRows:N0} hồ sơ.";
+            return RedirectToPage();
+        }
+        // The service holds officers to their offices, row by row: the same rule as every other path into dossiers.
+        var scope = IsAdmin ? null : (await OfficesInScopeAsync(directory, db, ct)).Select(o => o.Id).ToList();
+        var report = await dossiers.ImportAsync(rows, dryRun, Actor, ct, scope);
         Report = report with { Errors = [.. errors, .. report.Errors] };
         return await OnGetAsync(ct);
     }

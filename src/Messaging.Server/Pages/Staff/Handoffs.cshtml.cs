@@ -33,16 +33,17 @@ public sealed class HandoffsModel(MessagingDbContext db, OfficeDirectory directo
         var admin = IsAdmin;
         var query = db.HandoffRequests.AsNoTracking()
             .Where(h => (Closed ? h.Status == HandoffStatus.Closed : h.Status != HandoffStatus.Closed)
-                && (admin || h.OfficeId == null || offices.Contains(h.OfficeId)));
+                && (admin || (h.OfficeId != null && offices.Contains(h.OfficeId))));
         Total = await query.CountAsync(ct);
         PageNumber = Math.Clamp(PageNumber, 0, Math.Max(0, (Total - 1) / PageSize));
         // Verified people first (a flood of anonymous requests cannot push them down), newest first within each.
         Rows = await query.OrderByDescending(h => h.Verified).ThenByDescending(h => h.CreatedAt)
             .Skip(PageNumber * PageSize).Take(PageSize).ToListAsync(ct);
+        if (admin) AssignableOffices = await directory.AllAsync(db, ct);
         if (Id is { } id)
         {
             Current = await db.HandoffRequests.AsNoTracking().FirstOrDefaultAsync(h => h.Id == id, ct);
-            if (Current is null || !(admin || Current.OfficeId is null || offices.Contains(Current.OfficeId))) return NotYours();
+            if (Current is null || !(admin || (Current.OfficeId is not null && offices.Contains(Current.OfficeId)))) return NotYours();
             // What citizens typed is stored masked (phone and ID numbers); officers read that copy.
             Transcript = await db.ConversationActivities.AsNoTracking().Where(a => a.ConversationId == Current.ConversationId)
                 .OrderByDescending(a => a.Sequence).Take(60).OrderBy(a => a.Sequence).ToListAsync(ct);
@@ -91,6 +92,24 @@ public sealed class HandoffsModel(MessagingDbContext db, OfficeDirectory directo
         return RedirectToPage();
     }
 
+    /// <summary>
+    /// Admins, or an officer of the request's office. A request that names no office is the admins' to read and to give
+    /// to an office: shown to every officer it would show one office's citizens to all the others.
+    /// </summary>
     private async Task<bool> MayHandleAsync(HandoffRequest h, CancellationToken ct) =>
-        IsAdmin || h.OfficeId is null || (await ScopeAsync(ct)).Contains(h.OfficeId);
+        IsAdmin || (h.OfficeId is not null && (await ScopeAsync(ct)).Contains(h.OfficeId));
+
+    public IReadOnlyList<Office> AssignableOffices { get; private set; } = [];
+
+    public async Task<IActionResult> OnPostAssignAsync(Guid id, string office, CancellationToken ct)
+    {
+        if (!IsAdmin) return NotYours();
+        var h = await db.HandoffRequests.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (h is null || await directory.FindAsync(db, office, ct) is null) return NotYours();
+        h.OfficeId = office;
+        db.AuditLog.Add(new Messaging.Core.Templates.AuditEntry { At = time.GetUtcNow(), Actor = Actor, Action = "handoff.assign", Subject = h.Id.ToString(), Details = office });
+        await db.SaveChangesAsync(ct);
+        TempData["Flash"] = "Đã chuyển yêu cầu cho đơn vị.";
+        return RedirectToPage(new { id });
+    }
 }

@@ -19,12 +19,13 @@ public sealed class LoginModel(StaffAccounts accounts) : PageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var from = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var from = ClientKeys.Network(HttpContext.Connection.RemoteIpAddress);
         var outcome = await accounts.SignInAsync(UserName, Password, from, ct);
         switch (outcome.Result)
         {
             case StaffSignIn.Success:
-                await HttpContext.SignInAsync(StaffAuthentication.CookieScheme, StaffAuthentication.Principal(outcome.User!));
+                var session = await accounts.StartSessionAsync(outcome.User!, ct);
+                await HttpContext.SignInAsync(StaffAuthentication.CookieScheme, StaffAuthentication.Principal(outcome.User!, session.Id));
                 return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/staff");
             case StaffSignIn.LockedOut:
                 Error = $"Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau {OfficeClock(outcome.LockedUntil)}.";

@@ -1503,6 +1503,28 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.ToTable("zalo_users", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Persistence.DataProtectionKeyRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Persistence.SeedMarker", b =>
                 {
                     b.Property<string>("Name")
@@ -1517,6 +1539,87 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasName("pk_seed_markers");
 
                     b.ToTable("seed_markers", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Staff.StaffPasswordReset", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_hash");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_staff_password_resets");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_staff_password_resets_token_hash");
+
+                    b.ToTable("staff_password_resets", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.Staff.StaffSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_reason");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_staff_sessions");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_staff_sessions_user_id");
+
+                    b.ToTable("staff_sessions", (string)null);
                 });
 
             modelBuilder.Entity("Messaging.Core.Staff.StaffUser", b =>
@@ -1539,17 +1642,9 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("display_name");
 
-                    b.Property<int>("FailedLogins")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("failed_logins");
-
                     b.Property<long?>("LastLoginAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_login_at");
-
-                    b.Property<long?>("LockedUntil")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("locked_until");
 
                     b.PrimitiveCollection<string>("Offices")
                         .IsRequired()
