@@ -11,6 +11,9 @@ public sealed record BenchArgs(string Provider, int Attempts, int Concurrency)
         return i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',').Select(int.Parse).ToList() : null;
     }
 
+    /// <summary>One number after the flag, or null when absent.</summary>
+    public static int? Int(string[] args, string name) => List(args, name)?.FirstOrDefault();
+
     public static BenchArgs Parse(string[] args)
     {
         string Get(string name, string fallback)

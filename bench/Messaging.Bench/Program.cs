@@ -1,6 +1,7 @@
 using Messaging.Bench;
 
 // dotnet run -c Release --project bench/Messaging.Bench -- bookings [--provider sqlite|postgres|both] [--attempts N] [--concurrency N]
+// dotnet run -c Release --project bench/Messaging.Bench -- chaos [--bookings N] [--web N] [--workers N] [--seconds N] [--kill-every N]
 var command = args.FirstOrDefault() ?? "help";
 var opts = BenchArgs.Parse(args.Skip(1).ToArray());
 switch (command)
@@ -26,6 +27,8 @@ switch (command)
     case "email":
         await EmailBench.RunAsync(opts.Attempts, opts.Concurrency);
         break;
+    case "chaos":
+        return await ChaosBench.RunAsync(args.Skip(1).ToArray());
     case "parse":
         LanguageBench.Explain(args.Skip(1).ToArray());
         break;

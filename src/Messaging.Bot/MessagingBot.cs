@@ -15,6 +15,7 @@ public static class MessagingBot
         services.AddSingleton<Dialog, CancelDialog>();
         services.AddSingleton<Dialog, RescheduleDialog>();
         services.AddSingleton<Dialog, DossierDialog>();
+        services.AddSingleton<Dialog, PreferencesDialog>();
         services.AddSingleton<Dialog, ProcedureInfoResponder>();
         services.AddSingleton<Dialog, OfficeInfoResponder>();
         services.AddSingleton<Dialog, GreetingResponder>();

@@ -3,6 +3,7 @@ using Messaging.Core;
 using Messaging.Notifier.Channels;
 using Messaging.Notifier.Channels.Sms;
 using Messaging.Notifier.Channels.Zalo;
+using Messaging.Notifier.Planning;
 using Messaging.Notifier.Queues;
 using Messaging.Notifier.Worker;
 using Microsoft.Extensions.Configuration;
@@ -72,6 +73,9 @@ public static class MessagingNotifier
         {
             services.AddSingleton<IChannelSender>(sp => new LocalOutboxSender(channel, sp.GetRequiredService<IOptions<MessagingOptions>>(), sp.GetRequiredService<TimeProvider>()));
         }
+        services.AddOptions<ZnsOptions>().BindConfiguration(ZnsOptions.Section);
+        services.AddSingleton<WorkerIdentity>();
+        NotificationPlanners.AddPlanners(services);
         services.AddSingleton<NotificationProcessor>();
         services.AddSingleton<DeliveryLedger>();
         services.AddSingleton<OutboxDispatcher>();

@@ -43,7 +43,7 @@ public sealed class WorkerCrashTests
         var queue = sp.GetRequiredService<INotificationQueue>();
         var bodies = Enumerable.Range(0, Count).Select(i => JsonSerializer.Serialize(new NotificationRequest($"crash:{i}", "notify/broadcast",
             new Recipient("Nguyễn Văn An", "0912345678", ChannelOrder: ["sms"]),
-            JsonSerializer.SerializeToElement(new { citizen = new { name = "An" }, office = new { name = "Công an xã", phone = "0255" }, message = $"Tin {i}" }),
+            JsonSerializer.SerializeToElement(new { citizen = new { name = "An" }, office = new { name = "Công an xã", phone = "0255" }, message = $"Tin {i}", bookings = Array.Empty<object>() }),
             NotificationPriority.Critical), NotificationProcessor.Json)).ToList();
         await queue.SendBatchAsync(bodies, default);
 

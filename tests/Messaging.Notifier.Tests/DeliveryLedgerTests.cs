@@ -39,7 +39,7 @@ public abstract class DeliveryLedgerTests(Func<Dictionary<string, string?>, Acti
         new Recipient("Nguyễn Văn An", "0912345678"), JsonSerializer.SerializeToElement(new
         {
             citizen = new { name = "Nguyễn Văn An" }, office = new { name = "Công an xã Tịnh Hà", phone = "0255 3000 101" },
-            message = "Sáng thứ Bảy cấp căn cước lưu động tại nhà văn hóa thôn.",
+            message = "Sáng thứ Bảy cấp căn cước lưu động tại nhà văn hóa thôn.", bookings = Array.Empty<object>(),
         }), NotificationPriority.Critical, BroadcastId: broadcast), NotificationProcessor.Json);
 
     private Task<T> Db<T>(Func<MessagingDbContext, Task<T>> query) =>
@@ -75,7 +75,7 @@ public abstract class DeliveryLedgerTests(Func<Dictionary<string, string?>, Acti
 
         await Assert.ThrowsAsync<QueueReceiptException>(() => Processor.ProcessAsync(first, default));
         Assert.Equal(1, await Db(db => db.QueueMessages.CountAsync())); // still the second holder's
-        Assert.Equal(Outcome.AlreadySent, await Processor.ProcessAsync(second, default));
+        Assert.Equal(Outcome.AlreadyDone, await Processor.ProcessAsync(second, default));
 
         Assert.Single(_sms.Sent);
         Assert.Equal(1, await Db(db => db.DeliveryAttempts.CountAsync()));

@@ -120,7 +120,7 @@ public sealed class SmtpOutageTests(MaildevFixture maildev) : IAsyncLifetime
         for (var i = 0; i < 5; i++)
         {
             var request = new NotificationRequest($"outage:{i}", "notify/broadcast", new Recipient("Nguyễn Văn An", null, "an@example.vn", ChannelOrder: ["email"]),
-                JsonSerializer.SerializeToElement(new { citizen = new { name = "An" }, office = new { name = "Công an xã Tịnh Hà", phone = "0255" }, message = $"Thông báo số {i}" }));
+                JsonSerializer.SerializeToElement(new { citizen = new { name = "An" }, office = new { name = "Công an xã Tịnh Hà", phone = "0255" }, message = $"Thông báo số {i}", bookings = Array.Empty<object>() }));
             await queue.SendAsync(JsonSerializer.Serialize(request, Messaging.Notifier.Worker.NotificationProcessor.Json), null, default);
         }
         async Task<List<Messaging.Notifier.Worker.Outcome>> Drain()

@@ -40,8 +40,8 @@ public sealed class NotifierApiTests : IAsyncLifetime
             citizenName = "Nguyễn Thị Thu", phone = "0987654321",
         });
         var code = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString()!;
-        // Offline, ZNS (before SMS in the default order) is the local outbox that receives it.
-        var outbox = Path.Combine(_factory.DataDirectory, "outbox", "zns.jsonl");
+        // Offline, with no approved ZNS template mapped, SMS is the local outbox that receives it.
+        var outbox = Path.Combine(_factory.DataDirectory, "outbox", "sms.jsonl");
         for (var i = 0; i < 100 && !(File.Exists(outbox) && (await File.ReadAllTextAsync(outbox)).Contains(code)); i++) await Task.Delay(100);
         var line = Assert.Single(await File.ReadAllLinesAsync(outbox), l => l.Contains(code));
         Assert.Contains("\"to\":\"0987654321\"", line);
@@ -51,7 +51,7 @@ public sealed class NotifierApiTests : IAsyncLifetime
         JsonElement deliveries = default;
         for (var i = 0; i < 100; i++)
         {
-            deliveries = JsonDocument.Parse(await admin.GetStringAsync("/api/admin/deliveries?status=sent&channel=zns")).RootElement;
+            deliveries = JsonDocument.Parse(await admin.GetStringAsync("/api/admin/deliveries?status=sent&channel=sms")).RootElement;
             if (deliveries.GetArrayLength() > 0) break;
             await Task.Delay(100);
         }
@@ -59,7 +59,7 @@ public sealed class NotifierApiTests : IAsyncLifetime
         Assert.Equal("0987***321", delivery.GetProperty("recipientSummary").GetString());
         var detail = JsonDocument.Parse(await admin.GetStringAsync($"/api/admin/deliveries/{delivery.GetProperty("id").GetString()}")).RootElement;
         var attempts = detail.GetProperty("attempts");
-        Assert.Equal("zns", attempts[attempts.GetArrayLength() - 1].GetProperty("channel").GetString());
+        Assert.Equal("sms", attempts[attempts.GetArrayLength() - 1].GetProperty("channel").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await Client(MessagingServerFactory.OfficerKey).GetAsync("/api/admin/deliveries")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/admin/poison")).StatusCode);
     }

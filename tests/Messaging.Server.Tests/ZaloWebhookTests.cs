@@ -36,6 +36,7 @@ public sealed class ZaloWebhookTests : IAsyncLifetime
             ["Zalo:AccessToken"] = _zalo.AccessToken, ["Zalo:RefreshToken"] = _zalo.RefreshToken,
             ["Zalo:OpenApiUrl"] = _zalo.BaseUrl.ToString(), ["Zalo:OAuthUrl"] = _zalo.BaseUrl.ToString(),
             ["Zalo:BusinessApiUrl"] = _zalo.BaseUrl.ToString(), ["Sms:CallbackToken"] = SmsToken,
+            ["Notifier:BaseBackoff"] = "00:00:00.200",
         });
         _client = _factory.CreateClient();
     }
@@ -99,6 +100,25 @@ public sealed class ZaloWebhookTests : IAsyncLifetime
         Assert.Equal(buttons[0].GetProperty("title").GetString(), buttons[0].GetProperty("payload").GetString());
         var user = await ReadAsync(db => db.ZaloUsers.AsNoTracking().SingleAsync(u => u.UserId == User));
         Assert.NotNull(user.LastInteractionAt);
+    }
+
+    [Fact]
+    public async Task A_reply_Zalo_refuses_for_a_moment_is_sent_again_once_and_the_turn_is_not_run_again()
+    {
+        // Zalo's rate limit twice, then success: the reply goes through the notifier's claimed, retried path.
+        _zalo.FailNext(User, -32, -32);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(Text("giờ làm việc của công an xã Tịnh Hà", msgId: "retry-1"))).StatusCode);
+
+        var calls = await MessagesAsync(3);
+        Assert.Equal(3, calls.Count);
+        Assert.Single(calls.Select(TextOf).Distinct()); // the same reply each time, never a second answer
+        await Task.Delay(500);
+        Assert.Equal(3, _zalo.Messages.Count());
+        var delivery = await ReadAsync(db => db.Deliveries.Include(d => d.Attempts).AsNoTracking().SingleAsync(d => d.Key.StartsWith("reply:zalo:")));
+        Assert.Equal((DeliveryStatus.Sent, 3), (delivery.Status, delivery.Attempts.Count));
+        Assert.Equal(1, await ReadAsync(db => db.ConversationActivities.CountAsync(a => a.ConversationId == "zalo:" + User && a.Direction == "in")));
+        var stored = await ReadAsync(db => db.InboundEvents.AsNoTracking().SingleAsync());
+        Assert.Equal((1, null), (stored.Attempts, stored.Error));
     }
 
     [Fact]

@@ -42,6 +42,8 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         foreach (var (k, v) in settings) psi.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
         var server = new ServerProcess(Process.Start(psi)!, port);
+        // A test run that ends abruptly must not leave servers behind.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { if (!server._process.HasExited) server._process.Kill(true); } catch (InvalidOperationException) { } };
         server._process.OutputDataReceived += (_, e) => { lock (server._output) server._output.AppendLine(e.Data); };
         server._process.ErrorDataReceived += (_, e) => { lock (server._output) server._output.AppendLine(e.Data); };
         server._process.BeginOutputReadLine();

@@ -113,8 +113,8 @@ public sealed class BookingDialog : Dialog
         try
         {
             var booking = await t.Service<BookingService>().BookAsync(new BookingRequest(procedure, office, start, name, phone,
-                null, session, t.ChannelId, t.UserId, t.Locale, $"{t.ConversationId}:{t.Incoming.Id ?? t.Now.UtcTicks.ToString()}",
-                PhoneVerified: proof == PhoneProof.Outcome.Proved, ClientKey: t.Identity.ClientKey), ct);
+                null, session, t.ChannelId, t.UserId, t.Locale, t.TurnKey,
+                PhoneVerified: proof == PhoneProof.Outcome.Proved, ClientKey: t.Identity.ClientKey, Email: f.Get("email")), ct);
             t.State.Memory["name"] = name;
             t.State.Memory["phone"] = phone;
             await Confirmation.SayBookedAsync(t, booking, officeRow, ct);
@@ -162,6 +162,8 @@ public sealed class BookingDialog : Dialog
         if (t.Entity(EntityTypes.Time) is { } time && f.Prompt?.Slot != "slot") f.Set("time", time);
         if (t.Entity(EntityTypes.Phone) is { } phone) f.Set("phone", phone);
         if (PromptAnswers.NameInSentence(t.Text) is { } name) f.Set("name", name);
+        // An e-mail typed along the way ("sđt 0912…, email an@gmail.com") is where this booking's notices also go.
+        if (Messaging.Core.Notifications.EmailAddress.Find(t.Text) is { } email) f.Set("email", email);
     }
 }
 

@@ -87,7 +87,7 @@ public sealed class CancelDialog : Dialog
         }
         try
         {
-            await t.Service<BookingService>().CancelAsync(booking.Code, booking.Phone, "citizen request in chat", "citizen", ct);
+            await t.Service<BookingService>().CancelAsync(booking.Code, booking.Phone, "citizen request in chat", "citizen", ct, t.TurnKey);
             await t.SayAsync("bot/cancel.done", new { booking = described }, actions: Menu.Actions(t.Locale), ct: ct);
         }
         catch (BookingException)
@@ -128,7 +128,7 @@ public sealed class RescheduleDialog : Dialog
         }
         try
         {
-            var moved = await t.Service<BookingService>().RescheduleAsync(booking.Code, booking.Phone, new RescheduleRequest(start, null, session), ct);
+            var moved = await t.Service<BookingService>().RescheduleAsync(booking.Code, booking.Phone, new RescheduleRequest(start, null, session), ct, t.TurnKey);
             await t.SayAsync("bot/reschedule.done", new { booking = await BookingFinder.DescribeAsync(t, moved, ct), old_start = booking.Start.ToString("O") }, ct: ct);
             return true;
         }

@@ -67,6 +67,11 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         await gate.WaitAsync(ct);
         try
         {
+            // A turn has one id in all its runs (a client that sent none gets one here), so every side effect keyed by
+            // it happens once; a turn the transcript already answered (a retried POST, a webhook sent again) is answered
+            // again from the transcript, without running.
+            if (string.IsNullOrEmpty(incoming.Id)) incoming = incoming with { Id = "t-" + Guid.NewGuid().ToString("N") };
+            else if (await AnsweredAsync(incoming, identity, conversationId, ct) is { } earlier) return earlier;
             for (var run = 1; ; run++)
             {
                 if (await RunOnceAsync(incoming, identity, conversationId, ct) is { } replies) return replies;
@@ -79,6 +84,26 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         {
             gate.Release();
         }
+    }
+
+    /// <summary>The replies this conversation gave to an activity with the same id and text, if it is in the recent transcript.</summary>
+    private async Task<TurnResult?> AnsweredAsync(Activity incoming, TurnIdentity identity, string conversationId, CancellationToken ct)
+    {
+        var stored = await store.LoadAsync(conversationId, ct);
+        if (stored is null) return null;
+        var now = time.GetUtcNow();
+        Authorize(stored, identity, now);
+        var recent = await store.RecentAsync(conversationId, ct);
+        Activity? Read(string json) => JsonSerializer.Deserialize<Activity>(json, ActivityJson.Options);
+        var earlier = recent.Where(r => r.Direction == "in").Select(r => Read(r.Json)).FirstOrDefault(a => a?.Id == incoming.Id);
+        if (earlier is null) return null;
+        // The same id with other words is a client reusing ids, not a repeat: the turn runs.
+        var nlu = language.Model.Parse(incoming.Text ?? "", now);
+        if (StoredCopy(incoming, identity, conversationId, nlu.Entities).Text != earlier.Text) return null;
+        var replies = recent.Where(r => r.Direction == "out").Reverse().Select(r => (Json: r.Json, Activity: Read(r.Json)))
+            .Where(r => r.Activity?.ReplyToId == incoming.Id).ToList();
+        log.LogInformation("A turn already answered arrived again; answering from the transcript");
+        return new TurnResult(replies.Select(r => r.Activity!).ToList(), replies.Select(r => r.Json).ToList());
     }
 
     /// <summary>One run of a turn; null when its state save lost the race on the version.</summary>
@@ -147,6 +172,16 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         {
             await t.SayAsync("bot/help", actions: Menu.Actions(t.Locale), ct: ct);
             if (top?.Prompt is { } pending) await t.RepeatPromptAsync(pending, ct);
+            return;
+        }
+        if (top?.Dialog != DialogNames.Preferences && Messaging.Core.Notifications.PreferenceCommands.Parse(t.Text) is { } change)
+        {
+            // A wish about messages can come at any point; whatever was being asked is asked again after it.
+            var frame = new DialogFrame { Dialog = DialogNames.Preferences };
+            frame.Set("change", Dialogs.PreferencesDialog.Serialize(change));
+            stack.Add(frame);
+            await ContinueAsync(t, frame, ct);
+            if (!stack.Contains(frame) && top?.Prompt is { } pending) await t.RepeatPromptAsync(pending, ct);
             return;
         }
         if (t.Intent == Messaging.Language.Intents.IntentNames.Handoff && t.Confidence >= options.Value.InterruptionConfidence)

@@ -18,6 +18,7 @@ public static class DialogNames
     public const string Thanks = "thanks";
     public const string OutOfScope = "out-of-scope";
     public const string Handoff = "handoff";
+    public const string Preferences = "preferences";
 
     public static string ForIntent(string intent) => intent switch
     {

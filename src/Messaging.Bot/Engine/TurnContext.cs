@@ -31,6 +31,15 @@ public sealed class TurnContext(Activity incoming, ParseResult nlu, Conversation
     public TurnIdentity Identity { get; } = identity;
     public string ChannelId => Identity.Channel;
     public string UserId => Identity.Subject;
+    /// <summary>
+    /// This turn's key for side effects (a booking, a cancellation, a move): the same in every run of the turn, so a
+    /// run repeated after a version conflict finds its effect made and makes no second one.
+    /// </summary>
+    public string TurnKey => Key($"{ConversationId}:{Incoming.Id}");
+
+    // Keys are stored in 200 characters; long ids (up to the activity limits) are hashed, which keeps them distinct.
+    private static string Key(string key) => key.Length <= 200 ? key
+        : "h:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
     public List<Activity> Replies { get; } = [];
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();

@@ -37,6 +37,13 @@ public sealed class Booking
     public bool PhoneVerified { get; set; }
     /// <summary>Fingerprint of the client that booked (an address, a Zalo user), for per-client caps on what follows.</summary>
     public string? ClientKey { get; set; }
+    /// <summary>An e-mail address the citizen gave with this booking: its notices go there too.</summary>
+    public string? Email { get; set; }
+    /// <summary>
+    /// The request key of the last cancel or reschedule: the same request arriving again (a chat turn run twice) finds its
+    /// change already made and succeeds without a second one.
+    /// </summary>
+    public string? LastChangeKey { get; set; }
     /// <summary>Set by callers that may repeat a request (a chat turn run again after a conflict): one key, one booking.</summary>
     public string? IdempotencyKey { get; set; }
 

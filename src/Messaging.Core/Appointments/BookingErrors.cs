@@ -48,7 +48,8 @@ public sealed record BookingRequest(
     string Locale = "vi",
     string? IdempotencyKey = null,
     bool PhoneVerified = false,
-    string? ClientKey = null);
+    string? ClientKey = null,
+    string? Email = null);
 
 /// <summary>Where a booking should move to. A null office keeps the booking's office.</summary>
 public sealed record RescheduleRequest(DateTimeOffset Start, string? OfficeId = null, Guid? SessionId = null);

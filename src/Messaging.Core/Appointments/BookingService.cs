@@ -127,6 +127,8 @@ public sealed class BookingService(
                 ChannelUserId = request.ChannelUserId,
                 Locale = request.Locale,
                 IdempotencyKey = request.IdempotencyKey,
+                // This booking's own notices go there too; an address that is not one is not kept.
+                Email = Messaging.Core.Notifications.EmailAddress.TryNormalize(request.Email, out var email) ? email : null,
                 PhoneVerified = request.PhoneVerified,
                 ClientKey = request.ClientKey is { } client ? fingerprints.Of(client) : null,
                 Status = BookingStatus.Booked,
@@ -150,10 +152,16 @@ public sealed class BookingService(
         }
     }
 
+    /// <summary>
+    /// Cancels a booking. With a <paramref name="changeKey"/> (a chat turn's id), the same request again finds its
+    /// cancellation already made and returns the booking as it is: a turn run twice cancels once and says so twice.
+    /// </summary>
     public async Task<Booking> CancelAsync(string code, string? verifyPhone, string? reason, string cancelledBy,
-        CancellationToken ct)
+        CancellationToken ct, string? changeKey = null)
     {
+        if (await AlreadyChangedAsync(code, verifyPhone, changeKey, ct) is { } done) return done;
         var booking = await FindForChangeAsync(code, verifyPhone, ct);
+        booking.LastChangeKey = changeKey;
         var now = time.GetUtcNow();
         await using var tx = await db.BeginWriteAsync(ct);
         await ReleaseAsync(booking.SlotKey, ct);
@@ -175,9 +183,11 @@ public sealed class BookingService(
     /// so a full target slot leaves the citizen with the appointment they had.
     /// </summary>
     public async Task<Booking> RescheduleAsync(string code, string? verifyPhone, RescheduleRequest to,
-        CancellationToken ct)
+        CancellationToken ct, string? changeKey = null)
     {
+        if (await AlreadyChangedAsync(code, verifyPhone, changeKey, ct) is { } done) return done;
         var booking = await FindForChangeAsync(code, verifyPhone, ct);
+        booking.LastChangeKey = changeKey;
         var (office, _, slot) = await ResolveSlotAsync(to.OfficeId ?? booking.OfficeId, booking.ProcedureId, to.Start,
             to.SessionId, ct);
         if (slot.SlotKey == booking.SlotKey)
@@ -256,6 +266,15 @@ public sealed class BookingService(
         booking.Version++;
         await SaveOrConflictAsync(ct);
         return booking;
+    }
+
+    /// <summary>The booking, when its last change was made by the request with this key (and the same phone).</summary>
+    private async Task<Booking?> AlreadyChangedAsync(string code, string? verifyPhone, string? changeKey, CancellationToken ct)
+    {
+        if (changeKey is null || !BookingCode.TryNormalize(code, out var normalized)) return null;
+        var booking = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Code == normalized && b.LastChangeKey == changeKey, ct);
+        if (booking is null) return null;
+        return verifyPhone is null || (VietnamesePhone.TryNormalize(verifyPhone, out var p) && p == booking.Phone) ? booking : null;
     }
 
     private async Task<Booking> FindForChangeAsync(string code, string? verifyPhone, CancellationToken ct,

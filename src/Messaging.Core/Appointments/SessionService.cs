@@ -79,6 +79,7 @@ public sealed class SessionService(MessagingDbContext db, TimeProvider time, Mic
         }
 
         var oldStart = session.Start;
+        var oldPlace = session.Place;
         session.Start = start;
         session.End = end;
         session.Place = place.Trim();
@@ -86,7 +87,7 @@ public sealed class SessionService(MessagingDbContext db, TimeProvider time, Mic
         session.UpdatedAt = now;
         session.Version++;
         db.Outbox.Add(OutboxMessage.From(new SessionChanged(session.Id, session.OfficeId, oldStart, start, end,
-            session.Place, session.Version), now));
+            session.Place, session.Version, [.. bookings.Select(b => b.Id)], oldPlace), now));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return session;
@@ -114,7 +115,7 @@ public sealed class SessionService(MessagingDbContext db, TimeProvider time, Mic
         session.CancelReason = reason;
         session.UpdatedAt = now;
         session.Version++;
-        db.Outbox.Add(OutboxMessage.From(new SessionCancelled(session.Id, session.OfficeId, reason), now));
+        db.Outbox.Add(OutboxMessage.From(new SessionCancelled(session.Id, session.OfficeId, reason, [.. bookings.Select(b => b.Id)]), now));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return session;

@@ -46,6 +46,18 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, ConversationS
                 : null, ct);
     }
 
+    private readonly Lazy<PreparedReaders> _recent = new(() => new PreparedReaders(DirectDatabase.Describe(scopes),
+        "SELECT direction, json FROM conversation_activities WHERE conversation_id = @id ORDER BY sequence DESC LIMIT 40", "@id"));
+
+    /// <summary>The conversation's last transcript rows, newest first: enough to recognise a turn that arrives again.</summary>
+    public Task<IReadOnlyList<TranscriptEntry>> RecentAsync(string id, CancellationToken ct) =>
+        _recent.Value.QueryAsync(cmd => Set(cmd, "@id", id), async (r, token) =>
+        {
+            var rows = new List<TranscriptEntry>();
+            while (await r.ReadAsync(token)) rows.Add(new TranscriptEntry(r.GetString(0), r.GetString(1), null));
+            return (IReadOnlyList<TranscriptEntry>)rows;
+        }, ct);
+
     /// <summary>
     /// Saves a turn. False when the conversation changed since <see cref="ConversationWrite.Read"/> was taken (another
     /// node, or a proactive message): nothing of the turn is written and the caller runs the turn again.
@@ -59,7 +71,11 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, ConversationS
 
     public void Dispose() => _table.Dispose();
 
-    public ValueTask DisposeAsync() => _table.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _table.DisposeAsync();
+        if (_recent.IsValueCreated) await _recent.Value.DisposeAsync();
+    }
 
     private sealed class Writer(DirectDatabase db, DbConnection connection) : IBatchWriter<ConversationWrite, bool>
     {

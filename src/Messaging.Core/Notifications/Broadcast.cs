@@ -25,6 +25,11 @@ public sealed class Broadcast
     public List<string> Channels { get; set; } = [];
     public BroadcastStatus Status { get; set; }
     public Guid? CursorBookingId { get; set; }
+    /// <summary>The worker fanning the broadcast out until <see cref="LeaseUntil"/>: one at a time, a dead one's share taken over.</summary>
+    public string? LeaseOwner { get; set; }
+    public DateTimeOffset? LeaseUntil { get; set; }
+    /// <summary>The last phone whose message was queued: fan-out goes person by person, in phone order.</summary>
+    public string? CursorPhone { get; set; }
     public int Queued { get; set; }
     public int Recipients { get; set; }
     public string CreatedBy { get; set; } = "";

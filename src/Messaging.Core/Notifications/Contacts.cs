@@ -25,7 +25,7 @@ public sealed class ContactService(MessagingDbContext db, TimeProvider time)
 {
     /// <summary>Words that stop messages on the channel they arrive on ("TU CHOI", "STOP", "HUY DANG KY"), without diacritics.</summary>
     public static readonly string[] OptOutKeywords = ["tu choi", "stop", "huy dang ky", "khong nhan tin", "unsubscribe"];
-    public static readonly string[] OptInKeywords = ["dong y nhan tin", "start", "nhan tin lai"];
+    public static readonly string[] OptInKeywords = ["dong y nhan tin", "start", "nhan tin lai", "dang ky lai"];
 
     public Task<Contact?> FindAsync(string phone, CancellationToken ct) =>
         VietnamesePhone.TryNormalize(phone, out var p) ? db.Set<Contact>().FirstOrDefaultAsync(c => c.Phone == p, ct) : Task.FromResult<Contact?>(null);
@@ -81,5 +81,48 @@ public sealed class ContactService(MessagingDbContext db, TimeProvider time)
         contact.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
         return true;
+    }
+
+    /// <summary>
+    /// Applies a citizen's wish to the contact of a phone they proved: an explicit channel order (a web chat never
+    /// in it: it is a copy), an e-mail to use first, opt-outs or opt-ins (on the named channels, else on the one they
+    /// wrote from; from a web chat, every out-of-band channel), the language.
+    /// </summary>
+    public async Task<Contact?> ApplyAsync(string phone, PreferenceChange change, string arrivedOn, CancellationToken ct)
+    {
+        var contact = await UpsertAsync(phone, null, change.Email, null, null, change.Locale, ct);
+        if (contact is null) return null;
+        var order = contact.ChannelOrder.Count > 0 ? contact.ChannelOrder.ToList() : [.. PreferenceCommands.OutOfBand];
+        if (change.OnlyChannels is { Count: > 0 } only)
+        {
+            order = [.. only];
+            contact.OptedOut = contact.OptedOut.Except(only).ToList();
+        }
+        if (change.Email is not null)
+        {
+            order = [ChannelNames.Email, .. order.Where(c => c != ChannelNames.Email)];
+            contact.OptedOut = contact.OptedOut.Where(c => c != ChannelNames.Email).ToList();
+        }
+        if (change.OnlyChannels is not null || change.Email is not null) contact.ChannelOrder = order.Where(c => c != ChannelNames.WebChat).Distinct().ToList();
+        if (change.OptOut is { } stop)
+        {
+            var channels = change.OptChannels is { Count: > 0 } named ? named
+                : arrivedOn is ChannelNames.WebChat or "directline" or "anon" or "api" ? PreferenceCommands.OutOfBand : [arrivedOn];
+            contact.OptedOut = stop ? contact.OptedOut.Union(channels).ToList() : contact.OptedOut.Except(channels).ToList();
+        }
+        contact.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return contact;
+    }
+
+    /// <summary>Puts a channel first in a contact's order (Zalo, once its owner shared the phone with the OA), keeping the rest.</summary>
+    public async Task PreferFirstAsync(string phone, string channel, CancellationToken ct)
+    {
+        var contact = await FindAsync(phone, ct);
+        if (contact is null) return;
+        var order = contact.ChannelOrder.Count > 0 ? contact.ChannelOrder : [.. PreferenceCommands.OutOfBand];
+        contact.ChannelOrder = [channel, .. order.Where(c => c != channel)];
+        contact.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
     }
 }

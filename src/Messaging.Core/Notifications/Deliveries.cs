@@ -43,7 +43,33 @@ public sealed record NotificationRequest(
     DateTimeOffset? ExpiresAt = null,
     Guid? BroadcastId = null,
     bool Sensitive = false,
-    string? Origin = null);
+    string? Origin = null,
+    NotificationSubject? Subject = null,
+    IReadOnlyList<PreparedMessage>? Prepared = null);
+
+/// <summary>
+/// A message already written (one of a bot's replies on a push channel): sent as it is, with its buttons, in order
+/// with the others of its turn, through the same claimed and retried path as notifications.
+/// </summary>
+public sealed record PreparedMessage(string Text, IReadOnlyList<PreparedButton>? Buttons = null)
+{
+    /// <summary>The template key a prepared message travels under: it names the kind, nothing is rendered.</summary>
+    public const string TemplateKey = "bot/reply";
+}
+
+/// <summary>A button under a prepared message: a reply the citizen can tap (its title), or a link.</summary>
+public sealed record PreparedButton(string Title, string? Url = null);
+
+/// <summary>
+/// What a notification is about, and the version of it the notice was written for: re-read at send time, so a notice
+/// about a booking that has since been cancelled or moved is not sent.
+/// </summary>
+public sealed record NotificationSubject(string Kind, string Id, long Version)
+{
+    public const string Booking = "booking";
+    public const string Session = "session";
+    public const string Dossier = "dossier";
+}
 
 /// <summary>
 /// Puts a notification on the queue for the notifier to send. For requests that must not rest in the outbox (a one-time
@@ -61,7 +87,11 @@ public sealed class NoNotificationSink : INotificationSink
         throw new InvalidOperationException("No notifier is configured in this host, so nothing can be sent.");
 }
 
-public enum DeliveryStatus { Pending, Sent, Failed, Skipped }
+/// <summary>
+/// Pending (claimed for sending, or held for quiet hours), Sent, Failed (in the poison queue), Skipped (expired, opted
+/// out, capped, a cancelled broadcast), Obsolete (the facts changed before it went out: a cancelled or moved booking).
+/// </summary>
+public enum DeliveryStatus { Pending, Sent, Failed, Skipped, Obsolete }
 
 /// <summary>The record of one notification: its state, and every attempt on every channel.</summary>
 public sealed class Delivery
@@ -89,6 +119,9 @@ public sealed class Delivery
     public DateTimeOffset? SeenAt { get; set; }
     /// <summary>What the provider last reported, e.g. "delivered", "failed: rejected by the carrier".</summary>
     public string? ProviderStatus { get; set; }
+    /// <summary>The worker that holds the delivery's claim until <see cref="LeaseUntil"/>; no other may send it meanwhile.</summary>
+    public string? Owner { get; set; }
+    public DateTimeOffset? LeaseUntil { get; set; }
     public List<DeliveryAttempt> Attempts { get; set; } = [];
 }
 

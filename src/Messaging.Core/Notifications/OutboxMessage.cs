@@ -59,14 +59,16 @@ public sealed record BookingRescheduled(Guid BookingId, string Code, DateTimeOff
     public string Key => $"booking.rescheduled:{BookingId:N}:{Version}";
 }
 
+/// <summary>A session moved or relocated; <see cref="BookingIds"/> are the bookings it moved, the only ones to tell.</summary>
 public sealed record SessionChanged(Guid SessionId, string OfficeId, DateTimeOffset OldStart, DateTimeOffset NewStart,
-    DateTimeOffset NewEnd, string Place, long Revision) : IDomainEvent
+    DateTimeOffset NewEnd, string Place, long Revision, IReadOnlyList<Guid>? BookingIds = null, string? OldPlace = null) : IDomainEvent
 {
     public string Type => "session.changed";
     public string Key => $"session.changed:{SessionId:N}:{Revision}";
 }
 
-public sealed record SessionCancelled(Guid SessionId, string OfficeId, string? Reason) : IDomainEvent
+/// <summary>A session was cancelled; <see cref="BookingIds"/> are the bookings it cancelled (not those cancelled before).</summary>
+public sealed record SessionCancelled(Guid SessionId, string OfficeId, string? Reason, IReadOnlyList<Guid>? BookingIds = null) : IDomainEvent
 {
     public string Type => "session.cancelled";
     public string Key => $"session.cancelled:{SessionId:N}";

@@ -16,6 +16,8 @@ public sealed class Reminder
     /// <summary>UTC ticks, so the due query compares integers on every provider.</summary>
     public long DueAt { get; set; }
     public ReminderStatus Status { get; set; }
+    /// <summary>UTC ticks until which one worker holds the reminder for enqueueing; another may take it after (a crash).</summary>
+    public long ClaimedUntil { get; set; }
 }
 
 public sealed class ReminderOptions

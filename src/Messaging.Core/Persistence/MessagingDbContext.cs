@@ -82,6 +82,8 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(x => x.IdempotencyKey).IsUnique();
             e.Property(x => x.IdempotencyKey).HasMaxLength(200);
             e.Property(x => x.ClientKey).HasMaxLength(32);
+            e.Property(x => x.Email).HasMaxLength(200);
+            e.Property(x => x.LastChangeKey).HasMaxLength(200);
             e.Property(x => x.Code).HasMaxLength(16);
             e.Property(x => x.Phone).HasMaxLength(16);
             e.Property(x => x.CitizenId).HasMaxLength(16);
@@ -190,6 +192,8 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(x => x.BroadcastId);
             e.HasIndex(x => x.ProviderMessageId);
             e.Property(x => x.Key).HasMaxLength(200);
+            // The claim's owner guards every later write of the delivery: a worker whose lease was taken over fails to save.
+            e.Property(x => x.Owner).HasMaxLength(80).IsConcurrencyToken();
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             e.HasMany(x => x.Attempts).WithOne().HasForeignKey(x => x.DeliveryId);
         });
@@ -203,6 +207,8 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
         b.Entity<Broadcast>(e =>
         {
             e.ToTable("broadcasts");
+            e.Property(x => x.LeaseOwner).HasMaxLength(80);
+            e.Property(x => x.CursorPhone).HasMaxLength(16);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(x => new { x.Status, x.CreatedAt });
         });

@@ -26,6 +26,29 @@ public static class RawSql
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Claims up to <paramref name="max"/> rows of a table for this node until <paramref name="until"/>: one statement that
+    /// sets the claim column of rows that match and whose claim has lapsed, and returns their ids. PostgreSQL skips rows
+    /// another node is claiming at that moment; SQLite writers are serialised, so the condition alone decides. K nodes
+    /// running the same job never take the same row while its claim holds, and a dead node's rows return when it lapses.
+    /// </summary>
+    public static async Task<List<Guid>> ClaimRowsAsync(this MessagingDbContext db, string table, string condition, string order,
+        string claimColumn, DateTimeOffset now, DateTimeOffset until, int max, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        var sql = $"UPDATE {table} SET {claimColumn} = @until WHERE id IN (SELECT id FROM {table} WHERE {condition} AND {claimColumn} < @now " +
+                  $"ORDER BY {order} LIMIT @max{(db.IsSqlite ? "" : " FOR UPDATE SKIP LOCKED")}) RETURNING id";
+        await using var tx = await db.BeginWriteAsync(ct);
+        await using var cmd = await CommandAsync(db, sql,
+            [.. parameters, ("@until", until.UtcTicks), ("@now", now.UtcTicks), ("@max", Math.Max(1, max))], ct);
+        var ids = new List<Guid>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) ids.Add(reader.GetValue(0) is Guid g ? g : Guid.Parse(reader.GetString(0)));
+        }
+        await tx.CommitAsync(ct);
+        return ids;
+    }
+
     private static async Task<DbCommand> CommandAsync(MessagingDbContext db, string sql,
         (string Name, object Value)[] parameters, CancellationToken ct)
     {

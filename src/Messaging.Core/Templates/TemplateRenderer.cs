@@ -256,6 +256,8 @@ public sealed class TemplateRenderer(TemplateRenderOptions options)
     {
         var s = value as string ?? value?.ToString();
         if (string.IsNullOrWhiteSpace(s)) return null;
+        // In an HTML variant the model's strings arrive encoded ("+07:00" as "&#x2B;07:00"): dates must still read.
+        if (s.Contains('&')) s = System.Net.WebUtility.HtmlDecode(s);
         if (ReferenceEquals(s, _lastDateText) || s == _lastDateText) return _lastDate;
         DateTime? result = null;
         if (s.Length == 10 && DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))

@@ -48,7 +48,8 @@ public sealed class LiveTemplateCache
     public void Evict(string key) => _entries.TryRemove(key, out _);
 }
 
-public sealed record LiveTemplate(string Key, int Version, IReadOnlyDictionary<string, string> Variants, bool SmsDeAccent);
+public sealed record LiveTemplate(string Key, int Version, IReadOnlyDictionary<string, string> Variants, bool SmsDeAccent,
+    IReadOnlyDictionary<string, int>? ZnsLimits = null);
 
 /// <summary>
 /// Templates in the database: seeded from `templates/`, edited by admins as drafts, validated, published, rolled back,
@@ -247,7 +248,8 @@ public sealed class TemplateStore(MessagingDbContext db, TemplateValidator valid
         if (cache.TryGet(key, now, out var cached)) return cached;
         var t = await db.MessageTemplates.AsNoTracking().FirstOrDefaultAsync(x => x.Key == key, ct);
         var v = t is null ? null : await LiveVersionAsync(key, ct);
-        var live = v is null ? null : new LiveTemplate(key, v.Number, Deserialize<Dictionary<string, string>>(v.VariantsJson), t!.SmsDeAccent);
+        var live = v is null ? null : new LiveTemplate(key, v.Number, Deserialize<Dictionary<string, string>>(v.VariantsJson), t!.SmsDeAccent,
+            Deserialize<Dictionary<string, int>>(t.ZnsLimitsJson));
         cache.Set(key, now, live);
         return live;
     }

@@ -6,7 +6,8 @@ namespace Messaging.Notifier.Channels;
 /// <summary>A rendered notification for one channel.</summary>
 public sealed record OutgoingMessage(
     string Key, string Channel, Recipient Recipient, string Text, string? Subject = null, string? Html = null,
-    IReadOnlyDictionary<string, string>? ZnsParameters = null, string? ZnsTemplateId = null, SmsInfo? Sms = null);
+    IReadOnlyDictionary<string, string>? ZnsParameters = null, string? ZnsTemplateId = null, SmsInfo? Sms = null,
+    IReadOnlyList<PreparedMessage>? Parts = null, int SkipParts = 0);
 
 /// <summary>What a provider accepted: its message id, and for SMS the parts it bills.</summary>
 public sealed record SendResult(string? ProviderMessageId, int? Segments = null);
@@ -15,9 +16,12 @@ public sealed record SendResult(string? ProviderMessageId, int? Segments = null)
 /// A send failed. <see cref="Permanent"/> tells the worker whether trying again can help (a gateway timeout) or not
 /// (an invalid number, no Zalo account): permanent failures move on to the next channel at once.
 /// </summary>
-public sealed class ChannelException(string message, bool permanent, Exception? inner = null) : Exception(message, inner)
+public sealed class ChannelException(string message, bool permanent, Exception? inner = null, int? progress = null) : Exception(message, inner)
 {
     public bool Permanent { get; } = permanent;
+
+    /// <summary>For a message sent in parts: how many parts the provider had accepted before this failure.</summary>
+    public int? Progress { get; } = progress;
 }
 
 public interface IChannelSender

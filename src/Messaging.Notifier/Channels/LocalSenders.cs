@@ -30,7 +30,9 @@ public sealed class LocalOutboxSender(string channel, IOptions<MessagingOptions>
         var line = JsonSerializer.Serialize(new
         {
             at = time.GetUtcNow(), key = m.Key, channel, to = channel == ChannelNames.Zalo ? m.Recipient.ZaloUserId : m.Recipient.Phone,
-            text = m.Text, zns = m.ZnsParameters, zns_template = m.ZnsTemplateId, sms = m.Sms,
+            // A bot reply's parts and buttons as lines, the way the citizen would see them.
+            text = m.Parts is { } parts ? string.Join('\n', parts.Skip(m.SkipParts).SelectMany(p => new[] { p.Text }.Concat((p.Buttons ?? []).Select(b => "[" + b.Title + "]")))) : m.Text,
+            zns = m.ZnsParameters, zns_template = m.ZnsTemplateId, sms = m.Sms,
         }, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         await Gate.WaitAsync(ct);
         try

@@ -17,6 +17,14 @@ public sealed class AzureQueue : INotificationQueue
     private readonly TimeProvider _time;
     private volatile bool _created;
 
+    public bool InDatabase => false;
+
+    public Task SendInTransactionAsync(Messaging.Core.Persistence.MessagingDbContext db, IReadOnlyList<string> bodies, CancellationToken ct) =>
+        throw new NotSupportedException("Azure Storage Queues cannot join a database transaction; send, then mark.");
+
+    public Task<bool> SettleInTransactionAsync(Messaging.Core.Persistence.MessagingDbContext db, QueueMessage message, string? poisonReason, CancellationToken ct) =>
+        throw new NotSupportedException("Azure Storage Queues cannot join a database transaction; record, then delete.");
+
     public AzureQueue(string connectionString, string name, PayloadStore payloads, TimeProvider time, int maxInline)
     {
         // Pinned to a service version Azurite knows, so the emulator needs no version-check override.

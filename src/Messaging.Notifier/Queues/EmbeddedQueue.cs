@@ -17,6 +17,30 @@ public sealed class EmbeddedQueue(string name, IServiceScopeFactory scopes, Payl
     public string Name => name;
     private string PoisonName => name + "-poison";
 
+    public bool InDatabase => true;
+
+    public async Task SendInTransactionAsync(MessagingDbContext db, IReadOnlyList<string> bodies, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        // Inline whatever the size: the row is in the database already, and a payload written from another connection
+        // could not join this transaction.
+        foreach (var b in bodies)
+            db.QueueMessages.Add(new QueueMessageRow { Queue = name, Body = b, VisibleAt = now, InsertedAt = now });
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<bool> SettleInTransactionAsync(MessagingDbContext db, QueueMessage message, string? poisonReason, CancellationToken ct) =>
+        poisonReason is null
+            ? await db.ExecuteAsync("DELETE FROM queue_messages WHERE id = @id AND pop_receipt = @receipt", ct,
+                ("@id", long.Parse(message.Id)), ("@receipt", message.PopReceipt)) == 1
+            : await db.ExecuteAsync(PoisonSql, ct, ("@poison", PoisonName), ("@reason", Reason(poisonReason)),
+                ("@id", long.Parse(message.Id)), ("@receipt", message.PopReceipt)) == 1;
+
+    private const string PoisonSql = "UPDATE queue_messages SET queue = @poison, reason = @reason, pop_receipt = NULL, visible_at = 0 " +
+        "WHERE id = @id AND pop_receipt = @receipt";
+
+    private static string Reason(string reason) => reason.Length > 1000 ? reason[..1000] : reason;
+
     public async Task SendAsync(string body, TimeSpan? delay, CancellationToken ct)
     {
         var stored = await payloads.WrapAsync(body, maxInline, ct);
@@ -81,10 +105,12 @@ public sealed class EmbeddedQueue(string name, IServiceScopeFactory scopes, Payl
         if (deleted == 0) throw new QueueReceiptException(message.Id);
     }
 
+    /// <summary>One statement moves the row to the poison queue with its reason: never in both queues, never in neither.</summary>
     public async Task PoisonAsync(QueueMessage message, string reason, CancellationToken ct)
     {
-        await InsertAsync(PoisonName, message.Body, TimeSpan.Zero, (int)message.DequeueCount, reason, ct);
-        await DeleteAsync(message, ct);
+        var moved = await ExecuteAsync(PoisonSql, ct,
+            ("@poison", PoisonName), ("@reason", Reason(reason)), ("@id", long.Parse(message.Id)), ("@receipt", message.PopReceipt));
+        if (moved == 0) throw new QueueReceiptException(message.Id);
     }
 
     public async Task<IReadOnlyList<PoisonMessage>> PeekPoisonAsync(int maxMessages, CancellationToken ct)

@@ -17,6 +17,22 @@ public interface INotificationQueue
 {
     string Name { get; }
 
+    /// <summary>
+    /// The queue lives in the application's database: a send can join the caller's transaction (the outbox is marked
+    /// dispatched in the same commit) and a delete can be committed with the delivery record.
+    /// </summary>
+    bool InDatabase { get; }
+
+    /// <summary>Adds messages inside the caller's open write transaction; only where <see cref="InDatabase"/>.</summary>
+    Task SendInTransactionAsync(Messaging.Core.Persistence.MessagingDbContext db, IReadOnlyList<string> bodies, CancellationToken ct);
+
+    /// <summary>
+    /// Deletes a received message (or, with a reason, moves it to poison) inside the caller's open write transaction, so
+    /// the delivery's outcome and the message's fate commit together; only where <see cref="InDatabase"/>. False when
+    /// the receipt no longer holds.
+    /// </summary>
+    Task<bool> SettleInTransactionAsync(Messaging.Core.Persistence.MessagingDbContext db, QueueMessage message, string? poisonReason, CancellationToken ct);
+
     Task SendAsync(string body, TimeSpan? delay, CancellationToken ct);
 
     /// <summary>Many messages at once (a broadcast page): one transaction on the embedded queue, parallel sends on Azure.</summary>

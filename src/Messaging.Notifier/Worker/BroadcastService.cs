@@ -4,11 +4,10 @@ using Messaging.Core.Appointments;
 using Messaging.Core.Notifications;
 using Messaging.Core.Persistence;
 using Messaging.Core.Procedures;
+using Messaging.Notifier.Planning;
 using Messaging.Notifier.Queues;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Messaging.Notifier.Worker;
 
@@ -20,8 +19,9 @@ public sealed record BroadcastProgress(Guid Id, BroadcastStatus Status, int Reci
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ByChannel);
 
 /// <summary>
-/// Broadcasts: count the audience, fan out one queue message per recipient in pages (idempotent: a re-run resumes at
-/// the cursor, and the per-recipient key stops any duplicate at the worker), report progress, cancel mid-way.
+/// Broadcasts: count the audience in people, fan out one queue message per person in pages under a lease (one worker at
+/// a time; a dead worker's broadcast is taken over when the lease lapses, resuming at the cursor), report progress,
+/// cancel mid-way.
 /// </summary>
 public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQueue queue, TimeProvider time)
 {
@@ -71,7 +71,8 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
             Channels = [.. draft.Channels ?? []],
             CreatedBy = by, CreatedAt = now, UpdatedAt = now,
         };
-        broadcast.Recipients = await Audience(db, broadcast).CountAsync(ct);
+        // One message per person: the audience is counted in phone numbers, not bookings.
+        broadcast.Recipients = await Audience(db, broadcast).Select(x => x.Phone).Distinct().CountAsync(ct);
         db.Add(broadcast);
         db.AuditLog.Add(new AuditEntry { At = now, Actor = by, Action = "broadcast.create", Subject = broadcast.Id.ToString(), Details = $"{broadcast.Recipients} recipients" });
         await db.SaveChangesAsync(ct);
@@ -83,24 +84,34 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
     /// <summary>Stops the fan-out and makes the worker skip what is still queued.</summary>
     public Task CancelAsync(Guid id, string by, CancellationToken ct) => SetStatusAsync(id, BroadcastStatus.Cancelled, null, by, ct);
 
-    /// <summary>Queues one page of recipients; returns how many, 0 when the broadcast is complete or cancelled.</summary>
-    public async Task<int> FanOutPageAsync(Guid id, CancellationToken ct)
+    /// <summary>
+    /// Queues one page of people (phone numbers, in order) under this worker's lease on the broadcast; returns how many,
+    /// 0 when the broadcast is complete, cancelled or leased by another worker. Each person gets one message listing
+    /// their bookings, keyed by the broadcast and the person: a page sent twice (a worker that died between sending and
+    /// moving the cursor) is claimed once per key by the processor.
+    /// </summary>
+    public async Task<int> FanOutPageAsync(Guid id, string owner, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
-        var catalog = scope.ServiceProvider.GetRequiredService<ProcedureCatalog>();
-        var broadcast = await db.Set<Broadcast>().FirstAsync(b => b.Id == id, ct);
-        if (broadcast.Status != BroadcastStatus.Running) return 0;
-        var q = Audience(db, broadcast);
-        if (broadcast.CursorBookingId is { } cursor) q = q.Where(b => b.Id.CompareTo(cursor) > 0);
-        var page = await q.OrderBy(b => b.Id).Take(PageSize).ToListAsync(ct);
+        var now = time.GetUtcNow();
+        var leased = await db.Set<Broadcast>()
+            .Where(b => b.Id == id && b.Status == BroadcastStatus.Running && (b.LeaseUntil == null || b.LeaseUntil < now || b.LeaseOwner == owner))
+            .ExecuteUpdateAsync(u => u.SetProperty(b => b.LeaseOwner, owner).SetProperty(b => b.LeaseUntil, now + Lease), ct);
+        if (leased == 0) return 0;
+        var broadcast = await db.Set<Broadcast>().AsNoTracking().FirstAsync(b => b.Id == id, ct);
+        var audience = Audience(db, broadcast);
+        var phones = audience.Select(b => b.Phone).Distinct();
+        if (broadcast.CursorPhone is { } cursor) phones = phones.Where(p => p.CompareTo(cursor) > 0);
+        var page = await phones.OrderBy(p => p).Take(PageSize).ToListAsync(ct);
         if (page.Count == 0)
         {
-            broadcast.Status = BroadcastStatus.Completed;
-            broadcast.UpdatedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(ct);
+            await db.Set<Broadcast>().Where(b => b.Id == id && b.Status == BroadcastStatus.Running && b.LeaseOwner == owner)
+                .ExecuteUpdateAsync(u => u.SetProperty(b => b.Status, BroadcastStatus.Completed).SetProperty(b => b.UpdatedAt, time.GetUtcNow())
+                    .SetProperty(b => b.LeaseOwner, (string?)null).SetProperty(b => b.LeaseUntil, (DateTimeOffset?)null), ct);
             return 0;
         }
+        var bookings = await audience.Where(b => page.Contains(b.Phone)).ToListAsync(ct);
         var extra = new Dictionary<string, object?> { ["message"] = broadcast.Message ?? "" };
         using (var data = JsonDocument.Parse(broadcast.DataJson))
         {
@@ -108,24 +119,43 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
             foreach (var p in data.RootElement.EnumerateObject().Where(p => !ReservedData.Contains(p.Name))) extra[p.Name] = p.Value.Clone();
         }
         var office = await db.Offices.AsNoTracking().FirstOrDefaultAsync(o => o.Id == broadcast.OfficeId, ct);
-        var phones = page.Select(b => b.Phone).Distinct().ToList();
-        var contacts = await db.Set<Contact>().AsNoTracking().Where(c => phones.Contains(c.Phone)).ToDictionaryAsync(c => c.Phone, ct);
+        var contacts = await db.Set<Contact>().AsNoTracking().Where(c => page.Contains(c.Phone)).ToDictionaryAsync(c => c.Phone, ct);
+        var context = new PlanContext(db, scope.ServiceProvider.GetRequiredService<ProcedureCatalog>(), now);
         var bodies = new List<string>(page.Count);
-        foreach (var booking in page)
+        foreach (var person in bookings.GroupBy(b => b.Phone).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var request = await OutboxDispatcher.BookingRequestAsync(db, catalog, booking, $"broadcast:{broadcast.Id:N}:{booking.Id:N}",
-                broadcast.TemplateKey, extra, null, null, ct, broadcast.Critical ? NotificationPriority.Critical : NotificationPriority.Normal, office, contacts);
-            // A broadcast is news, not a reminder: it does not expire at the appointment's start.
+            var theirs = person.OrderBy(b => b.Start).ThenBy(b => b.Id).ToList();
+            var listed = new Dictionary<string, object?>(extra)
+            {
+                ["bookings"] = theirs.Select(b => new
+                {
+                    code = b.Code, start = b.Start.ToString("O"), queue_number = b.QueueNumber,
+                    procedure = context.Catalog.Find(b.ProcedureId)?.Title ?? b.ProcedureId,
+                }).ToList(),
+            };
+            // The first booking speaks for the person (its name, channel and conversation); a broadcast is news, not a
+            // reminder, so it does not expire at that appointment's start.
+            var request = await BookingNotices.RequestAsync(context, theirs[0], PersonKey(broadcast.Id, person.Key), broadcast.TemplateKey, listed,
+                null, ct, priority: broadcast.Critical ? NotificationPriority.Critical : NotificationPriority.Normal, office: office,
+                contacts: contacts, expires: false, news: true);
             var recipient = broadcast.Channels.Count > 0 ? request.Recipient with { ChannelOrder = broadcast.Channels } : request.Recipient;
-            bodies.Add(JsonSerializer.Serialize(request with { BroadcastId = broadcast.Id, ExpiresAt = null, Recipient = recipient }, NotificationProcessor.Json));
+            bodies.Add(JsonSerializer.Serialize(request with { BroadcastId = broadcast.Id, Recipient = recipient }, NotificationProcessor.Json));
         }
-        await queue.SendBatchAsync(bodies, ct);
-        broadcast.CursorBookingId = page[^1].Id;
-        broadcast.Queued += page.Count;
-        broadcast.UpdatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(ct);
-        return page.Count;
+        var last = page[^1];
+        await OutboxDispatcher.EnqueueAndMarkAsync(db, queue, bodies, () =>
+            db.Set<Broadcast>().Where(b => b.Id == id && b.LeaseOwner == owner)
+                .ExecuteUpdateAsync(u => u.SetProperty(b => b.CursorPhone, last).SetProperty(b => b.Queued, b => b.Queued + bodies.Count)
+                    .SetProperty(b => b.UpdatedAt, time.GetUtcNow()).SetProperty(b => b.LeaseUntil, time.GetUtcNow() + Lease), ct), ct);
+        return bodies.Count;
     }
+
+    /// <summary>How long one worker holds a broadcast's fan-out; renewed with every page.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+
+    /// <summary>The key of one person's message: the broadcast and a hash of their phone, not the phone itself (keys are logged).</summary>
+    public static string PersonKey(Guid broadcast, string phone) =>
+        $"broadcast:{broadcast:N}:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{broadcast:N}:{phone}")), 0, 12);
 
     public async Task<BroadcastProgress?> ProgressAsync(Guid id, CancellationToken ct)
     {
@@ -173,29 +203,5 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
         q = q.Where(x => x.Start >= from && x.Start < to && x.Status == BookingStatus.Booked);
         if (b.ProcedureId is { } procedure) q = q.Where(x => x.ProcedureId == procedure);
         return q;
-    }
-}
-
-/// <summary>Fans out running broadcasts page by page in the background.</summary>
-public sealed class BroadcastRunnerService(IServiceScopeFactory scopes, BroadcastService broadcasts, ILogger<BroadcastRunnerService> log) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var worked = false;
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var running = await scope.ServiceProvider.GetRequiredService<MessagingDbContext>().Set<Broadcast>()
-                    .Where(b => b.Status == BroadcastStatus.Running).Select(b => b.Id).ToListAsync(stoppingToken);
-                foreach (var id in running) worked |= await broadcasts.FanOutPageAsync(id, stoppingToken) > 0;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogError(e, "Broadcast fan-out failed; trying again");
-            }
-            if (!worked) await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
     }
 }

@@ -8,42 +8,132 @@ using static Messaging.Core.Persistence.DirectDatabase;
 
 namespace Messaging.Notifier.Worker;
 
-/// <summary>A notification that went out: its delivery row, the successful attempt, and the embedded queue row to delete with it.</summary>
-public sealed record SentRecord(Delivery Delivery, DeliveryAttempt Attempt, long? QueueMessageId, string? PopReceipt);
+/// <summary>Who this worker process is, as the owner of the deliveries it claims.</summary>
+public sealed class WorkerIdentity
+{
+    public string Id { get; } = Fit($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..^24]);
+
+    /// <summary>
+    /// One claim's owner: this worker and a fresh token, so two copies of one message inside the same worker are two
+    /// claimants as well, and only the first gets the delivery.
+    /// </summary>
+    public string NewClaim() => $"{Id}/{Guid.NewGuid():N}";
+
+    private static string Fit(string id) => id.Length <= 40 ? id : id[^40..];
+}
+
+/// <summary>A delivery to claim: its row as it would be inserted, the claimant and the lease.</summary>
+public sealed record ClaimRequest(Delivery Delivery, string Owner, DateTimeOffset Now, DateTimeOffset LeaseUntil);
 
 /// <summary>
-/// The delivery table on the notifier's hot path, outside EF. The common case — a notification seen for the first time
-/// and sent at the first try — costs one indexed read before sending and, after it, one share of a group commit that
-/// upserts the delivery by its unique key, adds the attempt and, on the embedded queue, deletes the queue message in
-/// the same transaction: the record and the delete are never apart, and concurrent notifications share one commit.
-/// Everything else (a key seen before, a failure, a retry) goes through EF as before.
+/// The claim's outcome: <see cref="Acquired"/> with the delivery id (and whether the row is new, so nothing was tried
+/// before), or the state that stopped it: a final status, or another owner's lease until a time.
+/// </summary>
+public sealed record DeliveryClaim(bool Acquired, Guid Id, bool IsNew, DeliveryStatus Status, DateTimeOffset? HeldUntil);
+
+/// <summary>A notification that went out: its delivery, the successful attempt, the owner, and the embedded queue row to delete with it.</summary>
+public sealed record SentRecord(Delivery Delivery, DeliveryAttempt Attempt, string Owner, long? QueueMessageId, string? PopReceipt);
+
+/// <summary>What the record of a send found: whether the claim still held, and whether the queue row went with it.</summary>
+public sealed record SentOutcome(bool ClaimHeld, bool QueueRowDeleted);
+
+/// <summary>
+/// The delivery table on the notifier's hot path, outside EF. Exactly-once effect rests on the claim: before any provider
+/// is called, the delivery's row (unique by key) is inserted or taken over with this worker as owner and a lease, and
+/// that is committed; a second holder of the key (a redelivered message, another worker, a second dispatch) finds the
+/// claim and backs off. A worker that dies mid-send leaves the lease to run out; whoever claims next sends with the same
+/// key, which the providers take as their idempotency key. The record of a send (status, attempt and, on the embedded
+/// queue, the delete of the message) is one transaction. Claims and records are group-committed: concurrent
+/// notifications share commits.
 /// </summary>
 public sealed class DeliveryLedger(IServiceScopeFactory scopes, ILogger<DeliveryLedger> log) : IAsyncDisposable, IDisposable
 {
-    private readonly DirectAccess<SentRecord, bool> _table = new(scopes, log, (db, c) => new Writer(db, c),
+    private readonly DirectAccess<ClaimRequest, DeliveryClaim> _claims = new(scopes, log, (db, c) => new ClaimWriter(db, c),
+        "SELECT id, status, lease_until FROM deliveries WHERE key = @key", "@key");
+    private readonly DirectAccess<SentRecord, SentOutcome> _sent = new(scopes, log, (db, c) => new SentWriter(db, c),
         "SELECT 1 FROM deliveries WHERE key = @key", "@key");
 
-    public Task<bool> ExistsAsync(string key, CancellationToken ct) =>
-        _table.QueryAsync(cmd => Set(cmd, "@key", key), (r, token) => r.ReadAsync(token), ct);
-
-    /// <summary>True when the queue message was deleted with the record (or there was none to delete).</summary>
-    public Task<bool> RecordSentAsync(SentRecord record, CancellationToken ct) => _table.WriteAsync(record, ct);
-
-    public void Dispose() => _table.Dispose();
-
-    public ValueTask DisposeAsync() => _table.DisposeAsync();
-
-    private sealed class Writer(DirectDatabase db, DbConnection connection) : IBatchWriter<SentRecord, bool>
+    public async Task<DeliveryClaim> ClaimAsync(ClaimRequest request, CancellationToken ct)
     {
-        // A redelivery that raced another worker finds the key taken: the row becomes Sent either way, and the attempt
-        // is numbered after those already recorded.
+        var claim = await _claims.WriteAsync(request, ct);
+        if (claim.Acquired) return claim;
+        // Not ours: finished already, or another worker's lease runs.
+        var db = _claims.Database;
+        return await _claims.QueryAsync(cmd => Set(cmd, "@key", request.Delivery.Key), async (r, token) =>
+            await r.ReadAsync(token)
+                ? new DeliveryClaim(false, ReadId(db, r, 0), false, Enum.Parse<DeliveryStatus>(r.GetString(1)), r.IsDBNull(2) ? null : db.ReadInstant(r, 2))
+                : new DeliveryClaim(false, Guid.Empty, false, DeliveryStatus.Pending, null), ct);
+    }
+
+    public Task<SentOutcome> RecordSentAsync(SentRecord record, CancellationToken ct) => _sent.WriteAsync(record, ct);
+
+    private static Guid ReadId(DirectDatabase db, DbDataReader r, int i) => db.Sqlite ? Guid.Parse(r.GetString(i)) : r.GetGuid(i);
+
+    public void Dispose()
+    {
+        _claims.Dispose();
+        _sent.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _claims.DisposeAsync();
+        await _sent.DisposeAsync();
+    }
+
+    private sealed class ClaimWriter(DirectDatabase db, DbConnection connection) : IBatchWriter<ClaimRequest, DeliveryClaim>
+    {
+        // A new key inserts the row as Pending and ours. A known key is taken over only while it is still Pending and its
+        // lease has run out (or is already ours): never from a live owner, never after a final outcome.
+        private readonly DbCommand _claim = db.Command(connection,
+            "INSERT INTO deliveries (id, key, template_key, status, failed_channels, recipient_summary, broadcast_id, request_json, " +
+            "created_at, updated_at, owner, lease_until) VALUES (@id, @key, @template, 'Pending', @failed, @summary, @broadcast, @request, " +
+            "@now, @now, @owner, @lease) ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until, " +
+            "updated_at = excluded.updated_at WHERE deliveries.status = 'Pending' AND (deliveries.lease_until IS NULL " +
+            "OR deliveries.lease_until < excluded.updated_at OR deliveries.owner = excluded.owner) RETURNING id, created_at",
+            "@id", "@key", "@template", "@failed", "@summary", "@broadcast", "@request", "@now", "@owner", "@lease");
+
+        public async Task<DeliveryClaim[]> CommitAsync(IReadOnlyList<ClaimRequest> writes, CancellationToken ct)
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            _claim.Transaction = tx;
+            var results = new DeliveryClaim[writes.Count];
+            for (var i = 0; i < writes.Count; i++)
+            {
+                var (d, owner, now, lease) = writes[i];
+                Set(_claim, "@id", db.Id(d.Id));
+                Set(_claim, "@key", d.Key);
+                Set(_claim, "@template", d.TemplateKey);
+                Set(_claim, "@failed", db.Sqlite ? "[]" : Array.Empty<string>());
+                Set(_claim, "@summary", d.RecipientSummary);
+                Set(_claim, "@broadcast", d.BroadcastId is { } b ? db.Id(b) : null);
+                Set(_claim, "@request", d.RequestJson);
+                Set(_claim, "@now", db.Instant(now));
+                Set(_claim, "@owner", owner);
+                Set(_claim, "@lease", db.Instant(lease));
+                await using var reader = await _claim.ExecuteReaderAsync(ct);
+                results[i] = await reader.ReadAsync(ct)
+                    // The row is new when its creation time is the one just written (PostgreSQL keeps microseconds).
+                    ? new DeliveryClaim(true, ReadId(db, reader, 0), Math.Abs((db.ReadInstant(reader, 1) - now).Ticks) < 10, DeliveryStatus.Pending, lease)
+                    : new DeliveryClaim(false, Guid.Empty, false, DeliveryStatus.Pending, null);
+            }
+            await tx.CommitAsync(ct);
+            return results;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _claim.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
+    private sealed class SentWriter(DirectDatabase db, DbConnection connection) : IBatchWriter<SentRecord, SentOutcome>
+    {
         private readonly DbCommand _delivery = db.Command(connection,
-            "INSERT INTO deliveries (id, key, template_key, status, channel, provider_message_id, failed_channels, recipient_summary, " +
-            "broadcast_id, request_json, created_at, updated_at, sent_at) VALUES (@id, @key, @template, @status, @channel, @provider, " +
-            "@failed, @summary, @broadcast, @request, @created, @at, @at) ON CONFLICT (key) DO UPDATE SET status = excluded.status, " +
-            "channel = excluded.channel, provider_message_id = excluded.provider_message_id, error = NULL, updated_at = excluded.updated_at, " +
-            "sent_at = excluded.sent_at RETURNING id",
-            "@id", "@key", "@template", "@status", "@channel", "@provider", "@failed", "@summary", "@broadcast", "@request", "@created", "@at");
+            "UPDATE deliveries SET status = 'Sent', channel = @channel, provider_message_id = @provider, error = NULL, updated_at = @at, " +
+            "sent_at = @at, owner = NULL, lease_until = NULL WHERE id = @id AND owner = @owner",
+            "@channel", "@provider", "@at", "@id", "@owner");
         private readonly DbCommand _attempt = db.Command(connection,
             "INSERT INTO delivery_attempts (delivery_id, number, channel, succeeded, permanent, provider_message_id, segments, started_at, duration_ms) " +
             "VALUES (@delivery, (SELECT COUNT(*) + 1 FROM delivery_attempts WHERE delivery_id = @delivery), @channel, @succeeded, @permanent, " +
@@ -52,28 +142,22 @@ public sealed class DeliveryLedger(IServiceScopeFactory scopes, ILogger<Delivery
         private readonly DbCommand _delete = db.Command(connection,
             "DELETE FROM queue_messages WHERE id = @id AND pop_receipt = @receipt", "@id", "@receipt");
 
-        public async Task<bool[]> CommitAsync(IReadOnlyList<SentRecord> writes, CancellationToken ct)
+        public async Task<SentOutcome[]> CommitAsync(IReadOnlyList<SentRecord> writes, CancellationToken ct)
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
             _delivery.Transaction = _attempt.Transaction = _delete.Transaction = tx;
-            var results = new bool[writes.Count];
+            var results = new SentOutcome[writes.Count];
             for (var i = 0; i < writes.Count; i++)
             {
-                var (d, a, messageId, receipt) = writes[i];
-                Set(_delivery, "@id", db.Id(d.Id));
-                Set(_delivery, "@key", d.Key);
-                Set(_delivery, "@template", d.TemplateKey);
-                Set(_delivery, "@status", d.Status.ToString());
+                var (d, a, owner, messageId, receipt) = writes[i];
                 Set(_delivery, "@channel", d.Channel);
                 Set(_delivery, "@provider", d.ProviderMessageId);
-                Set(_delivery, "@failed", db.Sqlite ? JsonSerializer.Serialize(d.FailedChannels) : d.FailedChannels.ToArray());
-                Set(_delivery, "@summary", d.RecipientSummary);
-                Set(_delivery, "@broadcast", d.BroadcastId is { } b ? db.Id(b) : null);
-                Set(_delivery, "@request", d.RequestJson);
-                Set(_delivery, "@created", db.Instant(d.CreatedAt));
                 Set(_delivery, "@at", db.Instant(d.SentAt ?? d.UpdatedAt));
-                var id = await _delivery.ExecuteScalarAsync(ct);
-                Set(_attempt, "@delivery", id);
+                Set(_delivery, "@id", db.Id(d.Id));
+                Set(_delivery, "@owner", owner);
+                var held = await _delivery.ExecuteNonQueryAsync(ct) == 1;
+                // The attempt is recorded either way: the provider did take the message.
+                Set(_attempt, "@delivery", db.Id(d.Id));
                 Set(_attempt, "@channel", a.Channel);
                 Set(_attempt, "@succeeded", a.Succeeded);
                 Set(_attempt, "@permanent", a.Permanent);
@@ -82,12 +166,15 @@ public sealed class DeliveryLedger(IServiceScopeFactory scopes, ILogger<Delivery
                 Set(_attempt, "@started", db.Instant(a.StartedAt));
                 Set(_attempt, "@duration", a.DurationMs);
                 await _attempt.ExecuteNonQueryAsync(ct);
-                results[i] = true;
-                if (messageId is not { } queueId) continue;
-                Set(_delete, "@id", queueId);
-                Set(_delete, "@receipt", receipt);
-                // Zero rows: the visibility lapsed and another worker holds the message; it will find the key Sent.
-                results[i] = await _delete.ExecuteNonQueryAsync(ct) == 1;
+                var deleted = true;
+                if (messageId is { } queueId)
+                {
+                    Set(_delete, "@id", queueId);
+                    Set(_delete, "@receipt", receipt);
+                    // Zero rows: the visibility lapsed and another worker holds the message; it will find the key Sent.
+                    deleted = await _delete.ExecuteNonQueryAsync(ct) == 1;
+                }
+                results[i] = new SentOutcome(held, deleted);
             }
             await tx.CommitAsync(ct);
             return results;

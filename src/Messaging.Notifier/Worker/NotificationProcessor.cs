@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Messaging.Core.Appointments;
 using Messaging.Core.Identity;
 using Messaging.Core.Notifications;
@@ -7,6 +8,8 @@ using Messaging.Core.Persistence;
 using Messaging.Core.Templates;
 using Messaging.Language.Entities;
 using Messaging.Notifier.Channels;
+using Messaging.Notifier.Channels.Zalo;
+using Messaging.Notifier.Planning;
 using Messaging.Notifier.Queues;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,20 +18,26 @@ using Microsoft.Extensions.Options;
 
 namespace Messaging.Notifier.Worker;
 
-public enum Outcome { Sent, AlreadySent, Deferred, Retrying, Poisoned, Skipped }
+public enum Outcome { Sent, AlreadyDone, Deferred, Retrying, Poisoned, Skipped, Obsolete, HeldElsewhere }
 
 /// <summary>
-/// Handles one queue message: dedupe by the notification key → hold for quiet hours or a later start → pick the channel
-/// → render → send → record the attempt → delete (on the embedded queue, in the record's transaction). Transient
-/// failures come back after an exponential backoff with jitter, up to a maximum, then poison; permanent ones move to
-/// the next channel, or poison when none is left.
+/// Handles one queue message: claim the delivery under its key (committed before any provider is called) → skip what
+/// expired, was cancelled or no longer applies → hold for quiet hours or a later start → pick the channel → render →
+/// send → record. A second holder of the key backs off while the claim's lease runs; a worker that died mid-send leaves
+/// the lease to lapse and the next claimant sends with the same key, which providers take as their idempotency key.
+/// Any failure is an attempt: transient ones come back after a backoff, up to <see cref="NotifierOptions.MaxAttempts"/>,
+/// then poison in one transaction with the delivery's failure; permanent ones move to the next channel.
 /// </summary>
 public sealed class NotificationProcessor(
     IServiceScopeFactory scopes, INotificationQueue queue, IEnumerable<IChannelSender> senders, TimeProvider time,
-    IOptions<NotifierOptions> options, ILogger<NotificationProcessor> log, BroadcastService broadcasts, DeliveryLedger ledger)
+    IOptions<NotifierOptions> options, IOptions<ZnsOptions> zns, IOptions<TemplateChannelOptions> channelLimits,
+    ILogger<NotificationProcessor> log, BroadcastService broadcasts, DeliveryLedger ledger, WorkerIdentity worker)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Dictionary<string, IChannelSender> _senders = senders.ToDictionary(s => s.Channel);
+
+    /// <summary>Officers' free text in notifications: shortened, never the fixed wording, when an SMS would run past its parts.</summary>
+    private static readonly string[][] FreeText = [["message"], ["reason"], ["dossier", "note"]];
 
     // One bucket per channel, so a burst of notifications never exceeds what a gateway accepts.
     private readonly Dictionary<string, System.Threading.RateLimiting.TokenBucketRateLimiter> _limits =
@@ -45,58 +54,96 @@ public sealed class NotificationProcessor(
 
     public async Task<Outcome> ProcessAsync(QueueMessage message, CancellationToken ct)
     {
-        NotificationRequest? request;
-        try
+        if (Parse(message.Body) is not { } request)
         {
-            request = JsonSerializer.Deserialize<NotificationRequest>(message.Body, Json);
-            if (request is null || string.IsNullOrWhiteSpace(request.Key) || string.IsNullOrWhiteSpace(request.TemplateKey))
-                throw new JsonException("key and templateKey are required");
-        }
-        catch (JsonException e)
-        {
-            await queue.PoisonAsync(message, "malformed notification: " + e.Message, ct);
+            await queue.PoisonAsync(message, "malformed notification: " + ParseError(message.Body), ct);
             log.LogWarning("Queue message {Id} is not a notification; moved to poison", message.Id);
             return Outcome.Poisoned;
         }
-
+        var o = options.Value;
         var now = time.GetUtcNow();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
-        // Rows are never deleted, so a key the ledger has seen loads; one seen by nobody is not written until there is an
-        // outcome, and the unique key settles two holders that race on it.
-        var delivery = await ledger.ExistsAsync(request.Key, ct)
-            ? await db.Deliveries.Include(d => d.Attempts).FirstAsync(d => d.Key == request.Key, ct)
-            : New(request, message.Body, now);
-        if (delivery.Status == DeliveryStatus.Sent)
+        if (message.DequeueCount > o.MaxDequeues)
         {
-            await queue.DeleteAsync(message, ct);
-            return Outcome.AlreadySent;
+            // Received again and again without an outcome (a worker that dies on it, a database that refuses it).
+            var reason = $"received {message.DequeueCount} times without an outcome";
+            await db.Deliveries.Where(d => d.Key == request.Key && d.Status == DeliveryStatus.Pending && (d.LeaseUntil == null || d.LeaseUntil < now))
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, DeliveryStatus.Failed).SetProperty(d => d.Error, reason)
+                    .SetProperty(d => d.UpdatedAt, now).SetProperty(d => d.Owner, (string?)null).SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), ct);
+            await queue.PoisonAsync(message, reason, ct);
+            log.LogWarning("Notification {Key} went to poison: {Reason}", request.Key, reason);
+            return Outcome.Poisoned;
         }
+
+        var owner = worker.NewClaim();
+        var lease = now + o.Lease;
+        var fresh = New(request, message.Body, now);
+        var claim = await ledger.ClaimAsync(new ClaimRequest(fresh, owner, now, lease), ct);
+        if (!claim.Acquired) return await BackOffAsync(message, request, claim, now, ct);
+
+        Delivery delivery;
+        if (claim.IsNew)
+        {
+            fresh.Id = claim.Id;
+            fresh.Owner = owner;
+            fresh.LeaseUntil = lease;
+            db.Deliveries.Attach(fresh);
+            delivery = fresh;
+        }
+        else
+        {
+            delivery = await db.Deliveries.Include(d => d.Attempts).FirstAsync(d => d.Id == claim.Id, ct);
+        }
+        try
+        {
+            return await HandleClaimedAsync(scope.ServiceProvider, db, delivery, request, message, owner, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The lease lapsed while this worker was slow and another took the delivery over: it is theirs now.
+            log.LogWarning("The claim on notification {Key} lapsed before its outcome was recorded", request.Key);
+            return Outcome.HeldElsewhere;
+        }
+    }
+
+    private async Task<Outcome> HandleClaimedAsync(IServiceProvider sp, MessagingDbContext db, Delivery delivery, NotificationRequest request,
+        QueueMessage message, string owner, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
         var cancelled = request.BroadcastId is { } broadcast && await broadcasts.IsCancelledAsync(broadcast, ct);
         if (cancelled || (request.ExpiresAt is { } expires && now >= expires))
-        {
-            delivery.Status = DeliveryStatus.Skipped;
-            delivery.Error = cancelled ? "the broadcast was cancelled" : "expired before it could be sent";
-            delivery.UpdatedAt = now;
-            await SaveAsync(db, delivery, ct);
-            await queue.DeleteAsync(message, ct);
-            return Outcome.Skipped;
-        }
+            return await FinishAsync(db, delivery, message, DeliveryStatus.Skipped,
+                cancelled ? "the broadcast was cancelled" : "expired before it could be sent", Outcome.Skipped, ct);
+        if (await Freshness.ObsoleteAsync(db, request, now, ct) is { } stale)
+            return await FinishAsync(db, delivery, message, DeliveryStatus.Obsolete, stale, Outcome.Obsolete, ct);
         if (HoldUntil(request, now) is { } until)
         {
-            // Not yet: quiet hours or a later start. The message sleeps in the queue, not in memory; its delivery is
-            // recorded as pending, so admins see what is being held.
-            if (db.Entry(delivery).State == EntityState.Detached) await SaveAsync(db, delivery, ct);
-            await queue.RenewAsync(message, Min(until - now, TimeSpan.FromDays(6)), ct);
+            // Not yet: quiet hours or a later start. The message sleeps in the queue, not in memory, and the claim is given
+            // back; the delivery stays pending, so admins see what is being held.
+            Release(delivery, now);
+            await db.SaveChangesAsync(ct);
+            await RenewQuietlyAsync(message, Min(until - now, TimeSpan.FromDays(6)), ct);
             return Outcome.Deferred;
         }
 
-        var templates = scope.ServiceProvider.GetRequiredService<TemplateStore>();
-        var phoneAllowed = await PhoneChannelsAllowedAsync(scope.ServiceProvider, request, delivery, ct);
-        var capped = false;
-        foreach (var channel in Channels(request, delivery))
+        var templates = sp.GetRequiredService<TemplateStore>();
+        var znsTemplate = request.Prepared is null ? await ZnsTemplateIdAsync(templates, request.TemplateKey, ct) : null;
+        var order = Channels(request, delivery, znsTemplate is not null).ToList();
+        // A web chat is a tab that is usually closed by the time a reminder or a change goes out: a copy there never
+        // counts as the delivery while another channel can reach the person.
+        var outOfBand = order.Where(c => c != ChannelNames.WebChat).ToList();
+        if (outOfBand.Count > 0 && order.Contains(ChannelNames.WebChat))
         {
-            if (!phoneAllowed && channel is ChannelNames.Sms or ChannelNames.Zns)
+            await CopyToWebChatAsync(templates, db, delivery, request, ct);
+            order = outOfBand;
+        }
+        bool? phoneAllowed = null;
+        var capped = false;
+        foreach (var channel in order)
+        {
+            if (channel is ChannelNames.Sms or ChannelNames.Zns
+                && !(phoneAllowed ??= await PhoneChannelsAllowedAsync(sp, request, delivery, ct)))
             {
                 capped = true;
                 continue;
@@ -104,7 +151,10 @@ public sealed class NotificationProcessor(
             OutgoingMessage outgoing;
             try
             {
-                outgoing = await RenderAsync(templates, request, channel, ct);
+                outgoing = await RenderAsync(templates, request, channel, ct, znsTemplate);
+                // A reply in parts resumes after the parts a failed try got through.
+                if (outgoing.Parts is not null)
+                    outgoing = outgoing with { SkipParts = delivery.Attempts.Where(a => a.Channel == channel && !a.Succeeded).Select(a => a.Segments ?? 0).DefaultIfEmpty(0).Max() };
             }
             catch (Exception e) when (e is TemplateRenderException or TemplateException)
             {
@@ -114,97 +164,238 @@ public sealed class NotificationProcessor(
             {
                 DeliveryId = delivery.Id, Number = delivery.Attempts.Count + 1, Channel = channel, StartedAt = time.GetUtcNow(),
             };
+            if (channel == ChannelNames.Zns && await ZnsProblemAsync(templates, request.TemplateKey, outgoing, ct) is { } znsProblem)
+            {
+                // Zalo would refuse it: not an attempt on the provider, the next channel at once.
+                attempt.Error = znsProblem;
+                attempt.Permanent = true;
+                delivery.Attempts.Add(attempt);
+                delivery.FailedChannels.Add(channel);
+                await db.SaveChangesAsync(ct);
+                continue;
+            }
             if (_limits.TryGetValue(channel, out var limiter))
             {
-                using var lease = await limiter.AcquireAsync(1, ct);
+                using var permit = await limiter.AcquireAsync(1, ct);
             }
             var watch = Stopwatch.StartNew();
+            SendResult result;
             try
             {
-                var result = await _senders[channel].SendAsync(outgoing, ct);
-                attempt.Succeeded = true;
-                attempt.ProviderMessageId = result.ProviderMessageId;
-                attempt.Segments = result.Segments;
-                attempt.DurationMs = (int)watch.ElapsedMilliseconds;
-                delivery.Attempts.Add(attempt);
-                delivery.Status = DeliveryStatus.Sent;
-                delivery.Channel = channel;
-                delivery.ProviderMessageId = result.ProviderMessageId;
-                delivery.SentAt = delivery.UpdatedAt = time.GetUtcNow();
-                delivery.Error = null;
-                await RecordSentAsync(db, delivery, attempt, message, ct);
-                return Outcome.Sent;
+                result = await _senders[channel].SendAsync(outgoing, ct);
             }
-            catch (ChannelException e)
+            catch (ChannelException e) when (e.Permanent)
             {
-                attempt.Error = e.Message;
-                attempt.Permanent = e.Permanent;
-                attempt.DurationMs = (int)watch.ElapsedMilliseconds;
-                delivery.Attempts.Add(attempt);
-                delivery.Channel = channel;
-                delivery.Error = e.Message;
-                delivery.UpdatedAt = time.GetUtcNow();
-                if (e.Permanent)
-                {
-                    delivery.FailedChannels.Add(channel);
-                    await SaveAsync(db, delivery, ct);
-                    continue; // the next channel in the recipient's order, now
-                }
-                if (message.DequeueCount >= options.Value.MaxAttempts)
-                    return await FailAsync(db, delivery, message, $"{channel} failed {message.DequeueCount} times: {e.Message}", ct);
-                await SaveAsync(db, delivery, ct);
-                await queue.RenewAsync(message, Backoff(message.DequeueCount), ct);
+                attempt.Segments = e.Progress;
+                Failed(delivery, attempt, channel, e.Message, permanent: true, watch);
+                delivery.FailedChannels.Add(channel);
+                await db.SaveChangesAsync(ct);
+                continue; // the next channel in the recipient's order, now
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // Whatever it was (a gateway timeout, a disk, a refused address), it was a try: counted, so a message that can
+                // never go out reaches poison instead of coming back forever.
+                var error = e is ChannelException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                attempt.Segments = (e as ChannelException)?.Progress;
+                Failed(delivery, attempt, channel, error, permanent: false, watch);
+                var failures = delivery.Attempts.Count(a => !a.Succeeded && !a.Permanent);
+                if (failures >= options.Value.MaxAttempts)
+                    return await FailAsync(db, delivery, message, $"{channel} failed {failures} times: {error}", ct);
+                Release(delivery, time.GetUtcNow());
+                await db.SaveChangesAsync(ct);
+                await RenewQuietlyAsync(message, Backoff(failures), ct);
                 return Outcome.Retrying;
             }
+            attempt.Succeeded = true;
+            attempt.ProviderMessageId = result.ProviderMessageId;
+            attempt.Segments = result.Segments;
+            attempt.DurationMs = (int)watch.ElapsedMilliseconds;
+            delivery.Channel = channel;
+            delivery.ProviderMessageId = result.ProviderMessageId;
+            delivery.SentAt = delivery.UpdatedAt = time.GetUtcNow();
+            await RecordSentAsync(delivery, attempt, owner, message, ct);
+            return Outcome.Sent;
         }
         if (capped)
-        {
             // An expected outcome, not a failure for admins to replay.
-            delivery.Status = DeliveryStatus.Skipped;
-            delivery.Error = "the daily cap of messages to a number nobody proved was reached";
-            delivery.UpdatedAt = time.GetUtcNow();
-            await SaveAsync(db, delivery, ct);
-            await queue.DeleteAsync(message, ct);
-            return Outcome.Skipped;
-        }
+            return await FinishAsync(db, delivery, message, DeliveryStatus.Skipped,
+                "the daily cap of messages to a number nobody proved was reached", Outcome.Skipped, ct);
         return await FailAsync(db, delivery, message, "no channel left that can reach the recipient" +
             (delivery.Error is null ? "" : ": " + delivery.Error), ct);
+    }
+
+    /// <summary>The key is another holder's, or finished: a finished one's message goes, a held one's comes back after the lease.</summary>
+    private async Task<Outcome> BackOffAsync(QueueMessage message, NotificationRequest request, DeliveryClaim claim, DateTimeOffset now, CancellationToken ct)
+    {
+        if (claim.Status != DeliveryStatus.Pending)
+        {
+            try
+            {
+                await queue.DeleteAsync(message, ct);
+            }
+            catch (QueueReceiptException)
+            {
+            }
+            return Outcome.AlreadyDone;
+        }
+        var wait = (claim.HeldUntil ?? now) - now + TimeSpan.FromSeconds(1);
+        await RenewQuietlyAsync(message, wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : Min(wait, options.Value.Visibility), ct);
+        log.LogDebug("Notification {Key} is claimed by another worker; back off", request.Key);
+        return Outcome.HeldElsewhere;
+    }
+
+    private async Task CopyToWebChatAsync(TemplateStore templates, MessagingDbContext db, Delivery delivery, NotificationRequest request, CancellationToken ct)
+    {
+        if (delivery.Attempts.Any(a => a.Channel == ChannelNames.WebChat && a.Succeeded)) return;
+        var attempt = new DeliveryAttempt
+        {
+            DeliveryId = delivery.Id, Number = delivery.Attempts.Count + 1, Channel = ChannelNames.WebChat, StartedAt = time.GetUtcNow(),
+        };
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var copy = await RenderAsync(templates, request, ChannelNames.WebChat, ct);
+            var result = await _senders[ChannelNames.WebChat].SendAsync(copy, ct);
+            attempt.Succeeded = true;
+            attempt.ProviderMessageId = result.ProviderMessageId;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Best effort: the delivery itself goes out of band either way.
+            attempt.Error = "copy to the web chat: " + e.Message;
+            attempt.Permanent = true;
+        }
+        attempt.DurationMs = (int)watch.ElapsedMilliseconds;
+        delivery.Attempts.Add(attempt);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private void Failed(Delivery delivery, DeliveryAttempt attempt, string channel, string error, bool permanent, Stopwatch watch)
+    {
+        attempt.Error = error.Length > 1000 ? error[..1000] : error;
+        attempt.Permanent = permanent;
+        attempt.DurationMs = (int)watch.ElapsedMilliseconds;
+        delivery.Attempts.Add(attempt);
+        delivery.Channel = channel;
+        delivery.Error = attempt.Error;
+        delivery.UpdatedAt = time.GetUtcNow();
+    }
+
+    private static void Release(Delivery delivery, DateTimeOffset now)
+    {
+        delivery.Owner = null;
+        delivery.LeaseUntil = null;
+        delivery.UpdatedAt = now;
+    }
+
+    /// <summary>A final outcome other than sent: the delivery's status and the message's delete commit together where they can.</summary>
+    private async Task<Outcome> FinishAsync(MessagingDbContext db, Delivery delivery, QueueMessage message, DeliveryStatus status, string reason,
+        Outcome outcome, CancellationToken ct)
+    {
+        delivery.Status = status;
+        delivery.Error = reason;
+        Release(delivery, time.GetUtcNow());
+        await SettleAsync(db, message, null, ct);
+        return outcome;
     }
 
     private async Task<Outcome> FailAsync(MessagingDbContext db, Delivery delivery, QueueMessage message, string reason, CancellationToken ct)
     {
         delivery.Status = DeliveryStatus.Failed;
-        delivery.Error = reason;
-        delivery.UpdatedAt = time.GetUtcNow();
-        await SaveAsync(db, delivery, ct);
-        await queue.PoisonAsync(message, reason, ct);
+        delivery.Error = reason.Length > 1000 ? reason[..1000] : reason;
+        Release(delivery, time.GetUtcNow());
+        await SettleAsync(db, message, reason, ct);
         log.LogWarning("Notification {Key} failed and went to poison: {Reason}", delivery.Key, reason);
         return Outcome.Poisoned;
     }
 
     /// <summary>
-    /// The first success of a delivery never recorded goes to the ledger's group commit, with the embedded queue's
-    /// delete in the same transaction; a delivery EF already tracks is saved by EF, then the message deleted.
+    /// Saves the delivery and deletes (or poisons) its message: in one transaction on the embedded queue; on a queue
+    /// outside the database, record first, then settle, so a crash between the two leaves a message whose key is final.
     /// </summary>
-    private async Task RecordSentAsync(MessagingDbContext db, Delivery delivery, DeliveryAttempt attempt, QueueMessage message, CancellationToken ct)
+    private async Task SettleAsync(MessagingDbContext db, QueueMessage message, string? poisonReason, CancellationToken ct)
     {
-        if (db.Entry(delivery).State != EntityState.Detached)
+        if (queue.InDatabase)
         {
+            await using var tx = await db.BeginWriteAsync(ct);
             await db.SaveChangesAsync(ct);
-            await queue.DeleteAsync(message, ct);
+            if (!await queue.SettleInTransactionAsync(db, message, poisonReason, ct))
+            {
+                // Another receiver holds the message now; it will find the key final and drop it.
+                log.LogDebug("Queue message {Id} was received again before it was settled", message.Id);
+            }
+            await tx.CommitAsync(ct);
             return;
         }
-        var embedded = queue is EmbeddedQueue;
-        var deleted = await ledger.RecordSentAsync(new SentRecord(delivery, attempt,
-            embedded ? long.Parse(message.Id, System.Globalization.CultureInfo.InvariantCulture) : null, message.PopReceipt), ct);
-        if (!embedded) await queue.DeleteAsync(message, ct);
-        else if (!deleted) throw new QueueReceiptException(message.Id);
+        await db.SaveChangesAsync(ct);
+        try
+        {
+            if (poisonReason is null) await queue.DeleteAsync(message, ct);
+            else await queue.PoisonAsync(message, poisonReason, ct);
+        }
+        catch (QueueReceiptException)
+        {
+        }
     }
 
-    private static async Task SaveAsync(MessagingDbContext db, Delivery delivery, CancellationToken ct)
+    /// <summary>The record of a send goes through the ledger: status, attempt and (embedded queue) the message's delete in one commit.</summary>
+    private async Task RecordSentAsync(Delivery delivery, DeliveryAttempt attempt, string owner, QueueMessage message, CancellationToken ct)
     {
-        if (db.Entry(delivery).State == EntityState.Detached) db.Deliveries.Add(delivery);
-        await db.SaveChangesAsync(ct);
+        var inDatabase = queue.InDatabase;
+        var outcome = await ledger.RecordSentAsync(new SentRecord(delivery, attempt, owner,
+            inDatabase ? long.Parse(message.Id, System.Globalization.CultureInfo.InvariantCulture) : null, message.PopReceipt), ct);
+        if (!outcome.ClaimHeld)
+            log.LogWarning("Notification {Key} was sent after its claim lapsed; the provider's idempotency key guards a second send", delivery.Key);
+        // The visibility lapsed and another worker received the message: it finds the key sent and only deletes.
+        if (inDatabase && !outcome.QueueRowDeleted) throw new QueueReceiptException(message.Id);
+        if (inDatabase) return;
+        try
+        {
+            await queue.DeleteAsync(message, ct);
+        }
+        catch (QueueReceiptException)
+        {
+            // Received again meanwhile: the next holder finds the key sent and drops it.
+        }
+    }
+
+    private async Task RenewQuietlyAsync(QueueMessage message, TimeSpan visibility, CancellationToken ct)
+    {
+        try
+        {
+            await queue.RenewAsync(message, visibility, ct);
+        }
+        catch (QueueReceiptException)
+        {
+        }
+    }
+
+    private static NotificationRequest? Parse(string body)
+    {
+        try
+        {
+            var request = JsonSerializer.Deserialize<NotificationRequest>(body, Json);
+            return request is { Key.Length: > 0 and <= 200, TemplateKey.Length: > 0 and <= 100 } && !string.IsNullOrWhiteSpace(request.Key)
+                && request.Recipient is not null ? request : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string ParseError(string body)
+    {
+        try
+        {
+            JsonSerializer.Deserialize<NotificationRequest>(body, Json);
+            return "key (at most 200 characters), templateKey (at most 100) and recipient are required";
+        }
+        catch (JsonException e)
+        {
+            return e.Message;
+        }
     }
 
     private static Delivery New(NotificationRequest request, string body, DateTimeOffset now) => new()
@@ -234,49 +425,149 @@ public sealed class NotificationProcessor(
         return claims is not null;
     }
 
-    private IEnumerable<string> Channels(NotificationRequest request, Delivery delivery)
+    private IEnumerable<string> Channels(NotificationRequest request, Delivery delivery, bool znsApproved)
     {
         var r = request.Recipient;
         var order = r.ChannelOrder is { Count: > 0 } preferred ? preferred : options.Value.ChannelOrder;
-        foreach (var channel in order)
+        foreach (var channel in order.Distinct())
         {
             if (delivery.FailedChannels.Contains(channel) || !_senders.TryGetValue(channel, out var sender)) continue;
             if (request.Priority != NotificationPriority.Critical && r.OptedOut?.Contains(channel) == true) continue;
+            // ZNS carries only templates Zalo approved; a prepared reply is chat, never ZNS, SMS or email.
+            if (channel == ChannelNames.Zns && (request.Prepared is not null || !znsApproved)) continue;
+            if (request.Prepared is not null && channel is not (ChannelNames.Zalo or ChannelNames.WebChat)) continue;
             if (sender.CanReach(r)) yield return channel;
         }
     }
 
-    private static async Task<OutgoingMessage> RenderAsync(TemplateStore templates, NotificationRequest request, string channel, CancellationToken ct)
+    private async Task<OutgoingMessage> RenderAsync(TemplateStore templates, NotificationRequest request, string channel, CancellationToken ct,
+        string? znsTemplate = null)
     {
+        if (request.Prepared is { } prepared)
+            return new OutgoingMessage(request.Key, channel, request.Recipient, string.Join("\n\n", prepared.Select(p => p.Text)), Parts: prepared);
         var locale = request.Recipient.Locale == "en" ? "en" : "vi";
-        async Task<RenderedVariant> One(string variant) =>
-            await templates.RenderAsync(request.TemplateKey, variant, locale, request.Data, ct)
+        async Task<RenderedVariant> One(string variant, JsonElement data) =>
+            await templates.RenderAsync(request.TemplateKey, variant, locale, data, ct)
             ?? throw new TemplateException($"{request.TemplateKey} has no {variant} variant");
         switch (channel)
         {
             case ChannelNames.Email:
-                var subject = await One(TemplateChannels.EmailSubject);
-                var text = await One(TemplateChannels.EmailText);
-                var html = await One(TemplateChannels.EmailHtml);
+                var subject = await One(TemplateChannels.EmailSubject, request.Data);
+                var text = await One(TemplateChannels.EmailText, request.Data);
+                var html = await One(TemplateChannels.EmailHtml, request.Data);
                 return new OutgoingMessage(request.Key, channel, request.Recipient, text.Text, subject.Text, html.Text);
             case ChannelNames.Sms:
-                var sms = await One(TemplateChannels.Sms);
+                var sms = await SmsWithinPartsAsync(request.Data, data => One(TemplateChannels.Sms, data));
                 return new OutgoingMessage(request.Key, channel, request.Recipient, sms.Text, Sms: sms.Sms);
             case ChannelNames.Zns:
-                var zns = await One(TemplateChannels.Zns);
-                return new OutgoingMessage(request.Key, channel, request.Recipient, zns.Text, ZnsParameters: zns.ZnsParameters, ZnsTemplateId: zns.ZnsTemplateId);
+                var rendered = await One(TemplateChannels.Zns, request.Data);
+                return new OutgoingMessage(request.Key, channel, request.Recipient, rendered.Text, ZnsParameters: rendered.ZnsParameters,
+                    ZnsTemplateId: znsTemplate);
             case ChannelNames.Zalo:
-                return new OutgoingMessage(request.Key, channel, request.Recipient, (await One(TemplateChannels.Zalo)).Text);
+                return new OutgoingMessage(request.Key, channel, request.Recipient, (await One(TemplateChannels.Zalo, request.Data)).Text);
             default:
-                return new OutgoingMessage(request.Key, channel, request.Recipient, (await One(TemplateChannels.Chat)).Text);
+                return new OutgoingMessage(request.Key, channel, request.Recipient, (await One(TemplateChannels.Chat, request.Data)).Text);
         }
+    }
+
+    /// <summary>
+    /// An SMS within the configured parts: when an officer's free text (a broadcast, a reason, a note) pushes it past
+    /// them, that text is cut at a word with "…" to the longest that fits; the fixed wording never is.
+    /// </summary>
+    internal async Task<RenderedVariant> SmsWithinPartsAsync(JsonElement data, Func<JsonElement, Task<RenderedVariant>> render)
+    {
+        var max = channelLimits.Value.MaxSmsSegments;
+        var full = await render(data);
+        if (full.Sms is null || full.Sms.Segments <= max || data.ValueKind != JsonValueKind.Object) return full;
+        var root = JsonNode.Parse(data.GetRawText())!.AsObject();
+        var texts = FreeText.Select(path => (Path: path, Text: Get(root, path))).Where(x => x.Text is { Length: > 0 }).ToList();
+        if (texts.Count == 0) return full;
+        JsonElement With(double share)
+        {
+            foreach (var (path, text) in texts) Set(root, path, Shorten(text!, (int)(text!.Length * share)));
+            return JsonSerializer.SerializeToElement(root);
+        }
+        var (low, high) = (0.0, 1.0);
+        RenderedVariant? best = null;
+        for (var i = 0; i < 12; i++)
+        {
+            var mid = (low + high) / 2;
+            var candidate = await render(With(mid));
+            if (candidate.Sms!.Segments <= max)
+            {
+                best = candidate;
+                low = mid;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        return best ?? await render(With(0));
+    }
+
+    private static string? Get(JsonObject root, string[] path)
+    {
+        JsonNode? node = root;
+        foreach (var p in path) node = node is JsonObject o && o.TryGetPropertyValue(p, out var next) ? next : null;
+        return node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    }
+
+    private static void Set(JsonObject root, string[] path, string value)
+    {
+        var node = root;
+        foreach (var p in path[..^1]) node = (JsonObject)node[p]!;
+        node[path[^1]] = value;
+    }
+
+    private static string Shorten(string text, int length)
+    {
+        if (length >= text.Length) return text;
+        if (length <= 1) return "";
+        var cut = text[..(length - 1)];
+        var space = cut.LastIndexOf(' ');
+        return (space > length / 2 ? cut[..space] : cut).TrimEnd(' ', ',', '.', ';', ':') + "…";
+    }
+
+    /// <summary>
+    /// The approved ZNS template for a notification type: from configuration (<see cref="ZnsOptions"/>), else the id an
+    /// admin entered in the template's own ZNS variant; null when neither names one.
+    /// </summary>
+    private async Task<string?> ZnsTemplateIdAsync(TemplateStore templates, string templateKey, CancellationToken ct)
+    {
+        if (zns.Value.TemplateIdFor(templateKey) is { } configured) return configured;
+        if ((await templates.LiveAsync(templateKey, ct))?.Variants.GetValueOrDefault(TemplateChannels.Variant("vi", TemplateChannels.Zns)) is not { } source)
+            return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(source);
+            return doc.RootElement.TryGetProperty("template_id", out var id) && id.ValueKind == JsonValueKind.String
+                && !string.IsNullOrWhiteSpace(id.GetString()) ? id.GetString()!.Trim() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Why Zalo would refuse this ZNS: no approved template, or a parameter longer than the template allows.</summary>
+    private async Task<string?> ZnsProblemAsync(TemplateStore templates, string templateKey, OutgoingMessage m, CancellationToken ct)
+    {
+        if (m.ZnsTemplateId is null || m.ZnsParameters is null) return "no approved ZNS template is mapped for " + templateKey;
+        var limits = (await templates.LiveAsync(templateKey, ct))?.ZnsLimits;
+        foreach (var (name, value) in m.ZnsParameters)
+        {
+            var limit = limits is not null && limits.TryGetValue(name, out var l) ? l : channelLimits.Value.ZnsDefaultParameterLimit;
+            if (value.Length > limit) return $"ZNS parameter '{name}' has {value.Length} characters; the template allows {limit}";
+        }
+        return null;
     }
 
     /// <summary>When a message may go out: its own start, and for non-critical messages the end of quiet hours.</summary>
     public DateTimeOffset? HoldUntil(NotificationRequest request, DateTimeOffset now)
     {
         if (request.NotBefore is { } notBefore && now < notBefore) return notBefore;
-        if (request.Priority == NotificationPriority.Critical) return null;
+        if (request.Priority == NotificationPriority.Critical || request.Prepared is not null) return null;
         var o = options.Value;
         var local = OfficeTime.ToLocal(now, null);
         var t = TimeOnly.FromDateTime(local.DateTime);
@@ -288,10 +579,10 @@ public sealed class NotificationProcessor(
     }
 
     /// <summary>2^n times the base, capped, with ±20 % jitter so a gateway outage does not end in a thundering herd.</summary>
-    public TimeSpan Backoff(long dequeueCount)
+    public TimeSpan Backoff(long failures)
     {
         var o = options.Value;
-        var exponential = o.BaseBackoff.TotalSeconds * Math.Pow(2, Math.Max(0, dequeueCount - 1));
+        var exponential = o.BaseBackoff.TotalSeconds * Math.Pow(2, Math.Max(0, failures - 1));
         var capped = Math.Min(exponential, o.MaxBackoff.TotalSeconds);
         return TimeSpan.FromSeconds(capped * (0.8 + Random.Shared.NextDouble() * 0.4));
     }

@@ -8,6 +8,16 @@ public sealed class NotifierOptions
     /// <summary>Messages handled at once by one worker.</summary>
     public int MaxInFlight { get; set; } = 16;
     public TimeSpan Visibility { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a worker's claim on a delivery lasts: longer than any provider call takes (their timeouts are shorter),
+    /// short enough that a worker killed mid-send delays the message by little. By default the message's visibility:
+    /// when a dead worker's message shows again, its claim has lapsed too.
+    /// </summary>
+    public TimeSpan? ClaimLease { get; set; }
+
+    public TimeSpan Lease => ClaimLease ?? Visibility;
+    /// <summary>Receipts of one message without an outcome (each hold and retry is one) before it goes to poison.</summary>
+    public int MaxDequeues { get; set; } = 20;
     public TimeSpan BaseBackoff { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(30);
     public TimeSpan IdleDelay { get; set; } = TimeSpan.FromSeconds(1);

@@ -1,64 +1,52 @@
 using System.Text.Json;
-using Messaging.Core.Appointments;
 using Messaging.Core.Notifications;
 using Messaging.Core.Persistence;
 using Messaging.Core.Procedures;
+using Messaging.Notifier.Planning;
 using Messaging.Notifier.Queues;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Messaging.Notifier.Worker;
 
 /// <summary>
-/// Puts due reminders on the queue. Enqueue first, mark after: a crash in between enqueues again, and the reminder's
-/// key makes the worker send it once. A reminder whose booking is gone or started is dropped; the request also expires
-/// at the appointment's start, so a late queue never sends a reminder after it.
+/// Puts due reminders on the queue. Due rows are claimed with a lease in one statement, so every worker node can run
+/// the scheduler and none takes a reminder another holds; the messages and the reminder's new status commit together
+/// on the embedded queue (send first, mark after on an outside queue). A reminder whose booking is gone or started is
+/// dropped. The request names the booking and its version: the processor re-reads it at send time, so a reminder held
+/// for quiet hours is not sent for a booking cancelled or moved meanwhile.
 /// </summary>
 public sealed class ReminderScheduler(IServiceScopeFactory scopes, INotificationQueue queue, TimeProvider time)
 {
+    private static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
+
     public async Task<int> EnqueueDueAsync(int max, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
-        var catalog = scope.ServiceProvider.GetRequiredService<ProcedureCatalog>();
         var now = time.GetUtcNow();
-        var due = await db.Set<Reminder>().AsNoTracking()
-            .Where(r => r.Status == ReminderStatus.Pending && r.DueAt <= now.UtcTicks)
-            .OrderBy(r => r.DueAt).Take(max).ToListAsync(ct);
+        var ids = await db.ClaimRowsAsync("reminders", "status = 'Pending' AND due_at <= @due", "due_at", "claimed_until", now, now + ClaimFor, max, ct,
+            ("@due", now.UtcTicks));
+        if (ids.Count == 0) return 0;
+        var due = await db.Set<Reminder>().AsNoTracking().Where(r => ids.Contains(r.Id) && r.Status == ReminderStatus.Pending).ToListAsync(ct);
+        var bookingIds = due.Select(r => r.BookingId).Distinct().ToList();
+        var bookings = await db.Bookings.AsNoTracking().Where(b => bookingIds.Contains(b.Id)).ToDictionaryAsync(b => b.Id, ct);
+        var context = new PlanContext(db, scope.ServiceProvider.GetRequiredService<ProcedureCatalog>(), now);
         foreach (var reminder in due)
         {
-            var booking = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == reminder.BookingId, ct);
-            if (booking is not null && booking.IsActiveAt(now))
+            var booking = bookings.GetValueOrDefault(reminder.BookingId);
+            var active = booking is not null && booking.IsActiveAt(now);
+            var bodies = new List<string>(1);
+            if (active)
             {
                 var template = reminder.Kind == Reminders.DayBefore ? "notify/booking.reminder-day-before" : "notify/booking.reminder-soon";
-                var request = await OutboxDispatcher.BookingRequestAsync(db, catalog, booking, $"reminder:{reminder.Id:N}", template,
-                    new Dictionary<string, object?>(), null, null, ct);
-                await queue.SendAsync(JsonSerializer.Serialize(request, NotificationProcessor.Json), null, ct);
+                var request = await BookingNotices.RequestAsync(context, booking!, $"reminder:{reminder.Id:N}", template, [], null, ct);
+                bodies.Add(JsonSerializer.Serialize(request, NotificationProcessor.Json));
             }
-            await db.Set<Reminder>().Where(r => r.Id == reminder.Id && r.Status == ReminderStatus.Pending)
-                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, booking?.IsActiveAt(now) == true ? ReminderStatus.Enqueued : ReminderStatus.Cancelled), ct);
+            await OutboxDispatcher.EnqueueAndMarkAsync(db, queue, bodies, () =>
+                db.Set<Reminder>().Where(r => r.Id == reminder.Id && r.Status == ReminderStatus.Pending)
+                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, active ? ReminderStatus.Enqueued : ReminderStatus.Cancelled), ct), ct);
         }
         return due.Count;
-    }
-}
-
-public sealed class ReminderSchedulerService(ReminderScheduler scheduler, ILogger<ReminderSchedulerService> log) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await scheduler.EnqueueDueAsync(200, stoppingToken) > 0) continue;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogError(e, "Scheduling reminders failed; trying again");
-            }
-            await Task.Delay(TimeSpan.FromSeconds(15), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Messaging.Core.Notifications;
 using Messaging.Core.Appointments;
 using Messaging.Core.Identity;
 using Messaging.Server.Security;
@@ -5,7 +6,14 @@ using Messaging.Server.Security;
 namespace Messaging.Server.Api;
 
 public sealed record CreateBookingBody(string? ProcedureId, string? OfficeId, DateTimeOffset? Start, string? CitizenName,
-    string? Phone, string? CitizenId, Guid? SessionId, string? Locale, Guid? VerificationId = null, string? VerificationCode = null);
+    string? Phone, string? CitizenId, Guid? SessionId, string? Locale, Guid? VerificationId = null, string? VerificationCode = null,
+    string? Email = null, BookingPreferences? Preferences = null);
+
+/// <summary>
+/// How the phone's owner wants to be told things from now on: the channels in order (zalo, zns, sms, email), an e-mail,
+/// the language. Taken only with a verified phone: they change what every later message to that phone does.
+/// </summary>
+public sealed record BookingPreferences(IReadOnlyList<string>? Channels, string? Email, string? Locale);
 
 public sealed record PhoneVerificationBody(string? Phone, string? Locale);
 
@@ -23,6 +31,18 @@ public sealed record RescheduleBookingBody(string? Phone, DateTimeOffset? Start,
 /// </summary>
 public static class BookingApi
 {
+    private static readonly string[] PreferableChannels = [ChannelNames.Zalo, ChannelNames.Zns, ChannelNames.Sms, ChannelNames.Email];
+
+    private static string? PreferencesProblem(BookingPreferences? p) => p switch
+    {
+        null => null,
+        { Channels: { } c } when c.Count > 4 || c.Any(x => !PreferableChannels.Contains(x?.ToLowerInvariant())) =>
+            "preferences.channels lists some of: zalo, zns, sms, email.",
+        { Email: { } e } when !EmailAddress.TryNormalize(e, out _) => "preferences.email is not an e-mail address.",
+        { Locale: { } l } when l is not ("vi" or "en") => "preferences.locale is vi or en.",
+        _ => null,
+    };
+
     public static void MapBookingApi(this IEndpointRouteBuilder app)
     {
         // A one-time code to the phone a booking will use: required before booking where codes are (Identity:PhoneVerification).
@@ -40,6 +60,9 @@ public static class BookingApi
             if (body.ProcedureId is null || body.OfficeId is null || body.Start is null || body.CitizenName is null || body.Phone is null)
                 return Results.Problem("procedureId, officeId, start, citizenName and phone are required.", statusCode: 400);
             if (!SaneRange.Contains(body.Start.Value)) return SaneRange.Problem("start");
+            if (body.Email is not null && !EmailAddress.TryNormalize(body.Email, out _))
+                return Results.Problem("email is not an e-mail address.", statusCode: 400);
+            if (PreferencesProblem(body.Preferences) is { } wrong) return Results.Problem(wrong, statusCode: 400);
             var proved = false;
             if (body.VerificationId is { } id)
             {
@@ -54,11 +77,21 @@ public static class BookingApi
                     }, statusCode: 403, title: "Phone not verified", extensions: new Dictionary<string, object?> { ["error"] = "PhoneNotVerified" });
                 proved = true;
             }
+            if (body.Preferences is not null && !proved)
+                return Results.Problem("preferences change every later message to that phone: verify the phone first (verificationId and verificationCode).",
+                    statusCode: 403, title: "Phone not verified", extensions: new Dictionary<string, object?> { ["error"] = "PhoneNotVerified" });
             return await RunAsync(http, async () =>
             {
                 var b = await bookings.BookAsync(new BookingRequest(body.ProcedureId, body.OfficeId, body.Start.Value,
                     body.CitizenName, body.Phone, body.CitizenId, body.SessionId, "api", null, body.Locale ?? "vi",
-                    PhoneVerified: proved, ClientKey: ClientKeys.Of(http)), ct);
+                    PhoneVerified: proved, ClientKey: ClientKeys.Of(http), Email: body.Email), ct);
+                if (body.Preferences is { } p)
+                {
+                    EmailAddress.TryNormalize(p.Email, out var email);
+                    await http.RequestServices.GetRequiredService<ContactService>().ApplyAsync(b.Phone, new PreferenceChange(
+                        OnlyChannels: p.Channels is { Count: > 0 } channels ? channels.Select(c => c.ToLowerInvariant()).ToList() : null,
+                        Email: p.Email is null ? null : email, Locale: p.Locale is "en" or "vi" ? p.Locale : null), "api", ct);
+                }
                 return Results.Created($"/api/bookings/{b.Code}", ToView(b));
             });
         });

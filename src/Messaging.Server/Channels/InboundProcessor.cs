@@ -10,36 +10,22 @@ namespace Messaging.Server.Channels;
 /// with a growing delay, up to <see cref="MaxAttempts"/> times, and stays visible with its error.
 /// </summary>
 public sealed class InboundProcessor(IServiceScopeFactory scopes, InboundSignal signal, ZaloEventHandler zalo,
-    TimeProvider time, ILogger<InboundProcessor> log) : BackgroundService
+    TimeProvider time, ILogger<InboundProcessor> log) : Messaging.Notifier.Worker.PollingWorker(time, log)
 {
     public const int MaxAttempts = 5;
     private static readonly TimeSpan Claim = TimeSpan.FromMinutes(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await RunOnceAsync(stoppingToken) > 0) { }
-                await signal.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                log.LogError(e, "The inbound processor failed; it carries on in a moment");
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            }
-        }
-    }
+    protected override TimeSpan Idle => TimeSpan.FromSeconds(2);
+
+    // A webhook's event is handled as soon as it is stored: the signal cuts the wait short.
+    protected override async Task WaitAsync(CancellationToken ct) => await signal.WaitAsync(Idle, ct);
+
+    public override async Task<bool> RunOnceAsync(CancellationToken ct) => await ProcessDueAsync(ct) > 0;
 
     /// <summary>Handles the events due now; returns how many it took.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    public async Task<int> ProcessDueAsync(CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         List<InboundEvent> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -68,14 +54,14 @@ public sealed class InboundProcessor(IServiceScopeFactory scopes, InboundSignal 
             try
             {
                 e.Error = await HandleAsync(e, ct);
-                e.ProcessedAt = time.GetUtcNow();
+                e.ProcessedAt = Time.GetUtcNow();
                 e.ClaimedUntil = null;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                log.LogWarning(ex, "Inbound {Channel} event {Id} ({Event}) failed on attempt {Attempt}", e.Channel, e.Id, e.EventName, e.Attempts);
+                Log.LogWarning(ex, "Inbound {Channel} event {Id} ({Event}) failed on attempt {Attempt}", e.Channel, e.Id, e.EventName, e.Attempts);
                 e.Error = ex.Message;
-                e.ClaimedUntil = time.GetUtcNow() + TimeSpan.FromSeconds(5 * Math.Pow(3, e.Attempts - 1));
+                e.ClaimedUntil = Time.GetUtcNow() + TimeSpan.FromSeconds(5 * Math.Pow(3, e.Attempts - 1));
             }
             await db.SaveChangesAsync(CancellationToken.None);
         }

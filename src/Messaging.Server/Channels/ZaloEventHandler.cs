@@ -16,8 +16,8 @@ namespace Messaging.Server.Channels;
 /// replies go back as consultation messages with buttons; follow and unfollow, the info form, and delivery and read
 /// receipts update the user, the contact and the delivery records. Other events are acknowledged and ignored.
 /// </summary>
-public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEngine engine, IEnumerable<IChannelSender> senders,
-    TimeProvider time, ILogger<ZaloEventHandler> log, ZaloApiClient? zalo = null)
+public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEngine engine, INotificationSink sink,
+    TimeProvider time)
 {
     /// <summary>Zalo shows a handful of buttons under a message; the rest follow in further messages.</summary>
     public const int MaxButtons = 5;
@@ -31,7 +31,8 @@ public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEn
         switch (stored.EventName)
         {
             case "user_send_text" when user is not null:
-                return await TextAsync(user, root, at, ct);
+                await TextAsync(stored, user, root, at, ct);
+                return null;
             case "follow" when user is not null:
                 await TouchAsync(user, at, following: true, interacted: true, ct);
                 return null;
@@ -52,7 +53,7 @@ public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEn
         }
     }
 
-    private async Task<string?> TextAsync(string userId, JsonElement root, DateTimeOffset at, CancellationToken ct)
+    private async Task TextAsync(InboundEvent stored, string userId, JsonElement root, DateTimeOffset at, CancellationToken ct)
     {
         var message = root.GetProperty("message");
         var text = ActivityRules.CleanText(ZaloWebhook.Text(message, "text")) ?? "";
@@ -76,17 +77,14 @@ public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEn
             replies = await engine.RunTurnAsync(activity, new TurnIdentity("zalo", userId, IdentityKind.ChannelUser, "zalo:" + userId), ct);
         }
 
-        // The turn is saved; a reply that cannot be sent is noted, not retried by running the turn again.
-        try
-        {
-            foreach (var reply in replies) await SendAsync(userId, reply, ct);
-            return null;
-        }
-        catch (Exception e) when (e is ZaloApiException or ChannelException)
-        {
-            log.LogWarning("A bot reply could not be sent to a Zalo user: {Error}", e.Message);
-            return "reply not delivered: " + e.Message;
-        }
+        // The replies go out through the notifier: claimed, retried on a timeout or Zalo's rate limit, never lost, and
+        // never a reason to run the turn again (a second try of this event finds the turn answered in the transcript
+        // and the reply's key already queued or sent).
+        var prepared = await PrepareAsync(replies, ct);
+        if (prepared.Count == 0) return;
+        await sink.EnqueueAsync(new NotificationRequest($"reply:zalo:{stored.Id}", PreparedMessage.TemplateKey,
+            new Recipient(null, null, ZaloUserId: userId, ChannelOrder: [ChannelNames.Zalo]), JsonSerializer.SerializeToElement(new { }),
+            NotificationPriority.Critical, Prepared: prepared), ct);
     }
 
     /// <summary>
@@ -115,28 +113,24 @@ public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEn
         return new Activity { Type = ActivityTypes.Message, Text = rendered?.Text ?? "" };
     }
 
-    /// <summary>One bot reply as consultation messages: the text (cut below Zalo's limit) and its buttons, a few a message.</summary>
-    private async Task SendAsync(string userId, Activity reply, CancellationToken ct)
+    /// <summary>
+    /// A turn's replies as Zalo will show them: each reply's text with its buttons (links open, other buttons send their
+    /// title back), at most <see cref="MaxButtons"/> under one message and the rest under "more choices" messages.
+    /// </summary>
+    private async Task<IReadOnlyList<PreparedMessage>> PrepareAsync(IReadOnlyList<Activity> replies, CancellationToken ct)
     {
-        var buttons = (reply.SuggestedActions?.Actions ?? []).Select(a => a.Type == ActionTypes.OpenUrl
-            ? new ZaloButton(a.Title, Url: a.Value?.ToString())
-            : new ZaloButton(a.Title, Payload: a.Title)).ToList();
-        var parts = ZaloApiClient.Split(reply.Text ?? "");
-        if (parts.Count == 0 && buttons.Count == 0) return;
-        if (zalo is null)
+        var prepared = new List<PreparedMessage>();
+        string? more = null;
+        foreach (var reply in replies)
         {
-            // Offline: the local outbox shows what would have gone out, buttons as lines.
-            var local = senders.First(s => s.Channel == ChannelNames.Zalo);
-            var lines = string.Join('\n', parts.Concat(buttons.Select(b => "[" + b.Title + "]")));
-            await local.SendAsync(new OutgoingMessage("bot:" + reply.Id, ChannelNames.Zalo, new Recipient(null, null, ZaloUserId: userId), lines), ct);
-            return;
+            var buttons = (reply.SuggestedActions?.Actions ?? []).Select(a => new PreparedButton(a.Title,
+                a.Type == ActionTypes.OpenUrl ? a.Value?.ToString() : null)).ToList();
+            if (string.IsNullOrWhiteSpace(reply.Text) && buttons.Count == 0) continue;
+            prepared.Add(new PreparedMessage(reply.Text ?? "", buttons.Take(MaxButtons).ToList()));
+            for (var start = MaxButtons; start < buttons.Count; start += MaxButtons)
+                prepared.Add(new PreparedMessage(more ??= await MoreChoicesTextAsync(ct), buttons.Skip(start).Take(MaxButtons).ToList()));
         }
-        for (var i = 0; i < parts.Count - 1; i++) await zalo.SendTextAsync(userId, parts[i], [], ct);
-        await zalo.SendTextAsync(userId, parts.Count > 0 ? parts[^1] : "", buttons.Take(MaxButtons).ToList(), ct);
-        if (buttons.Count <= MaxButtons) return;
-        var more = await MoreChoicesTextAsync(ct);
-        for (var start = MaxButtons; start < buttons.Count; start += MaxButtons)
-            await zalo.SendTextAsync(userId, more, buttons.Skip(start).Take(MaxButtons).ToList(), ct);
+        return prepared;
     }
 
     private async Task<string> MoreChoicesTextAsync(CancellationToken ct)
@@ -182,7 +176,12 @@ public sealed class ZaloEventHandler(IServiceScopeFactory scopes, ConversationEn
             var identity = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Messaging.Core.Identity.IdentityOptions>>().Value;
             if (identity.TrustZaloSharedPhone
                 && await scope.ServiceProvider.GetRequiredService<Messaging.Core.Identity.PhoneVerification>().LinkAsync(p, ChannelNames.Zalo, userId, "zalo-consent", ct))
-                await scope.ServiceProvider.GetRequiredService<ContactService>().UpsertAsync(p, name, null, userId, null, null, ct);
+            {
+                // Sharing the phone with the OA is a wish to hear from it there: Zalo goes first for that phone.
+                var contacts = scope.ServiceProvider.GetRequiredService<ContactService>();
+                await contacts.UpsertAsync(p, name, null, userId, null, null, ct);
+                await contacts.PreferFirstAsync(p, ChannelNames.Zalo, ct);
+            }
         }
     }
 

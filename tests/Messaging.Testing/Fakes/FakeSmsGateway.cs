@@ -22,8 +22,12 @@ public sealed class FakeSmsGateway : FakeHttpServer
     public ConcurrentQueue<JsonElement> Received { get; } = new();
     /// <summary>Only messages the gateway accepted (not duplicates or refusals).</summary>
     public ConcurrentQueue<JsonElement> Accepted { get; } = new();
+    /// <summary>When each RequestId was first accepted.</summary>
+    public ConcurrentDictionary<string, DateTimeOffset> AcceptedAt { get; } = new();
     public ConcurrentDictionary<string, ConcurrentQueue<string>> Codes { get; } = new();
     public ConcurrentQueue<int> HttpStatuses { get; } = new();
+    /// <summary>How long the gateway takes to answer after it has accepted a message: the window in which a sender that dies loses the answer.</summary>
+    public TimeSpan AnswerDelay { get; set; }
 
     public Uri SendUrl => new(BaseUrl, "/send");
 
@@ -48,6 +52,8 @@ public sealed class FakeSmsGateway : FakeHttpServer
             if (!_requestIds.TryAdd(Field("RequestId"), id))
                 return Results.Json(options: Pascal, data: new { CodeResult = "124", ErrorMessage = "Duplicate RequestId" });
             Accepted.Enqueue(body);
+            AcceptedAt.TryAdd(Field("RequestId"), DateTimeOffset.UtcNow);
+            if (AnswerDelay > TimeSpan.Zero) await Task.Delay(AnswerDelay);
             return Results.Json(options: Pascal, data: new { CodeResult = "100", CountRegenerate = 0, SMSID = id });
         });
 }

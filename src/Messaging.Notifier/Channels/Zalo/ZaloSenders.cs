@@ -30,17 +30,38 @@ public sealed class ZaloSender(ZaloApiClient zalo, IServiceScopeFactory scopes, 
             if (user?.LastInteractionAt is { } last && time.GetUtcNow() - last > options.Value.InteractionWindow)
                 throw new ChannelException($"outside Zalo's interaction window (last interaction {last:yyyy-MM-dd})", permanent: true);
         }
+        var calls = Calls(m);
+        var done = m.SkipParts;
         try
         {
             string? first = null;
-            foreach (var part in ZaloApiClient.Split(m.Text))
-                first ??= await zalo.SendTextAsync(userId, part, [], ct);
-            return new SendResult(first);
+            for (; done < calls.Count; done++)
+                first ??= await zalo.SendTextAsync(userId, calls[done].Text, calls[done].Buttons, ct);
+            return new SendResult(first, calls.Count);
         }
         catch (ZaloApiException e)
         {
-            throw e.ToChannelException(Channel);
+            // How far it got, so a retry sends the rest and not again what Zalo already showed the citizen.
+            throw new ChannelException($"{Channel} error {e.Code}: {e.Message}", permanent: !e.Transient, e, progress: done);
         }
+    }
+
+    /// <summary>
+    /// The consultation messages one outgoing message becomes: each part's text cut below Zalo's limit, its buttons under
+    /// the last piece. A rendered notification is one part without buttons.
+    /// </summary>
+    public static IReadOnlyList<(string Text, IReadOnlyList<ZaloButton> Buttons)> Calls(OutgoingMessage m)
+    {
+        var calls = new List<(string, IReadOnlyList<ZaloButton>)>();
+        foreach (var part in m.Parts ?? [new PreparedMessage(m.Text)])
+        {
+            var pieces = ZaloApiClient.Split(part.Text);
+            var buttons = (part.Buttons ?? []).Select(b => b.Url is not null ? new ZaloButton(b.Title, Url: b.Url) : new ZaloButton(b.Title, Payload: b.Title)).ToList();
+            if (pieces.Count == 0 && buttons.Count == 0) continue;
+            for (var i = 0; i < pieces.Count - 1; i++) calls.Add((pieces[i], []));
+            calls.Add((pieces.Count > 0 ? pieces[^1] : "", buttons));
+        }
+        return calls;
     }
 }
 

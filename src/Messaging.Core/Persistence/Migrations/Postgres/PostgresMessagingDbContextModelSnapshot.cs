@@ -72,6 +72,11 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Email")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("email");
+
                     b.Property<DateTimeOffset>("End")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("end");
@@ -84,6 +89,11 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<string>("LastChangeKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("last_change_key");
 
                     b.Property<string>("Locale")
                         .IsRequired()
@@ -944,6 +954,11 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("cursor_booking_id");
 
+                    b.Property<string>("CursorPhone")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("cursor_phone");
+
                     b.Property<string>("DataJson")
                         .IsRequired()
                         .HasColumnType("text")
@@ -952,6 +967,15 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                     b.Property<DateOnly?>("From")
                         .HasColumnType("date")
                         .HasColumnName("from");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
 
                     b.Property<string>("Message")
                         .HasColumnType("text")
@@ -1105,6 +1129,16 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("key");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("Owner")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("owner");
 
                     b.Property<string>("ProviderMessageId")
                         .HasColumnType("text")
@@ -1421,6 +1455,10 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                     b.Property<Guid>("BookingId")
                         .HasColumnType("uuid")
                         .HasColumnName("booking_id");
+
+                    b.Property<long>("ClaimedUntil")
+                        .HasColumnType("bigint")
+                        .HasColumnName("claimed_until");
 
                     b.Property<long>("DueAt")
                         .HasColumnType("bigint")

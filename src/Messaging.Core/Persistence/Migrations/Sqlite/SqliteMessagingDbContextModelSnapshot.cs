@@ -66,6 +66,11 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Email")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
                     b.Property<long>("End")
                         .HasColumnType("INTEGER")
                         .HasColumnName("end");
@@ -78,6 +83,11 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<string>("LastChangeKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_change_key");
 
                     b.Property<string>("Locale")
                         .IsRequired()
@@ -926,6 +936,11 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("cursor_booking_id");
 
+                    b.Property<string>("CursorPhone")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cursor_phone");
+
                     b.Property<string>("DataJson")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -934,6 +949,15 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.Property<DateOnly?>("From")
                         .HasColumnType("TEXT")
                         .HasColumnName("from");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
 
                     b.Property<string>("Message")
                         .HasColumnType("TEXT")
@@ -1087,6 +1111,16 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("key");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("Owner")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner");
 
                     b.Property<string>("ProviderMessageId")
                         .HasColumnType("TEXT")
@@ -1397,6 +1431,10 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.Property<Guid>("BookingId")
                         .HasColumnType("TEXT")
                         .HasColumnName("booking_id");
+
+                    b.Property<long>("ClaimedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("claimed_until");
 
                     b.Property<long>("DueAt")
                         .HasColumnType("INTEGER")
