@@ -13,15 +13,28 @@ public static class LanguageBench
     public static LanguageModel BuildModel()
     {
         var catalog = ProcedureCatalog.LoadDirectory(Path.Combine(RepoPaths.Dialogs, "procedures"));
-        return LanguageModel.Build(IntentData.LoadTraining(Path.Combine(RepoPaths.Dialogs, "intents")),
-            KnowledgeGazetteers.Procedures(catalog), KnowledgeGazetteers.Offices(DemoData.Offices()));
+        return KnowledgeGazetteers.BuildModel(IntentData.LoadTraining(Path.Combine(RepoPaths.Dialogs, "intents")), catalog, DemoData.Offices());
     }
 
-    public static void Evaluate()
+    /// <summary>The held-out sets: the project's own test set and the two realistic sets nobody trained on.</summary>
+    public static IReadOnlyList<(string Name, string Path)> HeldOutSets =>
+    [
+        ("test.yml (project held-out)", Path.Combine(RepoPaths.Dialogs, "intents", IntentData.TestFile)),
+        ("realistic-a (Zalo chat style)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-a.yml")),
+        ("realistic-b (portal Q&A style)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-b.yml")),
+    ];
+
+    /// <summary>A summary row per held-out set, then (with --verbose) every confusion and entity error.</summary>
+    public static void Evaluate(bool verbose)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var model = BuildModel();
-        var set = IntentData.LoadTest(Path.Combine(RepoPaths.Dialogs, "intents"));
-        Console.Write(Evaluation.Run(model, set).ToText());
+        Console.WriteLine($"model built in {clock.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine("| set | cases | intent accuracy | entity accuracy |\n|---|---:|---:|---:|");
+        var reports = HeldOutSets.Select(s => (s.Name, Report: Evaluation.Run(model, IntentData.LoadSet(s.Path)))).ToList();
+        foreach (var (name, r) in reports) Console.WriteLine($"| {name} | {r.Cases} | {r.IntentAccuracy:P1} | {r.OverallEntityAccuracy:P1} |");
+        if (!verbose) return;
+        foreach (var (name, r) in reports) Console.Write($"\n== {name}\n" + r.ToText());
     }
 
     /// <summary>Prints the ranking, entities and the features behind the top intent for each text.</summary>

@@ -10,7 +10,7 @@ switch (command)
         await BookingBench.RunAsync(opts);
         break;
     case "eval":
-        LanguageBench.Evaluate();
+        LanguageBench.Evaluate(args.Contains("--verbose"));
         break;
     case "parse-bench":
         LanguageBench.Throughput(opts.Attempts);

@@ -22,6 +22,7 @@ public static class MessagingBot
         services.AddSingleton<Dialog, HelpResponder>();
         services.AddSingleton<Dialog, ThanksResponder>();
         services.AddSingleton<Dialog, OutOfScopeResponder>();
+        services.AddSingleton<Dialog, ClarifyResponder>();
         services.AddSingleton<Dialog, HandoffResponder>();
         services.AddSingleton<DialogSet>();
         services.AddSingleton<ConversationEngine>();

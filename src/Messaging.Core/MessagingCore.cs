@@ -53,6 +53,7 @@ public static class MessagingCore
         services.AddSingleton(_ => ProcedureCatalog.LoadDirectory(Path.Combine(messaging.ResolveDialogs(), "procedures")));
         services.AddOptions<LanguageOptions>().BindConfiguration("Language");
         services.AddSingleton<LanguageModelProvider>();
+        services.AddScoped<LanguageReviews>();
         services.AddOptions<TemplateChannelOptions>().BindConfiguration(TemplateChannelOptions.Section);
         services.AddOptions<TemplateRenderOptions>().BindConfiguration("Templates:Render");
         services.AddSingleton(sp => new TemplateRenderer(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TemplateRenderOptions>>().Value));

@@ -6,7 +6,14 @@ namespace Messaging.Language;
 
 /// <summary>What the language model read in one message.</summary>
 public sealed record ParseResult(string Text, IntentScore Intent, IReadOnlyList<IntentScore> Ranking,
-    IReadOnlyList<Entity> Entities);
+    IReadOnlyList<Entity> Entities)
+{
+    /// <summary>
+    /// The model cannot tell between two or three readings (or fell below the threshold with a real task still in the
+    /// running): the bot asks which one instead of guessing or saying "out of scope".
+    /// </summary>
+    public IReadOnlyList<IntentScore> Doubts { get; init; } = [];
+}
 
 public sealed class LanguageOptions
 {
@@ -17,6 +24,12 @@ public sealed class LanguageOptions
     public int MaxTextLength { get; set; } = 2000;
 
     public string TimeZoneId { get; set; } = "Asia/Ho_Chi_Minh";
+
+    /// <summary>Readings closer than this to the best one are doubts worth a question (when the best is below <see cref="SureConfidence"/>).</summary>
+    public double ClarifyMargin { get; set; } = 0.2;
+
+    /// <summary>At or above this confidence the best reading is taken without asking.</summary>
+    public double SureConfidence { get; set; } = 0.6;
 }
 
 /// <summary>
@@ -28,14 +41,16 @@ public sealed class LanguageModel
     private readonly IntentClassifier _classifier;
     private readonly Gazetteer _procedures;
     private readonly Gazetteer _offices;
+    private readonly ProcedureRefiner? _refiner;
     private readonly LanguageOptions _options;
     private readonly TimeZoneInfo _zone;
 
-    private LanguageModel(IntentClassifier classifier, Gazetteer procedures, Gazetteer offices, LanguageOptions options)
+    private LanguageModel(IntentClassifier classifier, Gazetteer procedures, Gazetteer offices, ProcedureRefiner? refiner, LanguageOptions options)
     {
         _classifier = classifier;
         _procedures = procedures;
         _offices = offices;
+        _refiner = refiner;
         _options = options;
         _zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZoneId);
     }
@@ -43,11 +58,11 @@ public sealed class LanguageModel
     public IntentClassifier Classifier => _classifier;
 
     public static LanguageModel Build(IEnumerable<IntentExample> examples, IEnumerable<GazetteerEntry> procedures,
-        IEnumerable<GazetteerEntry> offices, LanguageOptions? options = null)
+        IEnumerable<GazetteerEntry> offices, LanguageOptions? options = null, IEnumerable<ProcedureRefinement>? refinements = null)
     {
         options ??= new LanguageOptions();
         var untrained = new LanguageModel(null!, new Gazetteer(EntityTypes.Procedure, procedures),
-            new Gazetteer(EntityTypes.Office, offices), options);
+            new Gazetteer(EntityTypes.Office, offices), refinements is null ? null : new ProcedureRefiner(refinements), options);
         // Entities are recognized in training examples too, so "<date>" in training means what it means at run time.
         var reference = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(7));
         var rows = examples.Select(e =>
@@ -56,7 +71,7 @@ public sealed class LanguageModel
             var entities = untrained.Recognize(normalized, reference);
             return ((IReadOnlyList<string>)Features.Extract(normalized, entities), e.Intent);
         }).ToList();
-        return new LanguageModel(IntentClassifier.Train(rows), untrained._procedures, untrained._offices, options);
+        return new LanguageModel(IntentClassifier.Train(rows), untrained._procedures, untrained._offices, untrained._refiner, options);
     }
 
     public ParseResult Parse(string? text, DateTimeOffset referenceTime)
@@ -77,7 +92,43 @@ public sealed class LanguageModel
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
-        return new ParseResult(text, top, ranking, entities);
+        return new ParseResult(text, top, ranking, entities) { Doubts = DoubtsOf(ranking) };
+    }
+
+    /// <summary>Tasks a citizen can be offered as buttons, when the best is unsure and another is close behind it.</summary>
+    private IReadOnlyList<IntentScore> DoubtsOf(IntentScore[] ranking)
+    {
+        if (ranking[0].Confidence >= _options.SureConfidence) return [];
+        // A bare answer ("sáng mai", a name) or a greeting is not a task in doubt.
+        if (!IntentNames.Tasks.Contains(ranking[0].Name) && ranking[0].Name != IntentNames.OutOfScope) return [];
+        var tasks = ranking.Where(r => IntentNames.Tasks.Contains(r.Name)).ToList();
+        if (tasks.Count < 2 || tasks[0].Confidence < 0.15) return [];
+        var close = tasks.Take(3).Where(r => tasks[0].Confidence - r.Confidence <= _options.ClarifyMargin).ToList();
+        return close.Count >= 2 ? close : [];
+    }
+
+    /// <summary>
+    /// "số căn cước 0511…", "cccd 0511…": the card named as the carrier of an ID number, not the procedure. A procedure
+    /// right before a citizen ID (or after "số") is dropped.
+    /// </summary>
+    private static void DropIdNumberMentions(RecognitionContext ctx)
+    {
+        var ids = ctx.Entities.Where(e => e.Type == EntityTypes.CitizenId).ToList();
+        ctx.Entities.RemoveAll(e => e.Type == EntityTypes.Procedure && (
+            ids.Any(id => id.Start >= e.End && ctx.Text.Original.AsSpan(e.End, id.Start - e.End).Trim(" :.,-").IsEmpty)
+            || PrecededBySo(ctx.Text, e.Start)));
+    }
+
+    private static bool PrecededBySo(Messaging.Language.Text.NormalizedText text, int start)
+    {
+        for (var w = 0; w < text.Words.Count; w++)
+        {
+            if (text.Tokens[text.Words[w].Source].Start < start) continue;
+            // "số căn cước" is the ID number; "lấy số", "hồ sơ", "xin số" before a procedure are not.
+            return w > 0 && text.Words[w - 1].Text == "so" && text.Tokens[text.Words[w].Source].Start == start
+                && !(w > 1 && text.Words[w - 2].Text is "lay" or "boc" or "ho" or "xin");
+        }
+        return false;
     }
 
     /// <summary>Which features pushed the text towards an intent: the explanation an admin can read.</summary>
@@ -95,6 +146,10 @@ public sealed class LanguageModel
         _offices.Recognize(ctx);
         DateRecognizer.Recognize(ctx);
         TimeRecognizer.Recognize(ctx);
+        // "sáng mai 7h30": the clock time says it all; a part of the day beside it would only be a second, vaguer answer.
+        if (ctx.Entities.Any(e => e.Type == EntityTypes.Time)) ctx.Entities.RemoveAll(e => e.Type == EntityTypes.PartOfDay);
+        DropIdNumberMentions(ctx);
+        _refiner?.Refine(ctx.Text, ctx.Entities);
         ctx.Entities.Sort((a, b) => a.Start.CompareTo(b.Start));
         return ctx.Entities;
     }

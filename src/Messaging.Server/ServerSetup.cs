@@ -66,6 +66,8 @@ public static class ServerSetup
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<ZaloEventHandler>();
         services.AddSingleton<InboundProcessor>();
+        services.AddSingleton<Messaging.Server.Learning.LanguageRetrainer>();
+        if (processInbound) services.AddHostedService(sp => sp.GetRequiredService<Messaging.Server.Learning.LanguageRetrainer>());
         if (processInbound) services.AddHostedService(sp => sp.GetRequiredService<InboundProcessor>());
         return services;
     }

@@ -221,7 +221,7 @@ public sealed class AssistantTests : IAsyncLifetime
         await StartAsync(new() { ["Assistant:Enabled"] = "false" });
         var replies = await _host.SayAsync("off", "thời tiết hôm nay thế nào");
         Assert.Empty(_model.Requests);
-        Assert.StartsWith("Xin lỗi, em chưa hiểu", replies[0].Text);
+        Assert.StartsWith("Việc này nằm ngoài các thủ tục", replies[0].Text);
     }
 
     [Fact]
@@ -232,7 +232,7 @@ public sealed class AssistantTests : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         var replies = await _host.SayAsync("hang", "thời tiết hôm nay thế nào");
         clock.Stop();
-        Assert.StartsWith("Xin lỗi, em chưa hiểu", replies[0].Text);
+        Assert.StartsWith("Việc này nằm ngoài các thủ tục", replies[0].Text);
         Assert.Single(_model.Requests);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4));
     }
@@ -246,7 +246,7 @@ public sealed class AssistantTests : IAsyncLifetime
         closed.Stop();
         await StartAsync(new() { ["Assistant:Endpoint"] = $"http://127.0.0.1:{port}/v1", ["Assistant:Timeout"] = "00:00:02" });
         var replies = await _host.SayAsync("down", "thời tiết hôm nay thế nào");
-        Assert.StartsWith("Xin lỗi, em chưa hiểu", replies[0].Text);
+        Assert.StartsWith("Việc này nằm ngoài các thủ tục", replies[0].Text);
     }
 
     [Fact]

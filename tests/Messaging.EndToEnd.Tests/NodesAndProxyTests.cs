@@ -85,6 +85,20 @@ public sealed partial class NodesAndProxyTests
                 var page = await http.SendAsync(request);
                 Assert.True(page.Headers.Contains("Strict-Transport-Security"));
                 Assert.Contains(page.Headers.GetValues("Set-Cookie"), c => c.Contains("secure", StringComparison.OrdinalIgnoreCase));
+                // A proxy that forgot X-Forwarded-Proto still gets the page (the session cookie, once signed in, is Secure).
+                using var plainRequest = new HttpRequestMessage(HttpMethod.Get, behindProxy.BaseUrl + "/staff/login");
+                plainRequest.Headers.Add("X-Forwarded-For", "203.0.113.13");
+                Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(plainRequest)).StatusCode);
+                // Behind a proxy the demo is reachable from the world: the README's demo password no longer works.
+                var login = await http.GetAsync(behindProxy.BaseUrl + "/staff/login");
+                var token = RequestToken().Match(await login.Content.ReadAsStringAsync()).Groups[1].Value;
+                using var signIn = new HttpRequestMessage(HttpMethod.Post, behindProxy.BaseUrl + "/staff/login")
+                {
+                    Content = new FormUrlEncodedContent([new("UserName", "admin"), new("Password", "demo-admin-2026"), new("__RequestVerificationToken", token)]),
+                };
+                signIn.Headers.Add("X-Forwarded-Proto", "https");
+                signIn.Headers.Add("Cookie", string.Join("; ", login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
+                Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(signIn)).StatusCode);
             }
 
             var direct = new Dictionary<string, string?> { ["RateLimits:DossierLookupPerMinute"] = "2" };

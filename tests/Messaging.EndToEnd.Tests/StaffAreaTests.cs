@@ -84,10 +84,10 @@ public sealed class StaffAreaTests : IAsyncLifetime
         await page.GotoAsync(_server.BaseUrl + "/staff/bookings");
         Assert.Contains("/staff/login", page.Url);
 
-        for (var i = 0; i < 5; i++) await StaffBrowser.SignInAsync(page, _server.BaseUrl, "canbo.traxuan", "wrong-" + i);
+        for (var i = 0; i < 5; i++) await StaffBrowser.SignInAsync(page, _server.BaseUrl, "canbo.trabong", "wrong-" + i);
         Assert.Contains("không đúng", await page.InnerTextAsync(".error"));
         // Five failures used up: the next try is refused, even with the right password.
-        await StaffBrowser.SignInAsync(page, _server.BaseUrl, "canbo.traxuan", "demo-traxuan-2026");
+        await StaffBrowser.SignInAsync(page, _server.BaseUrl, "canbo.trabong", "demo-trabong-2026");
         Assert.Contains("tạm khóa", await page.InnerTextAsync(".error"));
         Assert.Contains("/staff/login", page.Url);
     }
@@ -222,7 +222,7 @@ public sealed class StaffAreaTests : IAsyncLifetime
         var csv = Path.Combine(_server.DataDirectory, "import.csv");
         await File.WriteAllTextAsync(csv, "code,procedureId,officeId,applicantName,phone,citizenId,status,receivedAt,expectedResultDate,note\n" +
             "000.00.12.H55-261130-0042,cccd-renewal,ca-xa-tinh-ha,Trần Văn Khoa,0905000111,,received,2026-11-30T08:00:00+07:00,2026-12-09,\n" +
-            "000.00.12.H55-261130-0043,cccd-renewal,ca-tt-tra-xuan,Lê Thị Mai,0905000222,,received,2026-11-30T08:00:00+07:00,,\n");
+            "000.00.12.H55-261130-0043,cccd-renewal,ca-xa-tra-bong,Lê Thị Mai,0905000222,,received,2026-11-30T08:00:00+07:00,,\n");
         await page.SetInputFilesAsync("input[type=file]", csv);
         await page.ClickAsync("form[enctype] button");
         var report = await page.InnerTextAsync("#import-report");
@@ -285,7 +285,7 @@ public sealed class StaffAreaTests : IAsyncLifetime
     public async Task An_officer_sees_only_their_office_by_the_menu_and_by_a_direct_url()
     {
         var ours = await BookAsync("ca-xa-tinh-ha", "0912000111", "Phạm Thị Dung");
-        var theirs = await BookAsync("ca-tt-tra-xuan", "0912000222", "Hồ Văn Em");
+        var theirs = await BookAsync("ca-xa-tra-bong", "0912000222", "Hồ Văn Em");
         var page = await PageAsync();
         await StaffBrowser.SignInAsync(page, _server.BaseUrl, "canbo.tinhha", "demo-tinhha-2026");
         await page.Locator("h1", new() { HasTextString = "Xin chào" }).WaitForAsync();
@@ -297,7 +297,7 @@ public sealed class StaffAreaTests : IAsyncLifetime
         Assert.Equal(1, await page.Locator($"tr[data-code='{ours.Code}']").CountAsync());
         await StaffBrowser.ShotsAsync(page, "bookings");
 
-        var direct = await page.GotoAsync($"{_server.BaseUrl}/staff/bookings?office=ca-tt-tra-xuan&date={OfficeTime.LocalDate(theirs.Start, null):yyyy-MM-dd}");
+        var direct = await page.GotoAsync($"{_server.BaseUrl}/staff/bookings?office=ca-xa-tra-bong&date={OfficeTime.LocalDate(theirs.Start, null):yyyy-MM-dd}");
         Assert.Equal(404, direct!.Status);
         await page.GotoAsync($"{_server.BaseUrl}/staff/bookings?q={theirs.Code}");
         Assert.Equal(0, await page.Locator($"tr[data-code='{theirs.Code}']").CountAsync());

@@ -16,8 +16,7 @@ public static class Model
     private static readonly Lazy<LanguageModel> Shared = new(() =>
     {
         var catalog = ProcedureCatalog.LoadDirectory(Path.Combine(RepoPaths.Dialogs, "procedures"));
-        return LanguageModel.Build(IntentData.LoadTraining(Path.Combine(RepoPaths.Dialogs, "intents")),
-            KnowledgeGazetteers.Procedures(catalog), KnowledgeGazetteers.Offices(DemoData.Offices()));
+        return KnowledgeGazetteers.BuildModel(IntentData.LoadTraining(Path.Combine(RepoPaths.Dialogs, "intents")), catalog, DemoData.Offices());
     });
 
     public static LanguageModel Instance => Shared.Value;

@@ -35,7 +35,7 @@ public sealed class FoundationApiTests : IAsyncLifetime
         var offices = await Json(await _client.GetAsync("/api/offices"));
         var names = offices.EnumerateArray().Select(o => o.GetProperty("name").GetString()).ToList();
         Assert.Contains("Công an xã Tịnh Hà", names);
-        Assert.Contains("Công an thị trấn Trà Xuân", names);
+        Assert.Contains("Công an xã Trà Bồng", names);
         Assert.Contains("Công an phường Cẩm Thành", names);
 
         var sessions = await Json(await _client.GetAsync("/api/offices/ca-xa-tinh-ha/sessions"));
@@ -43,7 +43,7 @@ public sealed class FoundationApiTests : IAsyncLifetime
         Assert.InRange(mobile.GetProperty("start").GetDateTimeOffset(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(14));
 
         var procedures = await Json(await _client.GetAsync("/api/procedures"));
-        Assert.Equal(10, procedures.GetArrayLength());
+        Assert.Equal(17, procedures.GetArrayLength());
         var passport = await Json(await _client.GetAsync("/api/procedures/passport"));
         Assert.Equal("Cấp hộ chiếu phổ thông ở trong nước", passport.GetProperty("title").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/api/procedures/nothing")).StatusCode);
@@ -226,8 +226,8 @@ public sealed class PostgresServerTests(PostgresFixture pg)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
         var ok = await client.PostAsJsonAsync("/api/dossiers/lookup", new { code = DemoData.DemoDossierCode, factor = "051090001234" });
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        var slots = JsonDocument.Parse(await client.GetStringAsync("/api/slots?procedure=permanent-residence&commune=Trà Xuân")).RootElement;
+        var slots = JsonDocument.Parse(await client.GetStringAsync("/api/slots?procedure=permanent-residence&commune=Trà Bồng")).RootElement;
         Assert.True(slots.GetArrayLength() > 0);
-        Assert.All(slots.EnumerateArray(), s => Assert.Equal("ca-tt-tra-xuan", s.GetProperty("officeId").GetString()));
+        Assert.All(slots.EnumerateArray(), s => Assert.Equal("ca-xa-tra-bong", s.GetProperty("officeId").GetString()));
     }
 }

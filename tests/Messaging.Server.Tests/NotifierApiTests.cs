@@ -69,17 +69,33 @@ public sealed class NotifierApiTests : IAsyncLifetime
     {
         var officer = Client(MessagingServerFactory.OfficerKey);
         var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7)).AddDays(1);
-        var other = await officer.PostAsJsonAsync("/api/admin/broadcasts", new { officeId = "ca-tt-tra-xuan", from = tomorrow, message = "x" });
+        var other = await officer.PostAsJsonAsync("/api/admin/broadcasts", new { officeId = "ca-xa-tra-bong", from = tomorrow, message = "x" });
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
         var own = await officer.PostAsJsonAsync("/api/admin/broadcasts", new { officeId = "ca-xa-tinh-ha", from = tomorrow, message = "Mất điện chiều nay" });
         Assert.Equal(HttpStatusCode.Created, own.StatusCode);
         var id = JsonDocument.Parse(await own.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
 
         var admin = Client(MessagingServerFactory.AdminKey);
-        var elsewhere = await admin.PostAsJsonAsync("/api/admin/broadcasts", new { officeId = "ca-tt-tra-xuan", from = tomorrow, message = "x" });
+        var elsewhere = await admin.PostAsJsonAsync("/api/admin/broadcasts", new { officeId = "ca-xa-tra-bong", from = tomorrow, message = "x" });
         var elsewhereId = JsonDocument.Parse(await elsewhere.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
         Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync($"/api/admin/broadcasts/{elsewhereId}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await officer.GetAsync($"/api/admin/broadcasts/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await officer.PostAsync($"/api/admin/broadcasts/{id}/send", null)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("time")]
+    [InlineData("long_date")]
+    [InlineData("mask")]
+    [InlineData("string")]
+    [InlineData("bookings")]
+    public async Task A_broadcast_cannot_shadow_a_helper_or_what_the_product_fills_in(string name)
+    {
+        var officer = Client(MessagingServerFactory.OfficerKey);
+        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7)).AddDays(1);
+        var data = new Dictionary<string, string> { [name] = "giả mạo" };
+        var r = await officer.PostAsJsonAsync("/api/admin/broadcasts", new { officeId = "ca-xa-tinh-ha", from = tomorrow, message = "Lịch làm việc thay đổi", data });
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains(name, await r.Content.ReadAsStringAsync());
     }
 }

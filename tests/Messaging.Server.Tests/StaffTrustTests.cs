@@ -113,12 +113,14 @@ public sealed partial class StaffTrustTests : IAsyncLifetime
     [Fact]
     public async Task A_role_or_office_change_and_a_disabled_account_take_effect_at_the_next_request()
     {
+        // An admin who has signed in stays, so the promoted officer is not the last one when disabled.
+        await SignInAsync("admin", "demo-admin-2026");
         var officer = await SignInAsync("canbo.tinhha", "demo-tinhha-2026");
         Assert.Equal(HttpStatusCode.OK, (await officer.GetAsync($"/staff/bookings?office={TinhHa}")).StatusCode);
         var id = await WithAsync(sp => sp.GetRequiredService<MessagingDbContext>().StaffUsers.Where(u => u.UserName == "canbo.tinhha").Select(u => u.Id).SingleAsync());
 
         // Moved to another office: Tịnh Hà's records are gone for this session at once.
-        await WithAsync(async sp => await sp.GetRequiredService<StaffAccounts>().UpdateAsync(id, "Cán bộ", StaffRoles.Officer, ["ca-tt-tra-xuan"], "admin", default));
+        await WithAsync(async sp => await sp.GetRequiredService<StaffAccounts>().UpdateAsync(id, "Cán bộ", StaffRoles.Officer, ["ca-xa-tra-bong"], "admin", default));
         Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync($"/staff/bookings?office={TinhHa}")).StatusCode);
         // Made an admin: the admin pages open in the same session.
         Assert.Equal(HttpStatusCode.Redirect, (await officer.GetAsync("/staff/admin/users")).StatusCode);
@@ -136,12 +138,12 @@ public sealed partial class StaffTrustTests : IAsyncLifetime
     {
         async Task<StaffSignIn[]> Guess(string name) => await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() =>
             WithAsync(async sp => (await sp.GetRequiredService<StaffAccounts>().SignInAsync(name, $"wrong-password-{i}", "test", default)).Result))));
-        var known = await Guess("canbo.traxuan");
+        var known = await Guess("canbo.trabong");
         var unknown = await Guess("khong.ton.tai");
         Assert.Equal((5, 7), (known.Count(r => r == StaffSignIn.Invalid), known.Count(r => r == StaffSignIn.LockedOut)));
         Assert.Equal((5, 7), (unknown.Count(r => r == StaffSignIn.Invalid), unknown.Count(r => r == StaffSignIn.LockedOut)));
         // Locked means locked: even the right password waits.
-        Assert.Equal(StaffSignIn.LockedOut, (await WithAsync(sp => sp.GetRequiredService<StaffAccounts>().SignInAsync("canbo.traxuan", "demo-traxuan-2026", "test", default))).Result);
+        Assert.Equal(StaffSignIn.LockedOut, (await WithAsync(sp => sp.GetRequiredService<StaffAccounts>().SignInAsync("canbo.trabong", "demo-trabong-2026", "test", default))).Result);
 
         // Over HTTP the two answers are the same page.
         async Task<string> Page(string name)
@@ -151,7 +153,66 @@ public sealed partial class StaffTrustTests : IAsyncLifetime
             var r = await client.PostFormAsync("/staff/login", [new("UserName", name), new("Password", "wrong-password")]);
             return Regex.Match(await r.Content.ReadAsStringAsync(), "class=\"error\"[^>]*>([^<]+)<").Groups[1].Value;
         }
-        Assert.Equal(await Page("canbo.traxuan"), await Page("khong.ton.tai"));
+        Assert.Equal(await Page("canbo.trabong"), await Page("khong.ton.tai"));
+    }
+
+    [Fact]
+    public async Task A_stranger_who_locks_an_officers_name_locks_only_their_own_network_and_an_admin_can_unlock_it()
+    {
+        Task<StaffSignIn> Try(string password, string from) =>
+            WithAsync(async sp => (await sp.GetRequiredService<StaffAccounts>().SignInAsync("canbo.tinhha", password, from, default)).Result);
+        for (var i = 0; i < StaffAccounts.MaxFailures; i++) Assert.Equal(StaffSignIn.Invalid, await Try("wrong-password", "203.0.113.0/24"));
+        Assert.Equal(StaffSignIn.LockedOut, await Try("demo-tinhha-2026", "203.0.113.0/24"));
+        // The officer at the station is another network: not locked out by the stranger.
+        Assert.Equal(StaffSignIn.Success, await Try("demo-tinhha-2026", "10.1.2.0/24"));
+
+        // Guesses spread over many networks still meet the per-name ceiling.
+        for (var i = 0; i < StaffAccounts.MaxFailuresPerName; i++) await Try("wrong-password", $"198.51.{i}.0/24");
+        Assert.Equal(StaffSignIn.LockedOut, await Try("demo-tinhha-2026", "10.1.2.0/24"));
+
+        var id = await WithAsync(sp => sp.GetRequiredService<MessagingDbContext>().StaffUsers.Where(u => u.UserName == "canbo.tinhha").Select(u => u.Id).SingleAsync());
+        var admin = await SignInAsync("admin", "demo-admin-2026");
+        var unlock = await admin.PostFormAsync("/staff/admin/users?handler=Unlock", [new("id", id.ToString())]);
+        Assert.True(unlock.StatusCode is HttpStatusCode.OK or HttpStatusCode.Redirect, unlock.StatusCode.ToString());
+        Assert.Equal(StaffSignIn.Success, await Try("demo-tinhha-2026", "203.0.113.0/24"));
+        Assert.True(await WithAsync(sp => sp.GetRequiredService<MessagingDbContext>().AuditLog.AnyAsync(a => a.Action == "staff.unlock" && a.Subject == "canbo.tinhha")));
+    }
+
+    [Fact]
+    public async Task Two_admins_demoting_each_other_at_once_leave_one_admin_and_an_unused_account_is_no_rescue()
+    {
+        var accounts = (Func<IServiceProvider, StaffAccounts>)(sp => sp.GetRequiredService<StaffAccounts>());
+        var first = await WithAsync(async sp => (await accounts(sp).CreateAsync("qt.mot", "Quản trị một", "mat-khau-qt-2026", StaffRoles.Admin, [], "admin", default)).Id);
+        var second = await WithAsync(async sp => (await accounts(sp).CreateAsync("qt.hai", "Quản trị hai", "mat-khau-qt-2026", StaffRoles.Admin, [], "admin", default)).Id);
+        var original = await WithAsync(sp => sp.GetRequiredService<MessagingDbContext>().StaffUsers.Where(u => u.UserName == "admin").Select(u => u.Id).SingleAsync());
+        // The demo admin steps down while qt.mot and qt.hai have never signed in: refused, they cannot rescue anyone.
+        await Assert.ThrowsAsync<StaffException>(() => WithAsync(async sp => await accounts(sp).UpdateAsync(original, "Admin", StaffRoles.Officer, [TinhHa], "admin", default)));
+
+        foreach (var name in new[] { "qt.mot", "qt.hai" })
+            Assert.Equal(StaffSignIn.Success, (await WithAsync(sp => accounts(sp).SignInAsync(name, "mat-khau-qt-2026", "test", default))).Result);
+        await WithAsync(async sp => await accounts(sp).UpdateAsync(original, "Admin", StaffRoles.Officer, [TinhHa], "qt.mot", default));
+        try
+        {
+            // Each demotes the other at the same moment: exactly one wins.
+            var results = await Task.WhenAll(new[] { (first, "qt.hai"), (second, "qt.mot") }.Select(x => Task.Run(async () =>
+            {
+                try
+                {
+                    await WithAsync(async sp => await accounts(sp).UpdateAsync(x.Item1, "Cán bộ", StaffRoles.Officer, [TinhHa], x.Item2, default));
+                    return true;
+                }
+                catch (StaffException)
+                {
+                    return false;
+                }
+            })));
+            Assert.Equal(1, results.Count(ok => ok));
+            Assert.Equal(1, await WithAsync(sp => sp.GetRequiredService<MessagingDbContext>().StaffUsers.CountAsync(u => u.Role == StaffRoles.Admin && !u.Disabled && u.UserName.StartsWith("qt."))));
+        }
+        finally
+        {
+            await WithAsync(async sp => await accounts(sp).UpdateAsync(original, "Quản trị viên (demo)", StaffRoles.Admin, [], "test", default));
+        }
     }
 
     [Fact]
@@ -207,7 +268,7 @@ public sealed partial class StaffTrustTests : IAsyncLifetime
     public async Task An_officer_of_another_office_gets_nothing_of_Tinh_Ha_from_any_staff_endpoint()
     {
         var r = await TinhHaRecordsAsync();
-        var officer = await SignInAsync("canbo.traxuan", "demo-traxuan-2026");
+        var officer = await SignInAsync("canbo.trabong", "demo-trabong-2026");
         var http = officer;
         var day = OfficeTime.LocalDate(DateTimeOffset.UtcNow, null).AddDays(3).ToString("yyyy-MM-dd");
         var covered = new HashSet<string>();
@@ -243,16 +304,18 @@ public sealed partial class StaffTrustTests : IAsyncLifetime
         Assert.DoesNotContain(r.Handoff.ToString(), await http.GetStringAsync("/staff/handoffs"));
         await Expect("/staff/handoffs", officer.PostFormAsync("/staff/handoffs?handler=Reply", [new("id", r.Handoff.ToString()), new("message", "giả")]), notFound);
         await Expect("/staff/handoffs", officer.PostFormAsync("/staff/handoffs?handler=Close", [new("id", r.Handoff.ToString())]), notFound);
-        await Expect("/staff/handoffs", officer.PostFormAsync("/staff/handoffs?handler=Assign", [new("id", r.Handoff.ToString()), new("office", "ca-tt-tra-xuan")]), notFound);
+        await Expect("/staff/handoffs", officer.PostFormAsync("/staff/handoffs?handler=Assign", [new("id", r.Handoff.ToString()), new("office", "ca-xa-tra-bong")]), notFound);
         await Expect("/api/admin/conversations/{id}/transcript", http.GetAsync($"/api/admin/conversations/{r.Conversation}/transcript"), notFound);
         HttpRequestMessage antiforgery(HttpRequestMessage m) { m.Headers.Add("RequestVerificationToken", officer.Token); return m; }
         await Expect("/api/admin/broadcasts", http.SendAsync(antiforgery(new HttpRequestMessage(HttpMethod.Post, "/api/admin/broadcasts") { Content = JsonContent.Create(new { officeId = TinhHa, from = day, message = "giả" }) })), HttpStatusCode.Forbidden);
         await Expect("/api/admin/broadcasts/{id:guid}", http.GetAsync($"/api/admin/broadcasts/{r.Broadcast}"), notFound);
         await Expect("/api/admin/broadcasts/{id:guid}/send", http.SendAsync(antiforgery(new HttpRequestMessage(HttpMethod.Post, $"/api/admin/broadcasts/{r.Broadcast}/send"))), notFound);
         await Expect("/api/admin/broadcasts/{id:guid}/cancel", http.SendAsync(antiforgery(new HttpRequestMessage(HttpMethod.Post, $"/api/admin/broadcasts/{r.Broadcast}/cancel"))), notFound);
-        foreach (var admin in new[] { "/staff/admin/users", "/staff/admin/audit", "/staff/admin/deliveries", "/staff/admin/templates", "/staff/admin/templates/edit" })
+        foreach (var admin in new[] { "/staff/admin/users", "/staff/admin/audit", "/staff/admin/deliveries", "/staff/admin/templates", "/staff/admin/templates/edit",
+            "/staff/admin/language", "/staff/admin/knowledge" })
             await Expect(admin, http.GetAsync(admin + "?key=notify/broadcast"), forbidden);
         await Expect("/staff/admin/users", officer.PostFormAsync("/staff/admin/users?handler=Create", [new("userName", "ke.gian"), new("role", "admin")]), forbidden);
+        await Expect("/staff/admin/language", officer.PostFormAsync("/staff/admin/language?handler=Retrain", []), forbidden);
 
         // Every staff page and office-bound admin API of the routing table was walked (admin-only APIs have their own test).
         var routes = _factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -280,14 +343,14 @@ public sealed partial class StaffTrustTests : IAsyncLifetime
     [Fact]
     public async Task An_import_cannot_take_over_or_reveal_another_offices_dossier()
     {
-        var officer = await SignInAsync("canbo.traxuan", "demo-traxuan-2026");
+        var officer = await SignInAsync("canbo.trabong", "demo-trabong-2026");
         var theirs = DemoData.DemoDossierCode; // Tịnh Hà's
         const string Fresh = "000.00.12.H55-241201-0999";
         async Task<string> ImportAsync(bool dryRun, params string[] codes)
         {
             // A code may carry "@office" to set the row's office; by default the officer's own.
             var csv = "code,procedure_id,office_id,applicant_name,phone,status\n" + string.Join("\n", codes.Select(c =>
-                $"{c.Split('@')[0]},cccd-renewal,{(c.Contains('@') ? c.Split('@')[1] : "ca-tt-tra-xuan")},Kẻ Lạ,0987000111,received"));
+                $"{c.Split('@')[0]},cccd-renewal,{(c.Contains('@') ? c.Split('@')[1] : "ca-xa-tra-bong")},Kẻ Lạ,0987000111,received"));
             using var form = new MultipartFormDataContent
             {
                 { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } }, "file", "d.csv" },
@@ -307,10 +370,49 @@ public sealed partial class StaffTrustTests : IAsyncLifetime
         await ImportAsync(false, theirs, Fresh);
         var dossier = await WithAsync(sp => sp.GetRequiredService<MessagingDbContext>().Dossiers.AsNoTracking().SingleAsync(d => d.Code == theirs));
         Assert.Equal((TinhHa, "Nguyễn Văn An", "0912345678"), (dossier.OfficeId, dossier.ApplicantName, dossier.Phone));
-        Assert.True(await WithAsync(sp => sp.GetRequiredService<MessagingDbContext>().Dossiers.AnyAsync(d => d.Code == Fresh && d.OfficeId == "ca-tt-tra-xuan")));
+        Assert.True(await WithAsync(sp => sp.GetRequiredService<MessagingDbContext>().Dossiers.AnyAsync(d => d.Code == Fresh && d.OfficeId == "ca-xa-tra-bong")));
         // The old phone still opens the dossier, the new one does not.
         var lookup = await _factory.CreateClient().PostAsJsonAsync("/api/dossiers/lookup", new { code = theirs, factor = "0111" });
         Assert.Equal(HttpStatusCode.NotFound, lookup.StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_import_is_on_the_record_field_changes_are_audited_masked_and_an_officer_has_an_hourly_budget()
+    {
+        // An officer of their own: the hourly budget is theirs alone.
+        await WithAsync(async sp => await sp.GetRequiredService<StaffAccounts>().CreateAsync("canbo.nhaplieu", "Cán bộ nhập liệu", "mat-khau-nhap-2026",
+            StaffRoles.Officer, ["ca-xa-tra-bong"], "admin", default));
+        var officer = await SignInAsync("canbo.nhaplieu", "mat-khau-nhap-2026");
+        const string Code = "000.00.12.H55-241202-0777";
+        async Task<HttpResponseMessage> ImportAsync(bool dryRun, string phone)
+        {
+            var csv = $"code,procedure_id,office_id,applicant_name,phone,status\n{Code},cccd-renewal,ca-xa-tra-bong,Trần Thị Bình,{phone},received";
+            using var form = new MultipartFormDataContent
+            {
+                { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } }, "file", "d.csv" },
+                { new StringContent(dryRun ? "true" : "false"), "dryRun" },
+                { new StringContent(officer.Token), "__RequestVerificationToken" },
+            };
+            return await officer.PostAsync("/staff/dossiers?handler=Import", form);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(true, "0987111222")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(false, "0987111222")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(false, "0977333444")).StatusCode);
+        var audit = await WithAsync(sp => sp.GetRequiredService<MessagingDbContext>().AuditLog.AsNoTracking()
+            .Where(a => a.Actor == "canbo.nhaplieu" && a.Action.StartsWith("dossier.")).ToListAsync());
+        Assert.Equal(1, audit.Count(a => a.Action == "dossier.import-dry-run"));
+        Assert.Equal(2, audit.Count(a => a.Action == "dossier.import"));
+        var fields = Assert.Single(audit, a => a.Action == "dossier.fields" && a.Subject == Code);
+        Assert.Contains("phone", fields.Details);
+        Assert.DoesNotContain("0987111222", fields.Details);
+        Assert.DoesNotContain("0977333444", fields.Details);
+
+        // The budget counts dry runs too: the existence of other offices' codes cannot be probed at leisure.
+        var left = DossierService.ImportsPerStaff.Max - 3;
+        for (var i = 0; i < left; i++) Assert.Equal(HttpStatusCode.OK, (await ImportAsync(true, "0977333444")).StatusCode);
+        var refused = await ImportAsync(true, "0977333444");
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Contains("tối đa", await officer.GetStringAsync(refused.Headers.Location!.ToString()));
     }
 
     [Fact]

@@ -3,9 +3,11 @@ using Messaging.Bot.Engine;
 using Messaging.Core.Appointments;
 using Messaging.Core.Conversations;
 using Messaging.Core.Identity;
+using Messaging.Core.Language;
 using Messaging.Core.Persistence;
 using Messaging.Core.Procedures;
 using Messaging.Language.Entities;
+using Messaging.Language.Intents;
 using Messaging.Language.Text;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,10 +31,65 @@ public sealed class ThanksResponder : Responder
     public override Task RespondAsync(TurnContext t, CancellationToken ct) => t.SayAsync("bot/thanks", ct: ct);
 }
 
+/// <summary>
+/// Two different answers: the model is sure the message is about something else ("not our job, here is where to go"),
+/// or it did not understand at all ("say it another way").
+/// </summary>
 public sealed class OutOfScopeResponder : Responder
 {
     public override string Name => DialogNames.OutOfScope;
-    public override Task RespondAsync(TurnContext t, CancellationToken ct) => t.SayAsync("bot/out-of-scope", actions: Menu.Actions(t.Locale), ct: ct);
+
+    public override async Task RespondAsync(TurnContext t, CancellationToken ct)
+    {
+        var sure = t.Nlu.Ranking.Count > 0 && t.Nlu.Ranking[0].Name == IntentNames.OutOfScope
+            && t.Nlu.Ranking[0].Confidence >= t.Service<LanguageModelProvider>().Options.ConfidenceThreshold;
+        // What the bot did not understand goes to the admins' review page; a confident "not ours" does not.
+        if (!sure) await t.Service<LanguageReviews>().RecordAsync(t.Text, t.Nlu, "not-understood", ct);
+        await t.SayAsync(sure ? "bot/out-of-scope" : "bot/not-understood", actions: Menu.Actions(t.Locale), ct: ct);
+    }
+}
+
+/// <summary>
+/// The model hesitates between two or three tasks: the bot names them and offers each as a button whose text reads
+/// unambiguously, with the procedure the citizen mentioned carried along.
+/// </summary>
+public sealed class ClarifyResponder : Responder
+{
+    public override string Name => DialogNames.Clarify;
+
+    public override async Task RespondAsync(TurnContext t, CancellationToken ct)
+    {
+        var procedure = t.Entity(EntityTypes.Procedure) is { } id ? t.Service<ProcedureCatalog>().Find(id) : null;
+        var title = procedure is null ? null : t.Locale == "en" ? procedure.TitleEn : procedure.Title;
+        var readings = t.Nlu.Doubts.Select(d => Reading(d.Name, title, t.Locale)).ToList();
+        await t.Service<LanguageReviews>().RecordAsync(t.Text, t.Nlu, "clarify", ct);
+        await t.SayAsync("bot/clarify", new { options = readings.Select(r => r.Phrase).ToList() },
+            readings.Select(r => new CardAction(ActionTypes.ImBack, r.Button, r.Value)).ToList(), ct: ct);
+    }
+
+    private sealed record ReadingText(string Phrase, string Button, string Value);
+
+    private static ReadingText Reading(string intent, string? procedure, string locale)
+    {
+        var quoted = procedure is null ? null : $"“{procedure}”";
+        return (intent, locale) switch
+        {
+            (IntentNames.BookAppointment, "en") => new($"book an appointment{(quoted is null ? "" : " for " + quoted)}", "Book an appointment", "book an appointment " + procedure),
+            (IntentNames.BookAppointment, _) => new($"đặt lịch hẹn{(quoted is null ? "" : " làm thủ tục " + quoted)}", "Đặt lịch hẹn", ("đặt lịch hẹn " + procedure).Trim()),
+            (IntentNames.ProcedureInfo, "en") => new($"know the papers and fees{(quoted is null ? "" : " for " + quoted)}", "Papers and fees", ("what papers do I need " + procedure).Trim()),
+            (IntentNames.ProcedureInfo, _) => new($"hỏi giấy tờ, lệ phí{(quoted is null ? "" : " của thủ tục " + quoted)}", "Hỏi giấy tờ, lệ phí", ("hỏi thủ tục " + procedure).Trim()),
+            (IntentNames.DossierStatus, "en") => new("check a dossier you have submitted", "Dossier status", "check my dossier"),
+            (IntentNames.DossierStatus, _) => new("tra cứu hồ sơ đã nộp", "Tra cứu hồ sơ", "tra cứu hồ sơ"),
+            (IntentNames.CancelAppointment, "en") => new("cancel an appointment", "Cancel a booking", "cancel my appointment"),
+            (IntentNames.CancelAppointment, _) => new("hủy lịch hẹn đã đặt", "Hủy lịch hẹn", "hủy lịch hẹn"),
+            (IntentNames.RescheduleAppointment, "en") => new("move an appointment", "Move a booking", "reschedule my appointment"),
+            (IntentNames.RescheduleAppointment, _) => new("đổi ngày giờ lịch hẹn đã đặt", "Đổi lịch hẹn", "đổi lịch hẹn"),
+            (IntentNames.OfficeInfo, "en") => new("know an office's address and hours", "Address and hours", "office address and opening hours"),
+            (IntentNames.OfficeInfo, _) => new("biết địa chỉ, giờ làm việc của Công an xã", "Địa chỉ, giờ làm việc", "địa chỉ và giờ làm việc của công an xã"),
+            (_, "en") => new("talk to an officer", "Talk to an officer", "talk to an officer"),
+            _ => new("trao đổi với cán bộ", "Gặp cán bộ", "gặp cán bộ"),
+        };
+    }
 }
 
 /// <summary>
@@ -76,6 +133,12 @@ public sealed class HandoffResponder : Responder
                 CreatedAt = t.Now,
             });
             await db.SaveChangesAsync(ct);
+            // The message before "gặp cán bộ" is usually the one the bot failed on: it goes to the admins' review page.
+            var before = await db.ConversationActivities.AsNoTracking()
+                .Where(a => a.ConversationId == t.ConversationId && a.Direction == "in" && a.Text != null)
+                .OrderByDescending(a => a.Sequence).Select(a => a.Text!).Take(2).ToListAsync(ct);
+            if (before.FirstOrDefault(x => x != ConversationEngine.MaskedCopy(t.Incoming, t.Nlu.Entities).Text) is { } earlier)
+                await t.Service<LanguageReviews>().RecordAsync(earlier, t.Service<LanguageModelProvider>().Model.Parse(earlier, t.Now), "handoff", ct);
         }
         await t.SayAsync("bot/handoff.created", new { already_open = open }, ct: ct);
     }
@@ -111,13 +174,18 @@ public sealed class ProcedureInfoResponder : Responder
             {
                 title = Title(procedure, t.Locale),
                 audience = en ? procedure.AudienceEn ?? procedure.Audience : procedure.Audience,
-                documents = procedure.Documents!.Select(d => d.Note is null ? d.Name : $"{d.Name} ({d.Note})").ToList(),
+                documents = ProcedureText.ToBring(procedure, t.Locale),
+                staff_forms = ProcedureText.StaffForms(procedure, t.Locale),
+                tips = ProcedureText.Tips(procedure, t.Locale),
                 fee = en ? procedure.Fee!.TextEn ?? procedure.Fee.Text : procedure.Fee!.Text,
+                fee_unchecked = ProcedureText.Unchecked(procedure, "fee"),
                 time = en ? procedure.ProcessingTime!.TextEn ?? procedure.ProcessingTime.Text : procedure.ProcessingTime!.Text,
-                where = procedure.Where!.Offices,
-                online = procedure.Where.Online ?? "",
-                online_url = procedure.Where.OnlineUrl ?? "",
+                time_unchecked = ProcedureText.Unchecked(procedure, "processing_time"),
+                where = ProcedureText.Where(procedure, t.Locale),
+                online = ProcedureText.Online(procedure, t.Locale),
+                online_url = procedure.Where?.OnlineUrl ?? "",
                 bookable = BookingDialog.Bookable.Contains(procedure.Id),
+                last_checked = procedure.LastChecked ?? "",
             },
         }, actions: BookingDialog.Bookable.Contains(procedure.Id)
             ? [new CardAction(ActionTypes.ImBack, en ? "Book an appointment" : "Đặt lịch", en ? "book an appointment" : "đặt lịch"),
@@ -126,7 +194,7 @@ public sealed class ProcedureInfoResponder : Responder
             : null, ct: ct);
     }
 
-    private static string Title(Procedure p, string locale) => locale == "en" ? p.TitleEn : p.Title;
+    private static string Title(Procedure p, string locale) => ProcedureText.Title(p, locale);
 
     /// <summary>Which part of the procedure the question is about, read from its words.</summary>
     public static string Aspect(string folded)

@@ -17,6 +17,7 @@ public static class DialogNames
     public const string Help = "help";
     public const string Thanks = "thanks";
     public const string OutOfScope = "out-of-scope";
+    public const string Clarify = "clarify";
     public const string Handoff = "handoff";
     public const string Preferences = "preferences";
 
@@ -45,12 +46,18 @@ public static class DialogNames
         || (" " + t.Folded + " ").Contains(" dat lich ", StringComparison.Ordinal)
         || (" " + t.Folded + " ").Contains(" dang ky lich ", StringComparison.Ordinal);
 
+    /// <summary>Booking said in so many words: no need to ask whether a booking is meant.</summary>
+    private static bool SaysBook(TurnContext t) =>
+        new[] { " dat lich ", " dang ky lich ", " lay so ", " hen lich ", " dat hen ", " book " }.Any(w => (" " + t.Folded + " ").Contains(w, StringComparison.Ordinal));
+
     /// <summary>
     /// A bare value with no dialog running ("000.00.12.H55-240930-0101", "hộ chiếu") is read by what it is: a dossier
     /// code asks for the status, a procedure asks about it, an office asks where it is.
     /// </summary>
     public static string ForTurn(TurnContext t) => t.Intent switch
     {
+        // Unsure between tasks: ask which, rather than guess or refuse.
+        _ when t.Nlu.Doubts.Count >= 2 && !(t.Intent == IntentNames.BookAppointment && SaysBook(t)) => Clarify,
         IntentNames.Inform or IntentNames.Affirm or IntentNames.Deny =>
             LooksLikeBooking(t) ? Booking
             : t.Entity(EntityTypes.DossierCode) is not null ? Dossier

@@ -43,6 +43,13 @@ public enum HandoffStatus { Open, Answered, Closed }
 /// <summary>A citizen asked for a person; officers see it in their inbox with the transcript.</summary>
 public sealed class HandoffRequest
 {
+    /// <summary>
+    /// The requests a staff member sees: an admin all of them, an officer those of their offices. A request no office has
+    /// claimed yet is an admin's to assign, so it counts for nobody else, on the list and on the home page alike.
+    /// </summary>
+    public static System.Linq.Expressions.Expression<Func<HandoffRequest, bool>> VisibleTo(bool admin, IReadOnlyCollection<string> offices) =>
+        h => admin || (h.OfficeId != null && offices.Contains(h.OfficeId));
+
     public Guid Id { get; set; }
     public required string ConversationId { get; set; }
     public string ChannelId { get; set; } = "";

@@ -128,14 +128,20 @@ public sealed class DossierService(MessagingDbContext db, TimeProvider time, Abu
         CancellationToken ct, IReadOnlyCollection<string>? scope = null)
     {
         if (rows.Count > MaxImportRows) throw new ArgumentException($"At most {MaxImportRows} dossiers per import.");
+        // An officer's import (dry run or not) answers "another office's" for a code that exists elsewhere: that is an
+        // existence oracle no wording removes while officers may create new codes, so it is bounded and on the record.
+        if (scope is not null && await guard.TryClaimAsync(ImportsPerStaff, by, ct) is null)
+            throw new DossierImportLimitException(ImportsPerStaff.Max, ImportsPerStaff.Window);
         var errors = new List<DossierImportError>();
         int created = 0, updated = 0, unchanged = 0;
         var now = time.GetUtcNow();
         var offices = await db.Offices.Select(o => o.Id).ToListAsync(ct);
         var seen = new HashSet<string>();
+        var fieldChanges = new List<AuditEntry>();
 
         db.ChangeTracker.Clear();
-        await using var tx = await db.BeginWriteAsync(ct);
+        // A dry run only reads: it must not hold SQLite's single writer while it walks a large batch.
+        await using var tx = dryRun ? null : await db.BeginWriteAsync(ct);
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
@@ -178,43 +184,62 @@ public sealed class DossierService(MessagingDbContext db, TimeProvider time, Abu
                 continue;
             }
 
-            var changed = false;
-            void Set<T>(T current, T value, Action<T> assign)
+            var changed = new List<string>();
+            void Set<T>(string field, T current, T value, Action<T> assign, Func<T, string>? show = null)
             {
                 if (EqualityComparer<T>.Default.Equals(current, value)) return;
                 assign(value);
-                changed = true;
+                // Old and new values masked: the audit log shows that a phone changed, not whose phone it is now.
+                changed.Add(show is null ? field : $"{field}: {show(current)} → {show(value)}");
             }
-            Set(existing.ProcedureId, row.ProcedureId!.Trim(), v => existing.ProcedureId = v);
-            Set(existing.OfficeId, row.OfficeId!.Trim(), v => existing.OfficeId = v);
-            Set(existing.ApplicantName, row.ApplicantName!.Trim(), v => existing.ApplicantName = v);
-            Set(existing.Phone, phone, v => existing.Phone = v);
-            Set(existing.CitizenId, citizenId, v => existing.CitizenId = v);
-            Set(existing.ExpectedResultDate, row.ExpectedResultDate, v => existing.ExpectedResultDate = v);
-            if (existing.Status != status)
-            {
-                ApplyStatus(existing, status, row.Note, by, now);
-                changed = true;
-            }
-            else if (changed)
+            Set("procedure", existing.ProcedureId, row.ProcedureId!.Trim(), v => existing.ProcedureId = v, v => v);
+            Set("office", existing.OfficeId, row.OfficeId!.Trim(), v => existing.OfficeId = v, v => v);
+            Set("applicant name", existing.ApplicantName, row.ApplicantName!.Trim(), v => existing.ApplicantName = v);
+            Set("phone", existing.Phone, phone, v => existing.Phone = v, VietnamesePhone.Mask);
+            Set("citizen id", existing.CitizenId, citizenId, v => existing.CitizenId = v, CitizenId.Mask);
+            Set("expected result date", existing.ExpectedResultDate, row.ExpectedResultDate, v => existing.ExpectedResultDate = v,
+                v => v?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "–");
+            if (changed.Count > 0)
+                fieldChanges.Add(new AuditEntry { At = now, Actor = by, Action = "dossier.fields", Subject = code, Details = string.Join("; ", changed) });
+            var statusChanged = existing.Status != status;
+            if (statusChanged) ApplyStatus(existing, status, row.Note, by, now);
+            else if (changed.Count > 0)
             {
                 existing.UpdatedAt = now;
                 existing.Version++;
             }
-            if (changed) updated++;
+            if (statusChanged || changed.Count > 0) updated++;
             else unchanged++;
         }
 
+        var report = new DossierImportReport(dryRun, created, updated, unchanged, errors);
         if (!dryRun)
         {
+            db.AuditLog.AddRange(fieldChanges);
+            db.AuditLog.Add(ImportAudit(report, by, now));
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            await tx!.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            return report;
         }
         db.ChangeTracker.Clear();
-        return new DossierImportReport(dryRun, created, updated, unchanged, errors);
+        db.AuditLog.Add(ImportAudit(report, by, now));
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return report;
     }
 
     /// <summary>Reads the CSV import format: a header row naming the columns of <see cref="DossierImportRow"/>.</summary>
+    /// <summary>Imports per officer per hour, dry runs included.</summary>
+    public static readonly AbuseLimit ImportsPerStaff = new("dossier-import-staff", 20, TimeSpan.FromHours(1));
+
+    private static AuditEntry ImportAudit(DossierImportReport r, string by, DateTimeOffset now) => new()
+    {
+        At = now, Actor = by, Action = r.DryRun ? "dossier.import-dry-run" : "dossier.import", Subject = by,
+        Details = $"created {r.Created}, updated {r.Updated}, unchanged {r.Unchanged}, refused {r.Errors.Count}",
+    };
+
+    /// <summary>Reads at most <see cref="MaxImportRows"/> + 1 rows: a file over the limit is refused without being read whole.</summary>
     public static (List<DossierImportRow> Rows, List<DossierImportError> Errors) ParseCsv(TextReader reader)
     {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
@@ -240,7 +265,7 @@ public sealed class DossierService(MessagingDbContext db, TimeProvider time, Abu
             return (rows, errors);
         }
         string? Field(string name) => csv.TryGetField<string>(name, out var v) && !string.IsNullOrWhiteSpace(v) ? v : null;
-        while (csv.Read())
+        while (rows.Count <= MaxImportRows && csv.Read())
         {
             var line = csv.Parser.Row - 1;
             var received = Field("receivedat");
@@ -290,4 +315,10 @@ public sealed class DossierService(MessagingDbContext db, TimeProvider time, Abu
 
     private static bool FixedTimeEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+}
+
+public sealed class DossierImportLimitException(int max, TimeSpan window)
+    : Exception($"At most {max} imports per {window.TotalMinutes:F0} minutes; try again later.")
+{
+    public int Max => max;
 }

@@ -81,7 +81,15 @@ public sealed class AbuseGuard(MessagingDbContext db, TimeProvider time, Fingerp
         return wait < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : wait;
     }
 
-    private string KeyOf(AbuseLimit limit, string subject) => limit.Name + ":" + fingerprints.Of(subject);
+    /// <summary>Forgets every use of a subject in a limit from all scopes ("name|network" subjects share the name's prefix).</summary>
+    public Task ResetAllScopesAsync(AbuseLimit limit, string subject, CancellationToken ct) =>
+        db.ExecuteAsync("DELETE FROM abuse_events WHERE key LIKE @prefix", ct, ("@prefix", limit.Name + ":" + fingerprints.Of(subject) + ":%"));
+
+    // A "subject|scope" subject (a name from one network) keys as name-fingerprint:scope-fingerprint, so all scopes of a
+    // subject can be cleared together without storing either in the clear.
+    private string KeyOf(AbuseLimit limit, string subject) => subject.IndexOf('|') is var bar and >= 0
+        ? limit.Name + ":" + fingerprints.Of(subject[..bar]) + ":" + fingerprints.Of(subject[(bar + 1)..])
+        : limit.Name + ":" + fingerprints.Of(subject);
 }
 
 /// <summary>The caps, all configurable (section <c>Abuse</c>); the defaults leave a citizen's normal use far below them.</summary>

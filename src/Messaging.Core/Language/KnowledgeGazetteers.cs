@@ -1,3 +1,5 @@
+using Messaging.Language;
+using Messaging.Language.Intents;
 using Messaging.Core.Appointments;
 using Messaging.Core.Procedures;
 using Messaging.Language.Entities;
@@ -10,6 +12,15 @@ public static class KnowledgeGazetteers
     public static IEnumerable<GazetteerEntry> Procedures(ProcedureCatalog catalog) =>
         catalog.All.OrderBy(p => p.Id, StringComparer.Ordinal)
             .SelectMany(p => new[] { p.Title }.Concat(p.Aliases).Select(a => new GazetteerEntry(p.Id, a)));
+
+    /// <summary>The model as every host builds it: training examples, the knowledge base and the offices as gazetteers.</summary>
+    public static LanguageModel BuildModel(IEnumerable<IntentExample> examples, ProcedureCatalog catalog, IEnumerable<Office> offices,
+        LanguageOptions? options = null) =>
+        LanguageModel.Build(examples, Procedures(catalog), Offices(offices), options, Refinements(catalog));
+
+    public static IEnumerable<ProcedureRefinement> Refinements(ProcedureCatalog catalog) =>
+        catalog.All.Where(p => p.Refines is not null && p.Cues.Count > 0).OrderBy(p => p.Id, StringComparer.Ordinal)
+            .Select(p => new ProcedureRefinement(p.Refines!, p.Id, p.Cues));
 
     /// <summary>
     /// An office is known by its name, its name without "Công an" ("xã Tịnh Hà"), "công an" + commune, its aliases,

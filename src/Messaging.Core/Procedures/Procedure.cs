@@ -10,6 +10,10 @@ public sealed class Procedure
     public string TitleEn { get; set; } = "";
     public List<string> Aliases { get; set; } = [];
     public List<string> Keywords { get; set; } = [];
+    /// <summary>The generic procedure this one narrows ("căn cước" means first issue until the message says "đổi").</summary>
+    public string? Refines { get; set; }
+    /// <summary>Words that, beside a mention of <see cref="Refines"/>, mean this procedure ("hết hạn", "làm lại").</summary>
+    public List<string> Cues { get; set; } = [];
     public string Audience { get; set; } = "";
     public string? AudienceEn { get; set; }
     public List<ProcedureDocument>? Documents { get; set; }
@@ -19,14 +23,33 @@ public sealed class Procedure
     public List<string> LegalBasis { get; set; } = [];
     /// <summary>Figures an admin must check against the official text before relying on them.</summary>
     public List<VerifyNote> Verify { get; set; } = [];
+    /// <summary>Short notes and caveats shown with every answer about the procedure (CMND no longer valid, no sổ hộ khẩu needed…).</summary>
+    public List<ProcedureNote> Tips { get; set; } = [];
+    /// <summary>When an admin last checked the entry against its sources (yyyy-MM-dd).</summary>
+    public string? LastChecked { get; set; }
+    /// <summary>Where the facts come from: official pages and texts, one line each.</summary>
+    public List<string> Sources { get; set; } = [];
     /// <summary>Free Markdown after the front matter: practical notes for citizens.</summary>
     public string Notes { get; set; } = "";
+}
+
+public sealed class ProcedureNote
+{
+    public string Text { get; set; } = "";
+    public string? TextEn { get; set; }
 }
 
 public sealed class ProcedureDocument
 {
     public string Name { get; set; } = "";
+    public string? NameEn { get; set; }
     public string? Note { get; set; }
+    public string? NoteEn { get; set; }
+    /// <summary>Only some applicants bring it ("nếu …"): shown as a condition, never as required for everyone.</summary>
+    public string? Condition { get; set; }
+    public string? ConditionEn { get; set; }
+    /// <summary>A form the officer prints and the citizen signs at the desk (CC01): not something to bring.</summary>
+    public bool StaffForm { get; set; }
 }
 
 public sealed class ProcedureFee
@@ -47,9 +70,12 @@ public sealed class ProcessingTime
 public sealed class SubmissionPlace
 {
     public string Offices { get; set; } = "";
+    public string? OfficesEn { get; set; }
     public string? Online { get; set; }
+    public string? OnlineEn { get; set; }
     public string? OnlineUrl { get; set; }
     public string? Hours { get; set; }
+    public string? HoursEn { get; set; }
 }
 
 public sealed class VerifyNote

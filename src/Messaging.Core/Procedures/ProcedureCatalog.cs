@@ -17,7 +17,7 @@ public sealed class ProcedureCatalogException(IReadOnlyList<string> errors)
 public sealed partial class ProcedureCatalog
 {
     private static readonly string[] VerifiableFields =
-        ["national_code", "audience", "documents", "fee", "processing_time", "where", "legal_basis", "notes"];
+        ["national_code", "audience", "documents", "fee", "processing_time", "where", "legal_basis", "notes", "tips"];
 
     private readonly Dictionary<string, Procedure> _byId;
 
@@ -120,6 +120,9 @@ public sealed partial class ProcedureCatalog
         Need(p.Where?.OnlineUrl is null || Uri.TryCreate(p.Where.OnlineUrl, UriKind.Absolute, out _),
             "where.online_url", "must be an absolute URL.");
         Need(p.LegalBasis.Count > 0, "legal_basis", "needs at least one entry.");
+        Need(p.LastChecked is null || DateOnly.TryParseExact(p.LastChecked, "yyyy-MM-dd", out _), "last_checked", "is a date, yyyy-MM-dd.");
+        for (var i = 0; i < p.Tips.Count; i++)
+            Need(!string.IsNullOrWhiteSpace(p.Tips[i].Text), $"tips[{i}].text", "is required.");
         foreach (var v in p.Verify)
         {
             Need(VerifiableFields.Contains(v.Field.Split('.')[0]), "verify.field",

@@ -130,9 +130,12 @@ public static class DemoData
             },
             new Office
             {
-                Id = "ca-tt-tra-xuan", Name = "Công an thị trấn Trà Xuân", Commune = "Trà Xuân", LegacyDistrict = "huyện Trà Bồng",
-                Province = "Quảng Ngãi", Address = "Trụ sở Công an thị trấn Trà Xuân, Trà Bồng, tỉnh Quảng Ngãi",
-                Phone = "0255 3000 102", MapUrl = "https://www.google.com/maps/search/?api=1&query=C%C3%B4ng+an+Tr%C3%A0+Xu%C3%A2n",
+                // Since 1 July 2025 the former town of Trà Xuân and its neighbours are the commune of Trà Bồng: citizens
+                // still say "Trà Xuân", so the old name stays an alias.
+                Id = "ca-xa-tra-bong", Name = "Công an xã Trà Bồng", Commune = "Trà Bồng", LegacyDistrict = "huyện Trà Bồng",
+                Province = "Quảng Ngãi", Address = "Trụ sở Công an xã Trà Bồng, tỉnh Quảng Ngãi",
+                Aliases = ["trà xuân", "thị trấn trà xuân", "công an trà xuân", "công an thị trấn trà xuân"],
+                Phone = "0255 3000 102", MapUrl = "https://www.google.com/maps/search/?api=1&query=C%C3%B4ng+an+x%C3%A3+Tr%C3%A0+B%E1%BB%93ng",
                 Hours = Hours(saturdayMorning: false), Closures = Holidays(), Services = [Cards(2), Residence()],
             },
             new Office
@@ -147,7 +150,8 @@ public static class DemoData
                 Id = "ca-tinh-qng-xnc", Name = "Phòng Quản lý xuất nhập cảnh, Công an tỉnh Quảng Ngãi", Commune = "Cẩm Thành",
                 Province = "Quảng Ngãi", Address = "Phòng Quản lý xuất nhập cảnh, Công an tỉnh Quảng Ngãi",
                 Phone = "0255 3000 200",
-                Aliases = ["phòng xuất nhập cảnh", "phòng quản lý xuất nhập cảnh", "xuất nhập cảnh tỉnh", "phòng xnc", "công an tỉnh"], MapUrl = "https://www.google.com/maps/search/?api=1&query=Ph%C3%B2ng+Qu%E1%BA%A3n+l%C3%BD+xu%E1%BA%A5t+nh%E1%BA%ADp+c%E1%BA%A3nh+Qu%E1%BA%A3ng+Ng%C3%A3i",
+                Aliases = ["phòng xuất nhập cảnh", "phòng quản lý xuất nhập cảnh", "xuất nhập cảnh tỉnh", "phòng xnc", "công an tỉnh",
+                    "xuất nhập cảnh", "xnc", "xnc tỉnh", "xuất nhập cảnh quảng ngãi", "phòng pa08"], MapUrl = "https://www.google.com/maps/search/?api=1&query=Ph%C3%B2ng+Qu%E1%BA%A3n+l%C3%BD+xu%E1%BA%A5t+nh%E1%BA%ADp+c%E1%BA%A3nh+Qu%E1%BA%A3ng+Ng%C3%A3i",
                 Hours = Hours(saturdayMorning: true), Closures = Holidays(),
                 Services =
                 [
@@ -166,9 +170,9 @@ public static class DemoData
             ("000.00.12.H55-261112-0007", "temporary-residence", "ca-xa-tinh-ha", "Lê Văn Cường", "0987654321", null, DossierStatus.Received, 2),
             ("000.00.12.H55-261105-0012", "residence-confirmation", "ca-xa-tinh-ha", "Phạm Thị Dung", "0378123456", null, DossierStatus.Returned, 9),
             ("000.00.12.H55-261103-0002", "permanent-residence", "ca-xa-tinh-ha", "Hoàng Văn Em", "0833222111", "051095007777", DossierStatus.NeedsSupplement, 11),
-            ("000.00.14.H55-261109-0021", "cccd-reissue", "ca-tt-tra-xuan", "Đinh Thị Gấm", "0966555444", "051300001111", DossierStatus.Processing, 5),
-            ("000.00.14.H55-261101-0015", "temporary-residence", "ca-tt-tra-xuan", "Hồ Văn Hải", "0708999888", null, DossierStatus.Rejected, 13),
-            ("000.00.14.H55-261113-0004", "cccd-renewal", "ca-tt-tra-xuan", "Võ Thị Hoa", "0522333444", "051170002468", DossierStatus.ReadyForPickup, 8),
+            ("000.00.14.H55-261109-0021", "cccd-reissue", "ca-xa-tra-bong", "Đinh Thị Gấm", "0966555444", "051300001111", DossierStatus.Processing, 5),
+            ("000.00.14.H55-261101-0015", "temporary-residence", "ca-xa-tra-bong", "Hồ Văn Hải", "0708999888", null, DossierStatus.Rejected, 13),
+            ("000.00.14.H55-261113-0004", "cccd-renewal", "ca-xa-tra-bong", "Võ Thị Hoa", "0522333444", "051170002468", DossierStatus.ReadyForPickup, 8),
             ("000.00.01.H55-261114-0030", "passport", "ca-tinh-qng-xnc", "Bùi Văn Khánh", "0944777666", "051092003579", DossierStatus.Processing, 3),
             ("000.00.01.H55-261115-0031", "passport", "ca-tinh-qng-xnc", "Ngô Thị Lan", "0868111333", null, DossierStatus.Received, 1),
             ("000.00.20.H55-261111-0009", "cccd-first-issue", "ca-phuong-cam-thanh", "Đặng Minh Long", "0399888777", "051210009999", DossierStatus.ReadyForPickup, 7),

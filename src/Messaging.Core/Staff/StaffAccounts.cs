@@ -96,7 +96,11 @@ public sealed class StaffAccounts(MessagingDbContext db, TimeProvider time, Abus
     public static readonly TimeSpan SessionIdle = TimeSpan.FromHours(8);
     public static readonly TimeSpan SessionMaxAge = TimeSpan.FromHours(24);
     public static readonly TimeSpan ResetLinkLifetime = TimeSpan.FromHours(24);
+    /// <summary>Tries on one name from all networks together: bounds a guesser with many addresses.</summary>
+    public const int MaxFailuresPerName = 50;
+    // Keyed by name and client network, so a stranger who types an officer's name five times locks only themselves out.
     private static readonly AbuseLimit Failures = new("staff-sign-in", MaxFailures, LockoutTime);
+    private static readonly AbuseLimit NameFailures = new("staff-sign-in-name", MaxFailuresPerName, LockoutTime);
     private static readonly PasswordHasher<StaffUser> Hasher = new();
     // Verified against when the name is unknown, so both cases cost one hash.
     private static readonly string DummyHash = Hasher.HashPassword(new StaffUser { UserName = "" }, Guid.NewGuid().ToString());
@@ -146,11 +150,14 @@ public sealed class StaffAccounts(MessagingDbContext db, TimeProvider time, Abus
         var name = Normalize(userName);
         var now = time.GetUtcNow();
         if (name.Length > 64 || password.Length > 200) return new SignInOutcome(StaffSignIn.Invalid, null);
-        if (await guard.TryClaimAsync(Failures, name, ct) is null)
+        var tries = new (AbuseLimit, string?)[] { (Failures, $"{name}|{from}"), (NameFailures, name) };
+        if (await guard.TryClaimAllAsync(tries, ct) is null)
         {
             Audit(now, name, "staff.login-locked", from);
             await db.SaveChangesAsync(ct);
-            return new SignInOutcome(StaffSignIn.LockedOut, null, now + await guard.RetryAfterAsync(Failures, name, ct));
+            var wait = TimeSpan.Zero;
+            foreach (var (limit, subject) in tries) wait = Max(wait, await guard.RetryAfterAsync(limit, subject!, ct));
+            return new SignInOutcome(StaffSignIn.LockedOut, null, now + wait);
         }
         var user = await db.StaffUsers.FirstOrDefaultAsync(u => u.UserName == name, ct);
         PasswordVerificationResult verdict;
@@ -166,12 +173,25 @@ public sealed class StaffAccounts(MessagingDbContext db, TimeProvider time, Abus
             await db.SaveChangesAsync(ct);
             return new SignInOutcome(StaffSignIn.Invalid, null);
         }
-        await guard.ResetAsync(Failures, name, ct);
+        await guard.ResetAsync(Failures, $"{name}|{from}", ct);
+        await guard.ResetAsync(NameFailures, name, ct);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded) user!.PasswordHash = Hasher.HashPassword(user, password);
         user!.LastLoginAt = now;
         Audit(now, name, "staff.login", from);
         await db.SaveChangesAsync(ct);
         return new SignInOutcome(StaffSignIn.Success, user);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>An admin lifts a lockout: the name's tries from every network are forgotten.</summary>
+    public async Task UnlockAsync(Guid id, string actor, CancellationToken ct)
+    {
+        var user = await db.StaffUsers.FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw new StaffException("No such account.");
+        await guard.ResetAsync(NameFailures, user.UserName, ct);
+        await guard.ResetAllScopesAsync(Failures, user.UserName, ct);
+        db.AuditLog.Add(new AuditEntry { At = time.GetUtcNow(), Actor = actor, Action = "staff.unlock", Subject = user.UserName });
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>A new server-side session for a user who just signed in.</summary>
@@ -247,8 +267,9 @@ public sealed class StaffAccounts(MessagingDbContext db, TimeProvider time, Abus
     /// <summary>An admin changes a staff member's name, role or offices: in effect at their next request.</summary>
     public async Task<StaffUser> UpdateAsync(Guid id, string displayName, string role, IReadOnlyList<string> offices, string actor, CancellationToken ct)
     {
-        var user = await db.StaffUsers.FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw new StaffException("No such account.");
         CheckRole(role, offices);
+        await using var tx = await LockAdminsAsync(ct);
+        var user = await db.StaffUsers.FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw new StaffException("No such account.");
         var before = Describe(user);
         if (user.Role == StaffRoles.Admin && role != StaffRoles.Admin) await RequireAnotherAdminAsync(user, ct);
         user.DisplayName = CleanDisplayName(displayName, user.UserName);
@@ -256,12 +277,14 @@ public sealed class StaffAccounts(MessagingDbContext db, TimeProvider time, Abus
         user.Offices = role == StaffRoles.Admin ? [] : [.. offices.Distinct()];
         db.AuditLog.Add(new AuditEntry { At = time.GetUtcNow(), Actor = actor, Action = "staff.update", Subject = user.UserName, Details = $"{before} → {Describe(user)}" });
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return user;
     }
 
     /// <summary>Disables (every session ends at once) or enables an account.</summary>
     public async Task SetDisabledAsync(Guid id, bool disabled, string actor, CancellationToken ct)
     {
+        await using var tx = await LockAdminsAsync(ct);
         var user = await db.StaffUsers.FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw new StaffException("No such account.");
         if (disabled && user.UserName == actor) throw new StaffException("An admin cannot disable their own account.");
         if (disabled && user.Role == StaffRoles.Admin) await RequireAnotherAdminAsync(user, ct);
@@ -269,6 +292,7 @@ public sealed class StaffAccounts(MessagingDbContext db, TimeProvider time, Abus
         db.AuditLog.Add(new AuditEntry { At = time.GetUtcNow(), Actor = actor, Action = disabled ? "staff.disable" : "staff.enable", Subject = user.UserName });
         await db.SaveChangesAsync(ct);
         if (disabled) await EndSessionsAsync(s => s.UserId == user.Id, "disabled", ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>A one-time link (its token returned once, only its hash kept) with which the user sets a new password.</summary>
@@ -319,9 +343,19 @@ public sealed class StaffAccounts(MessagingDbContext db, TimeProvider time, Abus
         return user;
     }
 
+    // Two admins demoting each other at once would each see the other still standing: the check and the change happen
+    // under one lock (SQLite's single writer; an advisory lock on PostgreSQL).
+    private async Task<WriteTransaction> LockAdminsAsync(CancellationToken ct)
+    {
+        var tx = await db.BeginWriteAsync(ct);
+        if (!db.IsSqlite) await db.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended('staff-admins', 0))", ct);
+        return tx;
+    }
+
+    /// <summary>Another admin who is enabled and has signed in at least once: an account nobody ever used cannot be the rescue.</summary>
     private async Task RequireAnotherAdminAsync(StaffUser user, CancellationToken ct)
     {
-        if (!await db.StaffUsers.AnyAsync(u => u.Id != user.Id && u.Role == StaffRoles.Admin && !u.Disabled, ct))
+        if (!await db.StaffUsers.AnyAsync(u => u.Id != user.Id && u.Role == StaffRoles.Admin && !u.Disabled && u.LastLoginAt != null, ct))
             throw new StaffException("This is the last active admin.");
     }
 
@@ -369,6 +403,6 @@ public sealed class StaffAccounts(MessagingDbContext db, TimeProvider time, Abus
     [
         ("admin", "Quản trị viên (demo)", "demo-admin-2026", StaffRoles.Admin, []),
         ("canbo.tinhha", "Cán bộ Công an xã Tịnh Hà (demo)", "demo-tinhha-2026", StaffRoles.Officer, ["ca-xa-tinh-ha"]),
-        ("canbo.traxuan", "Cán bộ Công an thị trấn Trà Xuân (demo)", "demo-traxuan-2026", StaffRoles.Officer, ["ca-tt-tra-xuan"]),
+        ("canbo.trabong", "Cán bộ Công an xã Trà Bồng (demo)", "demo-trabong-2026", StaffRoles.Officer, ["ca-xa-tra-bong"]),
     ];
 }

@@ -74,8 +74,14 @@ public static partial class DateRecognizer
         string W(int k) => ctx.Word(i + k);
         switch (W(0))
         {
-            case "hom" when W(1) == "nay":
+            // "3 hôm nay" is "these three days", not a date.
+            case "hom" when W(1) == "nay" && !(i > 0 && ctx.Text.Words[i - 1].Text.All(char.IsAsciiDigit)):
                 return (today, 2, null);
+            // "bữa nay", and "nay" right after a part of the day ("chiều nay", "tối nay"): today.
+            case "bua" when W(1) == "nay":
+                return (today, 2, null);
+            case "nay" when i > 0 && ctx.Word(i - 1) is "sang" or "trua" or "chieu" or "toi" or "dem":
+                return (today, 1, null);
             case "hom" when W(1) == "qua":
                 return (today.AddDays(-1), 2, null);
             case "hom" when W(1) == "kia":

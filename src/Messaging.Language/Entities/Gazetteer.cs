@@ -14,6 +14,8 @@ public sealed class Gazetteer
 {
     private readonly string _type;
     private readonly Dictionary<string, List<(string[] Words, List<string> Ids)>> _byFirstWord = new();
+    // Phrases of two or more words by the first letter of their first word: the candidates of the typo-tolerant pass.
+    private readonly Dictionary<char, List<(string[] Words, List<string> Ids)>> _byInitial = new();
 
     public Gazetteer(string type, IEnumerable<GazetteerEntry> entries)
     {
@@ -33,6 +35,12 @@ public sealed class Gazetteer
             list.Add(p);
         }
         foreach (var list in _byFirstWord.Values) list.Sort((a, b) => b.Words.Length.CompareTo(a.Words.Length));
+        foreach (var p in phrases.Values.Where(p => p.Words.Length >= 2 && p.Words.Sum(w => w.Length) >= 8))
+        {
+            if (!_byInitial.TryGetValue(p.Words[0][0], out var list)) _byInitial[p.Words[0][0]] = list = [];
+            list.Add(p);
+        }
+        foreach (var list in _byInitial.Values) list.Sort((a, b) => b.Words.Length.CompareTo(a.Words.Length));
     }
 
     public void Recognize(RecognitionContext ctx)
@@ -44,15 +52,72 @@ public sealed class Gazetteer
             foreach (var (phrase, ids) in candidates)
             {
                 if (i + phrase.Length > words.Count || !Matches(words, i, phrase)) continue;
-                var (start, end) = ctx.Text.WordSpan(i, i + phrase.Length - 1);
-                if (!ctx.IsFree(start, end)) continue;
-                ctx.Add(new Entity(_type, ids[0], start, end, ids.Count == 1 ? 1.0 : 0.5)
-                {
-                    Detail = ids.Count == 1 ? null : "also " + string.Join(',', ids.Skip(1)),
-                });
+                if (!TryAdd(ctx, i, phrase.Length, ids, 1.0)) continue;
                 i += phrase.Length - 1;
                 break;
             }
+        }
+        // Then, where nothing matched exactly, names typed with a slip: every word equal or one edit away (a letter
+        // missing, added, changed or two swapped), words of four letters or more only, and phrases of two words or more,
+        // so "can cuco" and "thuong tru" typed "thuog tru" are found while short words never turn into other words.
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (words[i].Text.Length == 0 || !_byInitial.TryGetValue(words[i].Text[0], out var candidates)) continue;
+            foreach (var (phrase, ids) in candidates)
+            {
+                if (i + phrase.Length > words.Count || !Resembles(words, i, phrase)) continue;
+                if (!TryAdd(ctx, i, phrase.Length, ids, 0.8)) continue;
+                i += phrase.Length - 1;
+                break;
+            }
+        }
+    }
+
+    private bool TryAdd(RecognitionContext ctx, int first, int length, List<string> ids, double confidence)
+    {
+        var (start, end) = ctx.Text.WordSpan(first, first + length - 1);
+        if (!ctx.IsFree(start, end)) return false;
+        ctx.Add(new Entity(_type, ids[0], start, end, ids.Count == 1 ? confidence : confidence / 2)
+        {
+            Detail = ids.Count == 1 ? null : "also " + string.Join(',', ids.Skip(1)),
+        });
+        return true;
+    }
+
+    private static bool Resembles(IReadOnlyList<CanonicalWord> words, int at, string[] phrase)
+    {
+        var edits = 0;
+        for (var k = 0; k < phrase.Length; k++)
+        {
+            var w = words[at + k].Text;
+            if (w == phrase[k]) continue;
+            if (phrase[k].Length < 4 || w.Length < 3 || !OneEditApart(w, phrase[k]) || ++edits > 1) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Optimal string alignment distance ≤ 1, in one pass without a matrix.</summary>
+    internal static bool OneEditApart(string a, string b)
+    {
+        return a.Length == b.Length ? Differ(a, b) : Gap(a, b);
+
+        static bool Differ(string x, string y)
+        {
+            var i = 0;
+            while (i < x.Length && x[i] == y[i]) i++;
+            if (i == x.Length) return true;
+            // One substitution, or two neighbours swapped.
+            if (x.AsSpan(i + 1).SequenceEqual(y.AsSpan(i + 1))) return true;
+            return i + 1 < x.Length && x[i] == y[i + 1] && x[i + 1] == y[i] && x.AsSpan(i + 2).SequenceEqual(y.AsSpan(i + 2));
+        }
+
+        static bool Gap(string x, string y)
+        {
+            if (Math.Abs(x.Length - y.Length) != 1) return false;
+            var (longer, shorter) = x.Length > y.Length ? (x, y) : (y, x);
+            var i = 0;
+            while (i < shorter.Length && longer[i] == shorter[i]) i++;
+            return longer.AsSpan(i + 1).SequenceEqual(shorter.AsSpan(i));
         }
     }
 

@@ -53,10 +53,11 @@ public static class Evaluation
             predicted.Add((c.Intent, result.Intent.Name));
             if (result.Intent.Name != c.Intent) confusions.Add((c.Intent, result.Intent.Name, c.Text));
 
-            var found = result.Entities.GroupBy(e => e.Type).ToDictionary(g => g.Key, g => g.Select(e => e.Value).Order(StringComparer.Ordinal).ToList());
+            // Sets, as the summary says: a procedure named twice in one message is still one procedure.
+            var found = result.Entities.GroupBy(e => e.Type).ToDictionary(g => g.Key, g => g.Select(e => e.Value).Distinct().Order(StringComparer.Ordinal).ToList());
             foreach (var type in found.Keys.Union(c.Entities.Keys))
             {
-                var expected = c.Entities.TryGetValue(type, out var ev) ? ev.Order(StringComparer.Ordinal).ToList() : [];
+                var expected = c.Entities.TryGetValue(type, out var ev) ? ev.Distinct().Order(StringComparer.Ordinal).ToList() : [];
                 var actual = found.TryGetValue(type, out var av) ? av : [];
                 var ok = expected.SequenceEqual(actual);
                 entityStats.TryGetValue(type, out var s);

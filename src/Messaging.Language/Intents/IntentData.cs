@@ -53,9 +53,11 @@ public static class IntentData
         return examples;
     }
 
-    public static EvaluationSet LoadTest(string directory)
+    public static EvaluationSet LoadTest(string directory) => LoadSet(Path.Combine(directory, TestFile));
+
+    /// <summary>A held-out set in the test file's shape (reference_time, cases): test.yml or a realistic set under dialogs/eval.</summary>
+    public static EvaluationSet LoadSet(string path)
     {
-        var path = Path.Combine(directory, TestFile);
         var model = Read<TestFileModel>(path);
         var reference = DateTimeOffset.Parse(model.ReferenceTime, System.Globalization.CultureInfo.InvariantCulture);
         var cases = model.Cases.Select(c => new EvaluationCase(c.Text, c.Intent,

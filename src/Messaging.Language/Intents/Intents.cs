@@ -23,6 +23,10 @@ public static class IntentNames
         BookAppointment, CancelAppointment, RescheduleAppointment, DossierStatus, ProcedureInfo, OfficeInfo,
         Greeting, Help, Thanks, Handoff, Affirm, Deny, Inform, OutOfScope,
     ];
+
+    /// <summary>What a citizen comes to do: the readings worth offering when the model is unsure.</summary>
+    public static readonly string[] Tasks =
+        [BookAppointment, CancelAppointment, RescheduleAppointment, DossierStatus, ProcedureInfo, OfficeInfo, Handoff];
 }
 
 public sealed record IntentExample(string Text, string Intent);

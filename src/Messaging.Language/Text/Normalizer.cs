@@ -80,7 +80,12 @@ public static class Normalizer
         var words = new List<CanonicalWord>(tokens.Count + 4);
         for (var t = 0; t < tokens.Count; t++)
         {
-            if (Abbreviations.Map.TryGetValue(tokens[t].Folded, out var expansion) && !tokens[t].HasDiacritics)
+            var previous = words.Count > 0 ? words[^1].Text : null;
+            if (Dialect.Expand(text, tokens, t, previous) is { } meant)
+            {
+                foreach (var w in meant) words.Add(new CanonicalWord(w, t));
+            }
+            else if (Abbreviations.Map.TryGetValue(tokens[t].Folded, out var expansion) && !tokens[t].HasDiacritics)
             {
                 foreach (var w in expansion) words.Add(new CanonicalWord(w, t));
             }

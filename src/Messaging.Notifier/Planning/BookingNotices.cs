@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Messaging.Core.Appointments;
 using Messaging.Core.Notifications;
+using Messaging.Core.Procedures;
 using Messaging.Core.Persistence;
 using Messaging.Language.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +31,9 @@ public static class BookingNotices
             {
                 code = b.Code, queue_number = b.QueueNumber, start = b.Start.ToString("O"),
                 old_start = (oldStart ?? b.Start).ToString("O"), procedure = procedure?.Title ?? b.ProcedureId,
-                documents = procedure?.Documents?.Select(d => d.Name).ToList() ?? [],
+                procedure_en = procedure?.TitleEn ?? b.ProcedureId,
+                // Both languages: the recipient's is chosen when the message is rendered.
+                documents = ProcedureText.ToBring(procedure, "vi"), documents_en = ProcedureText.ToBring(procedure, "en"),
             },
             ["office"] = OfficeModel(office),
             ["links"] = new { manage = "" },

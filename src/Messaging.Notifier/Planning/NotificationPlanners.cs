@@ -177,6 +177,7 @@ public sealed class DossierStatusChangedPlanner : NotificationPlanner<DossierSta
             dossier = new
             {
                 code = dossier.Code, procedure = c.Catalog.Find(dossier.ProcedureId)?.Title ?? dossier.ProcedureId,
+                procedure_en = c.Catalog.Find(dossier.ProcedureId)?.TitleEn ?? dossier.ProcedureId,
                 note = e.Note ?? "", expected_date = dossier.ExpectedResultDate?.ToString("yyyy-MM-dd") ?? "", updated_at = dossier.UpdatedAt.ToString("O"),
             },
             office = BookingNotices.OfficeModel(office),

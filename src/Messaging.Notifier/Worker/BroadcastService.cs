@@ -38,7 +38,14 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
     ];
 
     /// <summary>What the product fills in from its own records; a broadcast's data may not set it.</summary>
-    public static readonly string[] ReservedData = ["office", "booking", "citizen", "links", "message", "session", "reason", "rebook_hint", "officer"];
+    public static readonly string[] ReservedData = ["office", "booking", "bookings", "citizen", "links", "message", "session", "reason", "rebook_hint", "officer"];
+
+    // A data key named like a helper or a Scriban built-in would shadow it in every recipient's render ("time" turned
+    // into a string breaks each time shown).
+    private static readonly string[] ScribanBuiltins = ["array", "date", "html", "math", "object", "regex", "string", "timespan", "empty", "blank", "include"];
+
+    private static bool IsReserved(string name) =>
+        ReservedData.Contains(name) || TemplateRenderer.HelperNames.Contains(name) || ScribanBuiltins.Contains(name);
 
     /// <summary>
     /// The rules every broadcast follows, whether it comes from the page or the API: one of <see cref="Templates"/>, a
@@ -55,8 +62,8 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
             throw new ArgumentException($"A broadcast uses one of: {string.Join(", ", Templates.Select(t => t.Key))}.");
         if (draft.Message?.Length > MaxMessageLength)
             throw new ArgumentException($"A broadcast message has at most {MaxMessageLength} characters.");
-        if (draft.Data is { } data && (data.ValueKind != JsonValueKind.Object || data.EnumerateObject().Any(p => ReservedData.Contains(p.Name))))
-            throw new ArgumentException($"data is an object and may not set {string.Join(", ", ReservedData)}.");
+        if (draft.Data is { } data && (data.ValueKind != JsonValueKind.Object || data.EnumerateObject().Any(p => IsReserved(p.Name))))
+            throw new ArgumentException($"data is an object and may not set {string.Join(", ", ReservedData.Concat(TemplateRenderer.HelperNames).Concat(ScribanBuiltins))}.");
         if (draft.Critical && !byAdmin)
             throw new UnauthorizedAccessException("Only admins may send a broadcast that breaks quiet hours.");
         await using var scope = scopes.CreateAsyncScope();
@@ -131,6 +138,7 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
                 {
                     code = b.Code, start = b.Start.ToString("O"), queue_number = b.QueueNumber,
                     procedure = context.Catalog.Find(b.ProcedureId)?.Title ?? b.ProcedureId,
+                    procedure_en = context.Catalog.Find(b.ProcedureId)?.TitleEn ?? b.ProcedureId,
                 }).ToList(),
             };
             // The first booking speaks for the person (its name, channel and conversation); a broadcast is news, not a

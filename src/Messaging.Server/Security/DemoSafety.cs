@@ -11,9 +11,13 @@ namespace Messaging.Server.Security;
 /// </summary>
 public static class DemoSafety
 {
-    /// <summary>True when any configured endpoint listens on an address other than loopback (or on all of them).</summary>
+    /// <summary>
+    /// True when other machines can reach the server: an endpoint on an address other than loopback (or on all of them),
+    /// or a configured reverse proxy, which forwards the world to a loopback port.
+    /// </summary>
     public static bool BindsBeyondLoopback(IConfiguration configuration)
     {
+        if (configuration.GetSection(ProxyOptions.Section).GetChildren().Any(c => c.GetChildren().Any() || !string.IsNullOrEmpty(c.Value))) return true;
         if (!string.IsNullOrWhiteSpace(configuration["http_ports"]) || !string.IsNullOrWhiteSpace(configuration["https_ports"])) return true;
         var urls = (configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Concat(configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"] ?? ""))

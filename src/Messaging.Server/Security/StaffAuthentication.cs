@@ -22,17 +22,21 @@ public static class StaffAuthentication
 
     public static AuthenticationBuilder AddStaffAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
+        // Reachable from other machines, staff cookies are Secure even when a request arrives as plain HTTP (a proxy that
+        // forgot X-Forwarded-Proto, a mistyped link): they are then never sent in clear. On loopback the demo stays usable
+        // over http://localhost.
+        var secure = DemoSafety.BindsBeyondLoopback(configuration) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         services.AddAntiforgery(o =>
         {
             o.HeaderName = AntiforgeryHeader;
             o.Cookie.Name = "messaging-af";
             o.Cookie.SameSite = SameSiteMode.Strict;
-            // Secure whenever the original request was HTTPS, behind a trusted proxy too.
+            // Antiforgery refuses to issue an "Always" cookie on a plain request (a 500); its token alone opens nothing.
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o =>
         {
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SecurePolicy = secure;
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
         return services.AddAuthentication(o =>
@@ -50,7 +54,7 @@ public static class StaffAuthentication
                 o.Cookie.Name = "messaging-staff";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.Cookie.SecurePolicy = secure;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
                 o.LoginPath = "/staff/login";

@@ -69,7 +69,16 @@ public sealed class DossiersModel(MessagingDbContext db, OfficeDirectory directo
         }
         // The service holds officers to their offices, row by row: the same rule as every other path into dossiers.
         var scope = IsAdmin ? null : (await OfficesInScopeAsync(directory, db, ct)).Select(o => o.Id).ToList();
-        var report = await dossiers.ImportAsync(rows, dryRun, Actor, ct, scope);
+        DossierImportReport report;
+        try
+        {
+            report = await dossiers.ImportAsync(rows, dryRun, Actor, ct, scope);
+        }
+        catch (DossierImportLimitException e)
+        {
+            TempData["Flash"] = $"Mỗi giờ nhập tối đa {e.Max} lần (kể cả chạy thử). Vui lòng thử lại sau.";
+            return RedirectToPage();
+        }
         Report = report with { Errors = [.. errors, .. report.Errors] };
         return await OnGetAsync(ct);
     }

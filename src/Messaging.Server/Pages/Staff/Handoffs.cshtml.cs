@@ -31,9 +31,8 @@ public sealed class HandoffsModel(MessagingDbContext db, OfficeDirectory directo
     {
         var offices = await ScopeAsync(ct);
         var admin = IsAdmin;
-        var query = db.HandoffRequests.AsNoTracking()
-            .Where(h => (Closed ? h.Status == HandoffStatus.Closed : h.Status != HandoffStatus.Closed)
-                && (admin || (h.OfficeId != null && offices.Contains(h.OfficeId))));
+        var query = db.HandoffRequests.AsNoTracking().Where(HandoffRequest.VisibleTo(admin, offices))
+            .Where(h => Closed ? h.Status == HandoffStatus.Closed : h.Status != HandoffStatus.Closed);
         Total = await query.CountAsync(ct);
         PageNumber = Math.Clamp(PageNumber, 0, Math.Max(0, (Total - 1) / PageSize));
         // Verified people first (a flood of anonymous requests cannot push them down), newest first within each.

@@ -28,8 +28,7 @@ public sealed class IndexModel(MessagingDbContext db, TimeProvider time) : PageM
         var (from, to) = (OfficeTime.At(today, TimeOnly.MinValue, null), OfficeTime.At(today.AddDays(1), TimeOnly.MinValue, null));
         BookingsToday = await db.Bookings.CountAsync(b => (admin || offices.Contains(b.OfficeId)) && b.Start >= from && b.Start < to
             && b.Status != BookingStatus.Cancelled, ct);
-        OpenHandoffs = await db.HandoffRequests.CountAsync(h => h.Status == HandoffStatus.Open
-            && (admin || h.OfficeId == null || offices.Contains(h.OfficeId)), ct);
+        OpenHandoffs = await db.HandoffRequests.Where(HandoffRequest.VisibleTo(admin, offices)).CountAsync(h => h.Status == HandoffStatus.Open, ct);
         UpcomingSessions = await db.Sessions.CountAsync(s => (admin || offices.Contains(s.OfficeId)) && s.Start >= now
             && s.Status == SessionStatus.Scheduled, ct);
         if (admin)

@@ -925,6 +925,72 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                     b.ToTable("server_secrets", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Language.LanguageReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<double>("Confidence")
+                        .HasColumnType("double precision")
+                        .HasColumnName("confidence");
+
+                    b.Property<string>("Intent")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("intent");
+
+                    b.Property<DateTimeOffset?>("LabelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("labelled_at");
+
+                    b.Property<string>("LabelledBy")
+                        .HasColumnType("text")
+                        .HasColumnName("labelled_by");
+
+                    b.Property<string>("Predicted")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("predicted");
+
+                    b.Property<string>("ProcedureId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("procedure_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_language_reviews");
+
+                    b.HasIndex("Status", "At")
+                        .HasDatabaseName("ix_language_reviews_status_at");
+
+                    b.ToTable("language_reviews", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Notifications.Broadcast", b =>
                 {
                     b.Property<Guid>("Id")

@@ -907,6 +907,72 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                     b.ToTable("server_secrets", (string)null);
                 });
 
+            modelBuilder.Entity("Messaging.Core.Language.LanguageReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<double>("Confidence")
+                        .HasColumnType("REAL")
+                        .HasColumnName("confidence");
+
+                    b.Property<string>("Intent")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("intent");
+
+                    b.Property<long?>("LabelledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("labelled_at");
+
+                    b.Property<string>("LabelledBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("labelled_by");
+
+                    b.Property<string>("Predicted")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("predicted");
+
+                    b.Property<string>("ProcedureId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_language_reviews");
+
+                    b.HasIndex("Status", "At")
+                        .HasDatabaseName("ix_language_reviews_status_at");
+
+                    b.ToTable("language_reviews", (string)null);
+                });
+
             modelBuilder.Entity("Messaging.Core.Notifications.Broadcast", b =>
                 {
                     b.Property<Guid>("Id")

@@ -71,6 +71,20 @@ public sealed class UsersModel(StaffAccounts accounts, MessagingDbContext db, Of
         }
     }
 
+    public async Task<IActionResult> OnPostUnlockAsync(Guid id, CancellationToken ct)
+    {
+        try
+        {
+            await accounts.UnlockAsync(id, Actor, ct);
+            return Done("Đã gỡ tạm khóa đăng nhập của tài khoản.", new { id });
+        }
+        catch (StaffException e)
+        {
+            Id = id;
+            return await FailAsync(e.Message, ct);
+        }
+    }
+
     public async Task<IActionResult> OnPostResetAsync(Guid id, CancellationToken ct)
     {
         try

@@ -1,0 +1,60 @@
+using Messaging.Language.Text;
+
+namespace Messaging.Language.Tests;
+
+/// <summary>Dialect, colliding abbreviations, slips of the finger and generic names, as citizens really type them.</summary>
+public sealed class RealCitizenTests
+{
+    [Theory]
+    [InlineData("mần căn cước ở mô", "lam can cuoc o dau")]
+    [InlineData("răng chừ chưa có rứa", "sao gio chua co vay")]
+    [InlineData("đăng ký thường chú", "dang ky thuong tru")]
+    [InlineData("nhap hk cho con", "nhap ho khau cho con")]
+    [InlineData("so hk", "so ho khau")]
+    [InlineData("lam dc hk", "lam duoc khong")]
+    [InlineData("the bi hong", "the bi hong")]
+    [InlineData("hong biet", "khong biet")]
+    [InlineData("dang ky tt", "dang ky tam tru")]
+    [InlineData("ca tt Tra Xuan", "cong an thi tran tra xuan")]
+    [InlineData("ca nha em", "ca nha em")]
+    [InlineData("ca xa tinh ha", "cong an xa tinh ha")]
+    [InlineData("o mo", "o dau")]
+    [InlineData("chiu nay", "chieu nay")]
+    [InlineData("được hông", "duoc khong")]
+    public void Dialect_and_colliding_short_forms_read_by_their_neighbours(string typed, string canonical) =>
+        Assert.Equal(canonical, Normalizer.Canonical(typed));
+
+    [Theory]
+    [InlineData("lam can cuco cho con", "cccd-first-issue")]
+    [InlineData("dang ky thuog tru", "permanent-residence")]
+    [InlineData("nhập khẩu cho con cần gì", "permanent-residence")]
+    [InlineData("cắt khẩu ở đâu", "permanent-residence-removal")]
+    [InlineData("tach ho khau can gi", "household-split")]
+    [InlineData("doi bang lai het bao nhieu", "driving-licence")]
+    [InlineData("e con cmnd, gio doi qua can cuoc", "cccd-renewal")]
+    [InlineData("the can cuoc bi gay thi lam sao", "cccd-renewal")]
+    [InlineData("bi mat the can cuoc roi", "cccd-reissue")]
+    [InlineData("lam can cuoc mat bao lau", "cccd-first-issue")]
+    public void Procedures_are_found_by_slang_slips_and_cues(string text, string procedure) =>
+        Assert.Equal(procedure, Model.Parse(text).Entities.FirstOrDefault(e => e.Type == "procedure")?.Value);
+
+    [Theory]
+    [InlineData("so can cuoc cua toi 051185004321")]
+    [InlineData("cccd 001188009900, sdt 0849 552 310")]
+    public void A_card_named_as_the_carrier_of_an_id_number_is_not_a_procedure(string text) =>
+        Assert.DoesNotContain(Model.Parse(text).Entities, e => e.Type == "procedure");
+
+    [Fact]
+    public void A_slip_on_a_short_word_does_not_turn_it_into_another_word() =>
+        Assert.DoesNotContain(Model.Parse("xin chao ban").Entities, e => e.Type == "procedure");
+
+    [Fact]
+    public void When_two_tasks_are_close_the_model_says_it_is_unsure()
+    {
+        var r = Model.Parse("e mun lam the chip cho con");
+        Assert.True(r.Doubts.Count >= 2, string.Join(", ", r.Ranking.Take(3).Select(x => $"{x.Name} {x.Confidence:F2}")));
+        Assert.Contains(r.Doubts, d => d.Name == "book_appointment");
+        Assert.Contains(r.Doubts, d => d.Name == "procedure_info");
+        Assert.Empty(Model.Parse("đặt lịch làm căn cước sáng mai ở Tịnh Hà").Doubts);
+    }
+}
