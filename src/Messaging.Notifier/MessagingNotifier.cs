@@ -23,6 +23,7 @@ public static class MessagingNotifier
         services.AddOptions<NotifierOptions>().BindConfiguration(NotifierOptions.Section);
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section);
         services.AddSingleton<PayloadStore>();
+        services.AddSingleton<Heartbeats>();
         services.AddSingleton<INotificationQueue>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<QueueOptions>>().Value;

@@ -63,6 +63,7 @@ public static class ServerSetup
             if (!DemoSafety.BindsBeyondLoopback(configuration))
                 services.PostConfigure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"]);
         }
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section);
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<ZaloEventHandler>();
         services.AddSingleton<InboundProcessor>();
@@ -101,6 +102,7 @@ public static class ServerSetup
         app.UseAuthorization();
         app.UseStaffApiAntiforgery();
         app.MapGet("/healthz", Health.CheckAsync);
+        app.MapGet("/healthz/ready", Health.ReadyAsync);
         if (!webEndpoints) return app;
         app.MapCatalogApi();
         app.MapBookingApi();

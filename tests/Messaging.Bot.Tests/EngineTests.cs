@@ -97,7 +97,7 @@ public sealed class EngineTests : IAsyncLifetime
     public async Task State_survives_a_restart_and_expires_when_idle()
     {
         var first = await _host.SayAsync("state", "đặt lịch làm căn cước");
-        Assert.Contains("ở đâu", first[0].Text);
+        Assert.Contains("tại cơ quan nào", first[0].Text);
         await _host.RestartAsync();
         var second = await _host.SayAsync("state", "xã Tịnh Hà");
         Assert.Contains("ngày nào", second[0].Text);

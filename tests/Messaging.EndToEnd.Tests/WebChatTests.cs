@@ -52,7 +52,7 @@ public sealed class WebChatTests : IAsyncLifetime
         await Tap(page, "Cấp đổi thẻ căn cước");
         await Tap(page, "Công an xã Tịnh Hà");
         await page.Locator("#actions button").First.ClickAsync();   // the first day with free places
-        await page.Locator(".msg.bot", new() { HasTextString = "còn các giờ sau" }).WaitForAsync();
+        await page.Locator(".msg.bot", new() { HasTextString = "còn các giờ trống" }).WaitForAsync();
         await page.Locator("#actions button").First.ClickAsync();   // the first free time
         await Type(page, "Nguyễn Thị Thu", "họ và tên");
         await Type(page, "0987 654 321", "số điện thoại");

@@ -113,7 +113,7 @@ public sealed class PipelineTests : IAsyncLifetime
 
         var sms = Assert.Single(_senders["sms"].Sent);
         Assert.Contains(booking.Code, sms.Text);
-        Assert.Equal("Cong an xa Tinh Ha: Da dat lich Cap doi the can cuoc luc 08:00 25/11/2026. Ma " + booking.Code + ", STT 1.", sms.Text);
+        Assert.Equal("Cong an xa Tinh Ha: Da dat lich Cap doi the can cuoc luc 08:00 ngay 25/11/2026. Ma lich hen " + booking.Code + ", STT 1.", sms.Text);
         Assert.Equal(Messaging.Core.Templates.SmsEncoding.Gsm7, SmsEncodingOf(sms));
         var delivery = Assert.Single(await Deliveries());
         Assert.Equal((DeliveryStatus.Sent, "sms", "0912***678"), (delivery.Status, delivery.Channel, delivery.RecipientSummary));
@@ -218,7 +218,7 @@ public sealed class PipelineTests : IAsyncLifetime
         await _db.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(10, default);
         _senders["zalo"].Failures.Enqueue(new ChannelException("no zalo", permanent: true));
         Assert.Equal([Outcome.Sent], await DrainAsync());
-        Assert.Equal("Cong an xa Tinh Ha: Ho so 000.00.12.H55-261101-0001 da co ket qua, moi ong/ba den nhan. Moi den nhan", _senders["sms"].Sent[0].Text);
+        Assert.Equal("Cong an xa Tinh Ha: Ho so 000.00.12.H55-261101-0001 da co ket qua, moi anh/chi den nhan. Moi den nhan", _senders["sms"].Sent[0].Text);
     }
 }
 
@@ -607,11 +607,11 @@ public sealed class SessionNotificationTests : IAsyncLifetime
         var changed = await DispatchAndSendAsync();
         Assert.Equal(3, changed.Count);
         Assert.All(changed, t => Assert.Contains("Cap can cuoc luu dong doi sang", t));
-        Assert.Contains(changed, t => t.Contains("13:30 27/11/2026") && t.Contains("Hoi truong xa"));
+        Assert.Contains(changed, t => t.Contains("13:30 ngay 27/11/2026") && t.Contains("Hoi truong xa"));
 
         await _db.InScopeAsync(sp => sp.GetRequiredService<SessionService>().CancelAsync(session.Id, "Mưa bão", "officer-1", default));
         var cancelled = await DispatchAndSendAsync();
         Assert.Equal(3, cancelled.Count);
-        Assert.All(cancelled, t => Assert.StartsWith("Cong an xa Tinh Ha: huy buoi Cap can cuoc luu dong", t));
+        Assert.All(cancelled, t => Assert.StartsWith("Cong an xa Tinh Ha: Huy buoi Cap can cuoc luu dong", t));
     }
 }

@@ -32,11 +32,11 @@ public sealed class BookingDialog : Dialog
         if (procedure is null || catalog.Find(procedure) is null)
         {
             await t.PromptAsync(f, "procedure", PromptKind.Choice, "bot/booking.ask-procedure", null,
-                Bookable.Select(id => new Choice(id, catalog.Find(id)!.Title)).ToList(), acceptsEntity: EntityTypes.Procedure, ct: ct);
+                Bookable.Select(id => new Choice(id, ProcedureText.Title(catalog.Find(id)!, t.Locale))).ToList(), acceptsEntity: EntityTypes.Procedure, ct: ct);
             return false;
         }
         t.State.Memory["procedure"] = procedure;
-        var title = catalog.Find(procedure)!.Title;
+        var title = ProcedureText.Title(catalog.Find(procedure)!, t.Locale);
 
         var offices = await db.OfficeServices.AsNoTracking().ToListAsync(ct);
         var handling = offices.Where(s => s.ProcedureIds.Contains(procedure)).Select(s => s.OfficeId).Distinct().ToList();
@@ -56,7 +56,7 @@ public sealed class BookingDialog : Dialog
             }
             var names = await db.Offices.AsNoTracking().Where(o => handling.Contains(o.Id)).OrderBy(o => o.Name).ToListAsync(ct);
             await t.PromptAsync(f, "office", PromptKind.Choice, "bot/booking.ask-office", new { procedure = title },
-                names.Select(o => new Choice(o.Id, o.Name)).ToList(), acceptsEntity: EntityTypes.Office, ct: ct);
+                names.Select(o => new Choice(o.Id, OfficeNames.For(o.Name, t.Locale))).ToList(), acceptsEntity: EntityTypes.Office, ct: ct);
             return false;
         }
         t.State.Memory["office"] = office;
@@ -97,7 +97,7 @@ public sealed class BookingDialog : Dialog
         {
             case null:
                 await t.PromptAsync(f, "confirm", PromptKind.Confirm, "bot/booking.confirm",
-                    new { procedure = title, office = new { name = officeRow.Name, address = officeRow.Address }, start = start.ToString("O"), name, phone = VietnamesePhone.Mask(phone) },
+                    new { procedure = title, office = new { name = OfficeNames.For(officeRow.Name, t.Locale), address = officeRow.Address }, start = start.ToString("O"), name, phone = VietnamesePhone.Mask(phone) },
                     [new("yes", t.Locale == "en" ? "Confirm" : "Xác nhận"), new("change-time", t.Locale == "en" ? "Another time" : "Chọn giờ khác"), new("no", t.Locale == "en" ? "Cancel" : "Hủy")], ct: ct);
                 return false;
             case "change-time":
@@ -183,7 +183,7 @@ public static class Confirmation
                 procedure = procedure is null ? booking.ProcedureId : ProcedureText.Title(procedure, t.Locale),
                 documents = ProcedureText.ToBring(procedure, t.Locale),
             },
-            office = new { name = office.Name, address = office.Address, phone = office.Phone ?? "", map_url = office.MapUrl ?? "" },
+            office = new { name = OfficeNames.For(office.Name, t.Locale), address = office.Address, phone = office.Phone ?? "", map_url = office.MapUrl ?? "" },
             citizen = new { name = booking.CitizenName, phone = VietnamesePhone.Mask(booking.Phone) },
         },
         channelData: new

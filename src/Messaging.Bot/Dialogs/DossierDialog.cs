@@ -1,4 +1,5 @@
 using Messaging.Bot.Engine;
+using Messaging.Core.Appointments;
 using Messaging.Core.Dossiers;
 using Messaging.Core.Persistence;
 using Messaging.Core.Procedures;
@@ -57,12 +58,12 @@ public sealed class DossierDialog : Dialog
             {
                 code = view.Code,
                 status = view.Status.ToWire(),
-                procedure = t.Service<ProcedureCatalog>().Find(view.ProcedureId)?.Title ?? view.ProcedureId,
+                procedure = t.Service<ProcedureCatalog>().Find(view.ProcedureId) is { } p ? ProcedureText.Title(p, t.Locale) : view.ProcedureId,
                 updated_at = view.UpdatedAt.ToString("O"),
                 expected_date = view.ExpectedResultDate?.ToString("yyyy-MM-dd") ?? "",
                 note = view.LastNote ?? "",
             },
-            office = new { name = office?.Name ?? "", address = office?.Address ?? "", phone = office?.Phone ?? "", map_url = office?.MapUrl ?? "" },
+            office = new { name = OfficeNames.For(office?.Name ?? "", t.Locale), address = office?.Address ?? "", phone = office?.Phone ?? "", map_url = office?.MapUrl ?? "" },
         }, ct: ct);
         return true;
     }

@@ -44,7 +44,7 @@ internal static class BookingFinder
         {
             var catalog = t.Service<ProcedureCatalog>();
             await t.PromptAsync(f, "code", PromptKind.Choice, "bot/manage.choose", new { verb },
-                own.Select(b => new Choice(b.Code, $"{OfficeTime.ToLocal(b.Start, null):HH:mm dd/MM} · {catalog.Find(b.ProcedureId)?.Title ?? b.ProcedureId}")).ToList(), ct: ct);
+                own.Select(b => new Choice(b.Code, $"{OfficeTime.ToLocal(b.Start, null):HH:mm dd/MM} · {(catalog.Find(b.ProcedureId) is { } p ? ProcedureText.Title(p, t.Locale) : b.ProcedureId)}")).ToList(), ct: ct);
             return null;
         }
         await t.PromptAsync(f, "code", PromptKind.BookingCode, "bot/manage.ask-code", new { verb }, ct: ct);
@@ -59,8 +59,8 @@ internal static class BookingFinder
             code = b.Code,
             queue_number = b.QueueNumber,
             start = b.Start.ToString("O"),
-            procedure = t.Service<ProcedureCatalog>().Find(b.ProcedureId)?.Title ?? b.ProcedureId,
-            office = office.Name,
+            procedure = t.Service<ProcedureCatalog>().Find(b.ProcedureId) is { } p ? ProcedureText.Title(p, t.Locale) : b.ProcedureId,
+            office = OfficeNames.For(office.Name, t.Locale),
         };
     }
 }

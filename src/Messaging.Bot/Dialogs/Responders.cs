@@ -230,7 +230,7 @@ public sealed class OfficeInfoResponder : Responder
             .OrderBy(s => s.Start).Take(3).ToListAsync(ct);
         await t.SayAsync("bot/office.info", new
         {
-            office = new { name = office.Name, address = office.Address, phone = office.Phone ?? "", map_url = office.MapUrl ?? "" },
+            office = new { name = OfficeNames.For(office.Name, t.Locale), address = office.Address, phone = office.Phone ?? "", map_url = office.MapUrl ?? "" },
             hours = HoursText(office, t.Locale),
             sessions = sessions.Select(s => new { title = s.Title, place = s.Place, start = s.Start.ToString("O"), end = s.End.ToString("O") }).ToList(),
         }, ct: ct);

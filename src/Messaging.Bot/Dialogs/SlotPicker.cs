@@ -101,5 +101,5 @@ internal static class SlotPicker
     }
 
     public static async Task<string> OfficeNameAsync(TurnContext t, string officeId, CancellationToken ct) =>
-        (await t.Service<OfficeDirectory>().FindAsync(t.Service<MessagingDbContext>(), officeId, ct))?.Name ?? officeId;
+        (await t.Service<OfficeDirectory>().FindAsync(t.Service<MessagingDbContext>(), officeId, ct)) is { } o ? OfficeNames.For(o.Name, t.Locale) : officeId;
 }

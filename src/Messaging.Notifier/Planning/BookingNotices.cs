@@ -69,5 +69,5 @@ public static class BookingNotices
     }
 
     public static object OfficeModel(Office? o) =>
-        new { name = o?.Name ?? "", address = o?.Address ?? "", phone = o?.Phone ?? "", map_url = o?.MapUrl ?? "" };
+        new { name = o?.Name ?? "", name_en = OfficeNames.English(o?.Name ?? ""), address = o?.Address ?? "", phone = o?.Phone ?? "", map_url = o?.MapUrl ?? "" };
 }

@@ -14,7 +14,7 @@ namespace Messaging.Notifier.Worker;
 /// The shape of every background loop: run once; go again at once when there was work, otherwise wait (on the
 /// <see cref="TimeProvider"/>, so tests move time instead of sleeping); a failure is logged and waited out, never fatal.
 /// </summary>
-public abstract class PollingWorker(TimeProvider time, ILogger log) : BackgroundService
+public abstract class PollingWorker(TimeProvider time, ILogger log, Heartbeats beats) : BackgroundService
 {
     protected TimeProvider Time { get; } = time;
     protected ILogger Log { get; } = log;
@@ -32,6 +32,7 @@ public abstract class PollingWorker(TimeProvider time, ILogger log) : Background
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            beats.Beat(GetType().Name, Idle);
             var more = false;
             try
             {
@@ -59,15 +60,15 @@ public abstract class PollingWorker(TimeProvider time, ILogger log) : Background
 }
 
 public sealed class OutboxDispatcherService(OutboxDispatcher dispatcher, IOptions<NotifierOptions> options, TimeProvider time,
-    ILogger<OutboxDispatcherService> log) : PollingWorker(time, log)
+    ILogger<OutboxDispatcherService> log, Heartbeats beats) : PollingWorker(time, log, beats)
 {
     protected override TimeSpan Idle => options.Value.IdleDelay;
 
     public override async Task<bool> RunOnceAsync(CancellationToken ct) => await dispatcher.DispatchOnceAsync(100, ct) > 0;
 }
 
-public sealed class ReminderSchedulerService(ReminderScheduler scheduler, TimeProvider time, ILogger<ReminderSchedulerService> log)
-    : PollingWorker(time, log)
+public sealed class ReminderSchedulerService(ReminderScheduler scheduler, TimeProvider time, ILogger<ReminderSchedulerService> log, Heartbeats beats)
+    : PollingWorker(time, log, beats)
 {
     protected override TimeSpan Idle => TimeSpan.FromSeconds(15);
 
@@ -76,7 +77,7 @@ public sealed class ReminderSchedulerService(ReminderScheduler scheduler, TimePr
 
 /// <summary>Fans out running broadcasts page by page; each broadcast is leased by one worker node at a time.</summary>
 public sealed class BroadcastRunnerService(IServiceScopeFactory scopes, BroadcastService broadcasts, WorkerIdentity worker, TimeProvider time,
-    ILogger<BroadcastRunnerService> log) : PollingWorker(time, log)
+    ILogger<BroadcastRunnerService> log, Heartbeats beats) : PollingWorker(time, log, beats)
 {
     protected override TimeSpan Idle => TimeSpan.FromSeconds(1);
 
@@ -96,7 +97,7 @@ public sealed class BroadcastRunnerService(IServiceScopeFactory scopes, Broadcas
 
 /// <summary>Deletes or anonymises personal data past its retention period, once an interval (see RetentionOptions).</summary>
 public sealed class RetentionService(IServiceScopeFactory scopes, IOptions<Messaging.Core.Privacy.RetentionOptions> options, TimeProvider time,
-    ILogger<RetentionService> log) : PollingWorker(time, log)
+    ILogger<RetentionService> log, Heartbeats beats) : PollingWorker(time, log, beats)
 {
     protected override TimeSpan Idle => options.Value.Interval;
 
@@ -122,7 +123,7 @@ public sealed class RetentionService(IServiceScopeFactory scopes, IOptions<Messa
 /// finished reappears on the queue after its visibility.
 /// </summary>
 public sealed class NotificationWorker(INotificationQueue queue, NotificationProcessor processor, IOptions<NotifierOptions> options,
-    TimeProvider time, ILogger<NotificationWorker> log) : BackgroundService
+    TimeProvider time, ILogger<NotificationWorker> log, Heartbeats beats) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -134,6 +135,7 @@ public sealed class NotificationWorker(INotificationQueue queue, NotificationPro
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                beats.Beat(nameof(NotificationWorker), o.IdleDelay);
                 // Take only as many as there is room for: messages do not wait in memory behind a slow one.
                 await received.Writer.WaitToWriteAsync(stoppingToken);
                 var room = consumers - received.Reader.Count;

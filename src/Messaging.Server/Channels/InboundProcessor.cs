@@ -10,7 +10,7 @@ namespace Messaging.Server.Channels;
 /// with a growing delay, up to <see cref="MaxAttempts"/> times, and stays visible with its error.
 /// </summary>
 public sealed class InboundProcessor(IServiceScopeFactory scopes, InboundSignal signal, ZaloEventHandler zalo,
-    TimeProvider time, ILogger<InboundProcessor> log) : Messaging.Notifier.Worker.PollingWorker(time, log)
+    TimeProvider time, ILogger<InboundProcessor> log, Messaging.Notifier.Worker.Heartbeats beats) : Messaging.Notifier.Worker.PollingWorker(time, log, beats)
 {
     public const int MaxAttempts = 5;
     private static readonly TimeSpan Claim = TimeSpan.FromMinutes(2);

@@ -73,7 +73,7 @@ public sealed class DirectLineClientTests
         await box.WaitForAsync();
         await SendAsync(page, "đặt lịch đổi căn cước ở xã Tịnh Hà");
         await TapFirstSuggestionAsync(page, "ngày");          // the first day with free places
-        await TapFirstSuggestionAsync(page, "còn các giờ sau"); // the first free time
+        await TapFirstSuggestionAsync(page, "còn các giờ trống"); // the first free time
         await AnswerAsync(page, "họ và tên", "Lê Thị Hoa");
         await AnswerAsync(page, "số điện thoại", "0905 123 456");
         await page.GetByText("kiểm tra lại", new() { Exact = false }).Last.WaitForAsync();

@@ -112,7 +112,8 @@ public sealed class BroadcastsModel(MessagingDbContext db, OfficeDirectory direc
         sample["message"] = message;
         sample["office"] = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(new
         {
-            name = office?.Name ?? officeId, phone = office?.Phone ?? "", address = office?.Address ?? "",
+            name = office?.Name ?? officeId, name_en = Messaging.Core.Appointments.OfficeNames.English(office?.Name ?? officeId),
+            phone = office?.Phone ?? "", address = office?.Address ?? "",
             map_url = sample["office"]?["map_url"]?.GetValue<string>() ?? "",
         }));
         var data = JsonSerializer.SerializeToElement(sample);

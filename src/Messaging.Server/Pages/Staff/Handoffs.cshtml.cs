@@ -66,7 +66,7 @@ public sealed class HandoffsModel(MessagingDbContext db, OfficeDirectory directo
             : new Recipient(null, null, WebChatConversationId: h.ConversationId, ChannelOrder: ["webchat"]);
         var data = JsonSerializer.SerializeToElement(new
         {
-            message = message.Trim(), office = new { name = office?.Name ?? "Công an xã" },
+            message = message.Trim(), office = new { name = office?.Name ?? "Công an xã", name_en = Messaging.Core.Appointments.OfficeNames.English(office?.Name ?? "Công an xã") },
             officer = new { name = User.FindFirst(Security.StaffAuthentication.DisplayNameClaim)?.Value ?? Actor },
         });
         // The citizen is waiting for this answer: it is not held for quiet hours.

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Text.Json;
+using Messaging.Notifier.Queues;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Messaging.Server.Tests;
+
+public sealed class ReadinessTests
+{
+    private static async Task<(HttpStatusCode Status, Dictionary<string, bool> Checks)> ReadyAsync(HttpClient client)
+    {
+        var r = await client.GetAsync("/healthz/ready");
+        var body = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+        return (r.StatusCode, body.GetProperty("checks").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("ok").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task Ready_names_each_check_and_turns_503_when_poison_piles_up()
+    {
+        await using var factory = new MessagingServerFactory(new Dictionary<string, string?> { ["Health:MaxPoison"] = "0" });
+        var client = factory.CreateClient();
+        // The loops beat once they have started; the first request may come before that.
+        (HttpStatusCode Status, Dictionary<string, bool> Checks) ready = (0, []);
+        for (var i = 0; i < 50; i++)
+        {
+            ready = await ReadyAsync(client);
+            if (ready.Checks.Keys.Any(k => k.StartsWith("loop:", StringComparison.Ordinal))) break;
+            await Task.Delay(100);
+        }
+        Assert.Equal(HttpStatusCode.OK, ready.Status);
+        Assert.True(ready.Checks["database"] && ready.Checks["queue"] && ready.Checks["outbox"] && ready.Checks["poison"]);
+        Assert.Contains("loop:NotificationWorker", ready.Checks.Keys);
+        Assert.Contains("loop:OutboxDispatcherService", ready.Checks.Keys);
+
+        var queue = factory.Services.GetRequiredService<INotificationQueue>();
+        await queue.SendAsync("{ not json", null, default);
+        // Whoever takes it first (this test or the server's own worker) sets it aside as poison.
+        (HttpStatusCode Status, Dictionary<string, bool> Checks) after = (0, []);
+        for (var i = 0; i < 100; i++)
+        {
+            foreach (var m in await queue.ReceiveAsync(1, TimeSpan.FromMinutes(1), default)) await queue.PoisonAsync(m, "unreadable", default);
+            after = await ReadyAsync(client);
+            if (after.Status == HttpStatusCode.ServiceUnavailable) break;
+            await Task.Delay(100);
+        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, after.Status);
+        Assert.False(after.Checks["poison"]);
+        Assert.True(after.Checks["database"]);
+        // Liveness stays green: the process is alive, only not fit for traffic.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+    }
+}
