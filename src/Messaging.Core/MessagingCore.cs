@@ -84,15 +84,19 @@ public static class MessagingCore
 
     /// <summary>
     /// Runs before the host serves anything: loads (and so validates) the knowledge base, migrates the schema,
-    /// and seeds demo data once. Any failure stops the start with the reason.
+    /// and seeds demo data once. Any failure stops the start with the reason. The schema is migrated when
+    /// <see cref="DatabaseOptions.MigrateOnStart"/> is on or <paramref name="force"/> (the `migrate` command); otherwise a
+    /// database behind the code stops the start.
     /// </summary>
-    public static async Task InitializeMessagingAsync(this IServiceProvider services, CancellationToken ct)
+    public static async Task InitializeMessagingAsync(this IServiceProvider services, CancellationToken ct, bool force = false)
     {
         var catalog = services.GetRequiredService<ProcedureCatalog>();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
         var log = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Messaging.Startup");
-        await DatabaseSetup.MigrateAsync(db, ct);
+        var database = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value;
+        if (database.MigrateOnStart || force) await DatabaseSetup.MigrateAsync(db, ct);
+        else await DatabaseSetup.RequireMigratedAsync(db, ct);
         services.GetRequiredService<Messaging.Core.Identity.Fingerprinter>().UseKey(await Messaging.Core.Identity.Fingerprinter.LoadOrCreateKeyAsync(
             db, Messaging.Core.Identity.Fingerprinter.KeyName, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct));
         log.LogInformation("Database ready ({Provider}); {Count} procedures loaded", db.Database.ProviderName, catalog.All.Count);

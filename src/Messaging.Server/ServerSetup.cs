@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Messaging.Core.Appointments;
 using Messaging.Server.DirectLine;
 using Messaging.Server.Api;
+using Messaging.Server.Telemetry;
 using Messaging.Server.Channels;
 using Messaging.Server.Security;
 using Microsoft.AspNetCore.Diagnostics;
@@ -16,6 +17,20 @@ public static class ServerSetup
     public const string PublicPolicy = Edge.PublicPolicy;
     public const string WebhookPolicy = Edge.WebhookPolicy;
     public const string LoginPolicy = Edge.LoginPolicy;
+
+    /// <summary>
+    /// The application's own folder when it holds the web root and the working directory does not: a published server
+    /// started from anywhere (systemd, cron, another folder) still serves its pages and reads its appsettings.json.
+    /// Null keeps the default (the working directory), as `dotnet run` in the project folder and the test host expect.
+    /// </summary>
+    public static string? ContentRoot(string[] args) => ContentRoot(args, Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
+
+    public static string? ContentRoot(string[] args, string workingDirectory, string applicationDirectory) =>
+        args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))
+        || Directory.Exists(Path.Combine(workingDirectory, "wwwroot"))
+        || !Directory.Exists(Path.Combine(applicationDirectory, "wwwroot"))
+            ? null
+            : applicationDirectory;
 
     /// <summary>HTTP, auth and rate limits; with <paramref name="processInbound"/>, the processor of webhook events too.</summary>
     public static IServiceCollection AddMessagingServer(this IServiceCollection services, IConfiguration configuration, bool processInbound = true)
@@ -64,6 +79,7 @@ public static class ServerSetup
                 services.PostConfigure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"]);
         }
         services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section);
+        services.AddMessagingMetrics(configuration);
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<ZaloEventHandler>();
         services.AddSingleton<InboundProcessor>();
@@ -103,6 +119,7 @@ public static class ServerSetup
         app.UseStaffApiAntiforgery();
         app.MapGet("/healthz", Health.CheckAsync);
         app.MapGet("/healthz/ready", Health.ReadyAsync);
+        app.MapMessagingMetrics();
         if (!webEndpoints) return app;
         app.MapCatalogApi();
         app.MapBookingApi();

@@ -51,3 +51,15 @@ public sealed class ReadinessTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
     }
 }
+
+public sealed class MetricsAccessTests
+{
+    [Fact]
+    public async Task Metrics_are_refused_to_a_caller_outside_loopback_and_the_configured_networks()
+    {
+        // The in-process test host has no client address: neither loopback nor a listed network.
+        await using var factory = new MessagingServerFactory();
+        var r = await factory.CreateClient().GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+    }
+}

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Messaging.Bot.Activities;
 using Messaging.Core.Conversations;
 using Messaging.Core.Language;
+using Messaging.Core.Telemetry;
 using Messaging.Language.Entities;
 using Messaging.Language.Text;
 using Microsoft.Extensions.DependencyInjection;
@@ -120,6 +121,8 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         // A button's posted value is a machine value ("slot|2026-…|guid"): matched against the question's choices,
         // never read for entities, where its digits would pass for dates.
         var nlu = language.Model.Parse(incoming.Text ?? "", now);
+        MessagingMetrics.Turns.Add(1, MessagingMetrics.Tag("channel", incoming.ChannelId ?? ""), MessagingMetrics.Tag("intent", nlu.Intent.Name));
+        MessagingMetrics.NluConfidence.Record(nlu.Intent.Confidence, MessagingMetrics.Tag("intent", nlu.Intent.Name));
         var turn = new TurnContext(incoming, nlu, state, locale, now, scope.ServiceProvider, conversationId, identity);
 
         if (!read.IsNew && state.Stack.Count > 0 && now - read.UpdatedAt > options.Value.IdleTimeout)

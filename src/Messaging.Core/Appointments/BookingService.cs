@@ -65,6 +65,21 @@ public sealed class BookingService(
 
     public async Task<Booking> BookAsync(BookingRequest request, CancellationToken ct)
     {
+        try
+        {
+            var booking = await BookOnceAsync(request, ct);
+            Telemetry.MessagingMetrics.Bookings.Add(1, Telemetry.MessagingMetrics.Tag("outcome", "made"), Telemetry.MessagingMetrics.Tag("office", booking.OfficeId));
+            return booking;
+        }
+        catch (BookingException e)
+        {
+            Telemetry.MessagingMetrics.Bookings.Add(1, Telemetry.MessagingMetrics.Tag("outcome", "refused"), Telemetry.MessagingMetrics.Tag("reason", e.Error.ToString()));
+            throw;
+        }
+    }
+
+    private async Task<Booking> BookOnceAsync(BookingRequest request, CancellationToken ct)
+    {
         if (!VietnamesePhone.TryNormalize(request.Phone, out var phone))
             throw new BookingException(BookingError.InvalidPhone, "The phone number is not a Vietnamese mobile number.");
         var citizenId = CitizenIdOrNull(request.CitizenId);
@@ -175,6 +190,7 @@ public sealed class BookingService(
         await Reminders.CancelAsync(db, booking.Id, ct);
         await SaveOrConflictAsync(ct);
         await tx.CommitAsync(ct);
+        Telemetry.MessagingMetrics.Bookings.Add(1, Telemetry.MessagingMetrics.Tag("outcome", "cancelled"), Telemetry.MessagingMetrics.Tag("office", booking.OfficeId));
         return booking;
     }
 

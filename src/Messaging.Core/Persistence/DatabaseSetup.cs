@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Messaging.Core.Persistence;
@@ -18,7 +19,17 @@ public sealed class DatabaseOptions
 
     [Range(1, 600)]
     public int CommandTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Apply migrations when a process starts: right for one node. With several nodes, run the `migrate` command once
+    /// per release and start the nodes with this off, so they do not all migrate at once.
+    /// </summary>
+    public bool MigrateOnStart { get; set; } = true;
 }
+
+public sealed class PendingMigrationsException(IReadOnlyList<string> pending)
+    : Exception($"The database lacks {pending.Count} migration(s) ({string.Join(", ", pending)}): run `Messaging.Server migrate` first, " +
+        "or start with Database:MigrateOnStart=true.");
 
 public static class DatabaseSetup
 {
@@ -43,6 +54,7 @@ public static class DatabaseSetup
     /// <summary>Registers the provider's context as <see cref="MessagingDbContext"/>, pooled: a chat turn uses two.</summary>
     public static IServiceCollection AddMessagingDatabase(this IServiceCollection services, DatabaseOptions options)
     {
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         if (options.Provider == DatabaseProvider.Sqlite)
         {
             services.AddDbContextPool<MessagingDbContext, SqliteMessagingDbContext>(b =>
@@ -56,6 +68,13 @@ public static class DatabaseSetup
         return services;
     }
 
+    /// <summary>With <see cref="DatabaseOptions.MigrateOnStart"/> off: refuse to start on a database behind the code.</summary>
+    public static async Task RequireMigratedAsync(MessagingDbContext db, CancellationToken ct)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count > 0) throw new PendingMigrationsException(pending);
+    }
+
     /// <summary>Applies migrations; on SQLite also switches to WAL so readers never wait for the writer.</summary>
     public static async Task MigrateAsync(MessagingDbContext db, CancellationToken ct)
     {
@@ -65,6 +84,9 @@ public static class DatabaseSetup
             var dir = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         }
+        // A fresh database has no history table; EF's first look at it would log a failed command as an error.
+        var history = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>();
+        if (!await history.ExistsAsync(ct)) await history.CreateIfNotExistsAsync(ct);
         await db.Database.MigrateAsync(ct);
         if (db.IsSqlite)
         {

@@ -5,6 +5,7 @@ using Messaging.Core.Appointments;
 using Messaging.Core.Identity;
 using Messaging.Core.Notifications;
 using Messaging.Core.Persistence;
+using Messaging.Core.Telemetry;
 using Messaging.Core.Templates;
 using Messaging.Language.Entities;
 using Messaging.Notifier.Channels;
@@ -53,6 +54,13 @@ public sealed class NotificationProcessor(
             }));
 
     public async Task<Outcome> ProcessAsync(QueueMessage message, CancellationToken ct)
+    {
+        var outcome = await ProcessOnceAsync(message, ct);
+        MessagingMetrics.Notifications.Add(1, MessagingMetrics.Tag("outcome", outcome.ToString().ToLowerInvariant()));
+        return outcome;
+    }
+
+    private async Task<Outcome> ProcessOnceAsync(QueueMessage message, CancellationToken ct)
     {
         if (Parse(message.Body) is not { } request)
         {
@@ -183,9 +191,11 @@ public sealed class NotificationProcessor(
             try
             {
                 result = await _senders[channel].SendAsync(outgoing, ct);
+                MessagingMetrics.SendDuration.Record(watch.Elapsed.TotalSeconds, MessagingMetrics.Tag("channel", channel), MessagingMetrics.Tag("ok", true));
             }
             catch (ChannelException e) when (e.Permanent)
             {
+                MessagingMetrics.SendDuration.Record(watch.Elapsed.TotalSeconds, MessagingMetrics.Tag("channel", channel), MessagingMetrics.Tag("ok", false));
                 attempt.Segments = e.Progress;
                 Failed(delivery, attempt, channel, e.Message, permanent: true, watch);
                 delivery.FailedChannels.Add(channel);
@@ -196,6 +206,7 @@ public sealed class NotificationProcessor(
             {
                 // Whatever it was (a gateway timeout, a disk, a refused address), it was a try: counted, so a message that can
                 // never go out reaches poison instead of coming back forever.
+                MessagingMetrics.SendDuration.Record(watch.Elapsed.TotalSeconds, MessagingMetrics.Tag("channel", channel), MessagingMetrics.Tag("ok", false));
                 var error = e is ChannelException ? e.Message : $"{e.GetType().Name}: {e.Message}";
                 attempt.Segments = (e as ChannelException)?.Progress;
                 Failed(delivery, attempt, channel, error, permanent: false, watch);
