@@ -26,3 +26,21 @@ public sealed class ContentRootTests
         }
     }
 }
+
+public sealed class ApiTimeTests
+{
+    [Fact]
+    public async Task Every_time_the_api_writes_is_in_vietnams_offset_slots_and_sessions_alike()
+    {
+        await using var factory = new MessagingServerFactory();
+        var client = factory.CreateClient();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7));
+        var raw = await client.GetStringAsync($"/api/slots?procedure=cccd-first-issue&office=ca-xa-tinh-ha&from={today:yyyy-MM-dd}&to={today.AddDays(13):yyyy-MM-dd}");
+        var sessions = await client.GetStringAsync("/api/offices/ca-xa-tinh-ha/sessions");
+        var times = System.Text.RegularExpressions.Regex.Matches(raw + sessions, "\"(start|end)\":\"([^\"]+)\"").Select(m => m.Groups[2].Value).ToList();
+        Assert.NotEmpty(times);
+        Assert.All(times, t => Assert.EndsWith("+07:00", t));
+        // A session slot is among them (the demo's mobile session), so the stored-in-UTC path is covered too.
+        Assert.Contains("\"sessionId\":\"", raw);
+    }
+}
