@@ -42,13 +42,19 @@ public static class DialogNames
     /// outweigh its words for the classifier.
     /// </summary>
     private static bool LooksLikeBooking(TurnContext t) =>
-        t.Nlu.Ranking.Any(r => r.Name == IntentNames.BookAppointment && r.Confidence >= 0.15)
-        || (" " + t.Folded + " ").Contains(" dat lich ", StringComparison.Ordinal)
-        || (" " + t.Folded + " ").Contains(" dang ky lich ", StringComparison.Ordinal);
+        t.Nlu.Ranking.Any(r => r.Name == IntentNames.BookAppointment && r.Confidence >= 0.15) || Says(t, BookingWords);
+
+    private static readonly string[] BookingWords = [" dat lich ", " dang ky lich "];
+    private static readonly string[] ExplicitBookingWords = [.. BookingWords, " lay so ", " hen lich ", " dat hen ", " book "];
+
+    private static bool Says(TurnContext t, string[] phrases)
+    {
+        var padded = " " + t.Folded + " ";
+        return phrases.Any(w => padded.Contains(w, StringComparison.Ordinal));
+    }
 
     /// <summary>Booking said in so many words: no need to ask whether a booking is meant.</summary>
-    private static bool SaysBook(TurnContext t) =>
-        new[] { " dat lich ", " dang ky lich ", " lay so ", " hen lich ", " dat hen ", " book " }.Any(w => (" " + t.Folded + " ").Contains(w, StringComparison.Ordinal));
+    private static bool SaysBook(TurnContext t) => Says(t, ExplicitBookingWords);
 
     /// <summary>
     /// A bare value with no dialog running ("000.00.12.H55-240930-0101", "hộ chiếu") is read by what it is: a dossier

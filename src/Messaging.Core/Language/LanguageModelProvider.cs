@@ -46,17 +46,17 @@ public sealed class LanguageModelProvider(IOptions<MessagingOptions> messaging, 
         {
             var (candidate, labelled) = await BuildAsync(db, ct);
             var current = Model;
-            var perSet = HeldOutSets().Select(s => (s.Name,
-                Evaluation.Run(current, s.Set).IntentAccuracy, Evaluation.Run(candidate, s.Set).IntentAccuracy)).ToList();
-            var cases = HeldOutSets().Sum(s => s.Set.Cases.Count);
-            double Weighted(Func<(string, double Current, double Candidate), double> pick) =>
-                cases == 0 ? 0 : perSet.Zip(HeldOutSets()).Sum(x => pick(x.First) * x.Second.Set.Cases.Count) / cases;
-            var before = Weighted(x => x.Current);
-            var after = Weighted(x => x.Candidate);
+            // The model in use is scored once, not on every retrain: its figures cannot change.
+            if (!ReferenceEquals(_scored.Model, current)) _scored = (current, Scores(current));
+            var candidateScores = Scores(candidate);
+            var perSet = HeldOutSets().Select((s, i) => (s.Name, _scored.Scores[i], candidateScores[i])).ToList();
+            var before = Weighted(_scored.Scores);
+            var after = Weighted(candidateScores);
             var swap = after >= before;
             if (swap)
             {
                 _model = candidate;
+                _scored = (candidate, candidateScores);
                 LabelledInModel = labelled;
             }
             return LastRetrain = new RetrainResult(time.GetUtcNow(), labelled, before, after, swap, perSet);
@@ -75,6 +75,18 @@ public sealed class LanguageModelProvider(IOptions<MessagingOptions> messaging, 
         // Training is CPU work of about a second: off the request thread.
         var model = await Task.Run(() => KnowledgeGazetteers.BuildModel(examples, catalog, offices, language.Value), ct);
         return (model, labelled.Count);
+    }
+
+    private (LanguageModel? Model, double[] Scores) _scored = (null, []);
+
+    private double[] Scores(LanguageModel model) => HeldOutSets().Select(s => Evaluation.Run(model, s.Set).IntentAccuracy).ToArray();
+
+    /// <summary>Intent accuracy over all held-out cases together (each set weighted by its size).</summary>
+    private double Weighted(double[] scores)
+    {
+        var sets = HeldOutSets();
+        var cases = sets.Sum(s => s.Set.Cases.Count);
+        return cases == 0 ? 0 : sets.Select((s, i) => scores[i] * s.Set.Cases.Count).Sum() / cases;
     }
 
     private List<(string Name, EvaluationSet Set)>? _heldOut;

@@ -3,7 +3,8 @@ namespace Messaging.Language.Text;
 /// <summary>
 /// Chat spellings and abbreviations citizens type, mapped to the folded words they stand for. Keys and values are
 /// folded (no diacritics). Ambiguous short forms ("k", "r", "v") expand only where the expansion is far more common
-/// in messages to a police service than the alternatives.
+/// in messages to a police service than the alternatives. Forms that collide ("hk", "hong", "tt", "ca") are decided by
+/// their neighbours in <see cref="Dialect"/>, which is asked first.
 /// </summary>
 internal static class Abbreviations
 {
@@ -28,8 +29,6 @@ internal static class Abbreviations
         ["khg"] = "khong",
         ["kg"] = "khong",
         ["hok"] = "khong",
-        ["hong"] = "khong",
-        ["hk"] = "khong",
         ["dc"] = "duoc",
         ["ntn"] = "nhu the nao",
         ["hs"] = "ho so",
@@ -70,9 +69,7 @@ internal static class Abbreviations
         ["ukm"] = "u",
         ["ad"] = "admin",
         ["add"] = "admin",
-        ["tt"] = "thi tran",
         ["p"] = "phuong",
-        ["ca"] = "cong an",
         ["tp"] = "thanh pho",
         ["hc"] = "ho chieu",
         ["lltp"] = "ly lich tu phap",

@@ -28,7 +28,7 @@ internal static class Dialect
         ["nhen"] = "nhe", ["dzay"] = "vay", ["zay"] = "vay", ["dzi"] = "vay", ["gplx"] = "giay phep lai xe",
         ["hokhau"] = "ho khau", ["tamtru"] = "tam tru", ["thuongtru"] = "thuong tru", ["cancuoc"] = "can cuoc",
         ["hochieu"] = "ho chieu", ["lylich"] = "ly lich", ["xn"] = "xac nhan", ["vk"] = "vo", ["ck"] = "chong",
-        ["ctu"] = "cu tru", ["cutru"] = "cu tru", ["tvang"] = "tam vang", ["tamvang"] = "tam vang", ["tks"] = "cam on",
+        ["ctu"] = "cu tru", ["cutru"] = "cu tru", ["tvang"] = "tam vang", ["tamvang"] = "tam vang",
         ["kt"] = "kiem tra", ["ktra"] = "kiem tra", ["ng"] = "nguoi", ["gđ"] = "gia dinh", ["gd"] = "gia dinh",
     });
 

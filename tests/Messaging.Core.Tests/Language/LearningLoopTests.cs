@@ -64,4 +64,16 @@ public sealed class LearningLoopTests
         Assert.Same(before, provider.Model);
         Assert.Equal("book_appointment", provider.Model.Parse("đặt lịch làm căn cước sáng mai ở Tịnh Hà", Monday).Intent.Name);
     }
+
+    [Fact]
+    public async Task An_oversized_message_is_stored_cut_and_a_label_naming_an_unknown_procedure_is_refused()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await RecordAsync(db, "hỏi " + new string('x', 5000), "not-understood");
+        var review = await db.InScopeAsync(sp => sp.GetRequiredService<MessagingDbContext>().Set<LanguageReview>().AsNoTracking().SingleAsync());
+        Assert.Equal(LanguageReviews.MaxText, review.Text.Length);
+        await Assert.ThrowsAsync<LanguageReviewException>(() => db.InScopeAsync(sp =>
+            sp.GetRequiredService<LanguageReviews>().LabelAsync(review.Id, "procedure_info", "../../etc/passwd", "admin", default)));
+        Assert.Equal(0, await db.InScopeAsync(sp => sp.GetRequiredService<LanguageReviews>().LabelledCountAsync(default)));
+    }
 }
