@@ -65,6 +65,7 @@ public static class MessagingCore
         services.AddScoped<Messaging.Core.Staff.StaffAccounts>();
         services.TryAddSingleton<IBookingCodes, RandomBookingCodes>();
         services.AddSingleton<OfficeDirectory>();
+        services.AddSingleton<SlotReads>();
         services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section);
         services.AddScoped<ContactService>();
         services.AddScoped<BookingService>();

@@ -38,10 +38,11 @@ public sealed class BookingDialog : Dialog
         t.State.Memory["procedure"] = procedure;
         var title = ProcedureText.Title(catalog.Find(procedure)!, t.Locale);
 
-        var offices = await db.OfficeServices.AsNoTracking().ToListAsync(ct);
-        var handling = offices.Where(s => s.ProcedureIds.Contains(procedure)).Select(s => s.OfficeId).Distinct().ToList();
+        // Offices come from the shared directory: every turn of the dialog needs them and they change a few times a year.
+        var directory = await t.Service<OfficeDirectory>().AllAsync(db, ct);
+        var handling = directory.Where(o => o.Services.Any(s => s.ProcedureIds.Contains(procedure))).ToList();
         var office = f.Get("office");
-        if (office is not null && !handling.Contains(office))
+        if (office is not null && !handling.Exists(o => o.Id == office))
         {
             await t.SayAsync("bot/booking.office-not-handling", new { procedure = title, office = await SlotPicker.OfficeNameAsync(t, office, ct) }, ct: ct);
             f.Set("office", null);
@@ -54,9 +55,8 @@ public sealed class BookingDialog : Dialog
                 await t.SayAsync("bot/booking.no-availability", new { procedure = title, office = "" }, ct: ct);
                 return true;
             }
-            var names = await db.Offices.AsNoTracking().Where(o => handling.Contains(o.Id)).OrderBy(o => o.Name).ToListAsync(ct);
             await t.PromptAsync(f, "office", PromptKind.Choice, "bot/booking.ask-office", new { procedure = title },
-                names.Select(o => new Choice(o.Id, OfficeNames.For(o.Name, t.Locale))).ToList(), acceptsEntity: EntityTypes.Office, ct: ct);
+                handling.OrderBy(o => o.Name, StringComparer.Ordinal).Select(o => new Choice(o.Id, OfficeNames.For(o.Name, t.Locale))).ToList(), acceptsEntity: EntityTypes.Office, ct: ct);
             return false;
         }
         t.State.Memory["office"] = office;
@@ -92,7 +92,7 @@ public sealed class BookingDialog : Dialog
         if (proof == PhoneProof.Outcome.Stopped) return true;
 
         var (start, session) = BotFormat.ParseSlot(f.Get("slot"))!.Value;
-        var officeRow = await db.Offices.AsNoTracking().FirstAsync(o => o.Id == office, ct);
+        var officeRow = handling.First(o => o.Id == office);
         switch (f.Get("confirm"))
         {
             case null:

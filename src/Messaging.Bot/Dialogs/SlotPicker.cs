@@ -14,6 +14,7 @@ internal static class SlotPicker
 {
     private const int DaysOffered = 5;
     private const int SlotsOffered = 8;
+    private const int DaysAhead = 30;
 
     public static async Task<Pick> PickAsync(TurnContext t, DialogFrame f, string procedure, string office, CancellationToken ct)
     {
@@ -39,8 +40,7 @@ internal static class SlotPicker
         }
         if (date is null)
         {
-            var upcoming = await bookings.FindFreeSlotsAsync(new SlotQuery(procedure, today, today.AddDays(30), office, Limit: 5000), ct);
-            var days = upcoming.Select(s => OfficeTime.LocalDate(s.Start, null)).Distinct().Take(DaysOffered).ToList();
+            var days = await FreeDaysAsync(bookings, procedure, office, today, ct);
             if (days.Count == 0)
             {
                 await t.SayAsync("bot/booking.no-availability", new { procedure = procedureTitle, office = officeName }, ct: ct);
@@ -85,6 +85,24 @@ internal static class SlotPicker
             new { date = date.Value.ToString("yyyy-MM-dd"), office = officeName, procedure = procedureTitle, mobile = offered.Any(s => s.SessionId is not null) },
             offered.Select(s => new Choice(BotFormat.SlotValue(s), BotFormat.SlotTitle(s))).ToList(), acceptsEntity: "time", ct: ct);
         return Pick.Asked;
+    }
+
+    /// <summary>
+    /// The first days with a free place, looked for a week at a time: the first week nearly always has enough, and
+    /// reading a month of slots and counters on every date question was the dearest part of a booking turn.
+    /// </summary>
+    private static async Task<List<DateOnly>> FreeDaysAsync(BookingService bookings, string procedure, string office, DateOnly today,
+        CancellationToken ct)
+    {
+        var days = new List<DateOnly>(DaysOffered);
+        for (var from = today; from <= today.AddDays(DaysAhead) && days.Count < DaysOffered; from = from.AddDays(7))
+        {
+            var to = from.AddDays(6) < today.AddDays(DaysAhead) ? from.AddDays(6) : today.AddDays(DaysAhead);
+            var free = await bookings.FindFreeSlotsAsync(new SlotQuery(procedure, from, to, office, Limit: 5000), ct);
+            foreach (var day in free.Select(s => OfficeTime.LocalDate(s.Start, null)).Distinct())
+                if (days.Count < DaysOffered) days.Add(day);
+        }
+        return days;
     }
 
     private static List<Slot> ByPartOfDay(IReadOnlyList<Slot> slots, string? pod)

@@ -71,11 +71,19 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
             // A turn has one id in all its runs (a client that sent none gets one here), so every side effect keyed by
             // it happens once; a turn the transcript already answered (a retried POST, a webhook sent again) is answered
             // again from the transcript, without running.
+            ConversationSnapshot? loaded = null;
             if (string.IsNullOrEmpty(incoming.Id)) incoming = incoming with { Id = "t-" + Guid.NewGuid().ToString("N") };
-            else if (await AnsweredAsync(incoming, identity, conversationId, ct) is { } earlier) return earlier;
+            else
+            {
+                loaded = await store.LoadAsync(conversationId, ct);
+                if (await AnsweredAsync(loaded, incoming, identity, conversationId, ct) is { } earlier) return earlier;
+            }
             for (var run = 1; ; run++)
             {
-                if (await RunOnceAsync(incoming, identity, conversationId, ct) is { } replies) return replies;
+                // The first run takes the state read for the replay check; a later run reads again, as another
+                // writer won the version.
+                var stored = run == 1 && loaded is not null ? loaded : await store.LoadAsync(conversationId, ct);
+                if (await RunOnceAsync(stored, incoming, identity, conversationId, ct) is { } replies) return replies;
                 // Another node, or a proactive message, saved this conversation first; run the turn on its state.
                 log.LogInformation("Conversation state changed during a turn (run {Run})", run);
                 if (run == MaxRuns) throw new InvalidOperationException($"The conversation kept changing during {MaxRuns} runs of one turn.");
@@ -88,15 +96,18 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
     }
 
     /// <summary>The replies this conversation gave to an activity with the same id and text, if it is in the recent transcript.</summary>
-    private async Task<TurnResult?> AnsweredAsync(Activity incoming, TurnIdentity identity, string conversationId, CancellationToken ct)
+    private async Task<TurnResult?> AnsweredAsync(ConversationSnapshot? stored, Activity incoming, TurnIdentity identity, string conversationId,
+        CancellationToken ct)
     {
-        var stored = await store.LoadAsync(conversationId, ct);
         if (stored is null) return null;
         var now = time.GetUtcNow();
         Authorize(stored, identity, now);
         var recent = await store.RecentAsync(conversationId, ct);
         Activity? Read(string json) => JsonSerializer.Deserialize<Activity>(json, ActivityJson.Options);
-        var earlier = recent.Where(r => r.Direction == "in").Select(r => Read(r.Json)).FirstOrDefault(a => a?.Id == incoming.Id);
+        // Only a row whose text holds the id can be that activity; parsing every recent row was a fifth of a turn's JSON work.
+        var quotedId = JsonSerializer.Serialize(incoming.Id, ActivityJson.Options);
+        var earlier = recent.Where(r => r.Direction == "in" && r.Json.Contains(quotedId, StringComparison.Ordinal))
+            .Select(r => Read(r.Json)).FirstOrDefault(a => a?.Id == incoming.Id);
         if (earlier is null) return null;
         // The same id with other words is a client reusing ids, not a repeat: the turn runs.
         var nlu = language.Model.Parse(incoming.Text ?? "", now);
@@ -108,11 +119,11 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
     }
 
     /// <summary>One run of a turn; null when its state save lost the race on the version.</summary>
-    private async Task<TurnResult?> RunOnceAsync(Activity incoming, TurnIdentity identity, string conversationId, CancellationToken ct)
+    private async Task<TurnResult?> RunOnceAsync(ConversationSnapshot? stored, Activity incoming, TurnIdentity identity, string conversationId,
+        CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var now = time.GetUtcNow();
-        var stored = await store.LoadAsync(conversationId, ct);
         Authorize(stored, identity, now);
         var read = stored ?? ConversationSnapshot.New(conversationId, identity.Channel, identity.Subject, now);
 

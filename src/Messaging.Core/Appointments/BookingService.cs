@@ -12,7 +12,7 @@ namespace Messaging.Core.Appointments;
 public sealed class BookingService(
     MessagingDbContext db, TimeProvider time, IOptions<BookingOptions> options, ProcedureCatalog catalog, IBookingCodes codes,
     OfficeDirectory directory, IOptions<ReminderOptions> reminders, AbuseGuard guard, IOptions<AbuseOptions> abuse,
-    IOptions<IdentityOptions> identity, Fingerprinter fingerprints)
+    IOptions<IdentityOptions> identity, Fingerprinter fingerprints, SlotReads slotReads)
 {
     private const int CodeAttempts = 3;
 
@@ -30,10 +30,7 @@ public sealed class BookingService(
         var officeIds = offices.Select(o => o.Id).ToList();
         var rangeStart = OfficeTime.At(query.From, TimeOnly.MinValue, OfficeTime.DefaultTimeZoneId).AddDays(-1);
         var rangeEnd = OfficeTime.At(query.To.AddDays(1), TimeOnly.MinValue, OfficeTime.DefaultTimeZoneId).AddDays(1);
-        var sessions = await db.Sessions.AsNoTracking()
-            .Where(s => officeIds.Contains(s.OfficeId) && s.Status == SessionStatus.Scheduled
-                && s.End > rangeStart && s.Start < rangeEnd)
-            .ToListAsync(ct);
+        var sessions = await slotReads.ScheduledSessionsAsync(officeIds, rangeStart, rangeEnd, ct);
 
         foreach (var office in offices)
         {
@@ -54,7 +51,7 @@ public sealed class BookingService(
             }
         }
 
-        var booked = await CountBookedAsync(candidates.Select(c => c.SlotKey), ct);
+        var booked = await slotReads.BookedAsync(candidates.Select(c => c.SlotKey).Distinct().ToList(), ct);
         return candidates
             .Select(c => booked.TryGetValue(c.SlotKey, out var n) ? c with { Booked = n } : c)
             .Where(c => c.Free > 0)
@@ -358,17 +355,6 @@ public sealed class BookingService(
         if (slot is null || service is null)
             throw new BookingException(BookingError.SlotUnavailable, "That time is not a bookable slot.");
         return (office, service, slot);
-    }
-
-    private async Task<Dictionary<string, int>> CountBookedAsync(IEnumerable<string> keys, CancellationToken ct)
-    {
-        var result = new Dictionary<string, int>();
-        foreach (var chunk in keys.Distinct().Chunk(500))
-        {
-            var rows = await db.SlotCounters.AsNoTracking().Where(c => chunk.Contains(c.SlotKey)).ToListAsync(ct);
-            foreach (var r in rows) result[r.SlotKey] = r.Booked;
-        }
-        return result;
     }
 
     private async Task EnforcePhoneLimitAsync(string phone, DateTimeOffset now, CancellationToken ct)
