@@ -85,6 +85,7 @@ public static class ServerSetup
         services.AddSingleton<ZaloEventHandler>();
         services.AddSingleton<InboundProcessor>();
         services.AddSingleton<Messaging.Server.Learning.LanguageRetrainer>();
+        services.AddScoped<Messaging.Server.Dashboard.StaffDashboard>();
         if (processInbound) services.AddHostedService(sp => sp.GetRequiredService<Messaging.Server.Learning.LanguageRetrainer>());
         if (processInbound) services.AddHostedService(sp => sp.GetRequiredService<InboundProcessor>());
         return services;

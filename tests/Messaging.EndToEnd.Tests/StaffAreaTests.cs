@@ -1,6 +1,7 @@
 using Messaging.Core.Appointments;
 using Messaging.Core.Notifications;
 using Messaging.Core.Persistence;
+using Messaging.Server.Pages.Staff.Charts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
@@ -335,6 +336,47 @@ public sealed class StaffAreaTests : IAsyncLifetime
         await admin.Locator(".flash", new() { HasTextString = "Đã khóa" }).WaitForAsync();
         await officer.GotoAsync(_server.BaseUrl + "/staff/bookings");
         Assert.Contains("/staff/login", officer.Url);
+    }
+
+    [Fact]
+    public async Task The_overview_draws_its_charts_on_the_server_legible_on_a_phone_and_on_a_desktop()
+    {
+        var booked = await BookAsync("ca-xa-tinh-ha", "0912000888", "Trương Thị Hạnh");
+        var today = OfficeTime.LocalDate(DateTimeOffset.UtcNow, null);
+        var days = Enumerable.Range(0, 14).Select(i => DashboardCharts.DayLabel(today.AddDays(i))).ToList();
+        var bookedDay = DashboardCharts.DayLabel(OfficeTime.LocalDate(booked.Start, null));
+        var page = await PageAsync(390);
+        await StaffBrowser.SignInAsync(page, _server.BaseUrl, "admin", "demo-admin-2026");
+        await page.Locator("h1", new() { HasTextString = "Xin chào" }).WaitForAsync();
+        await page.GotoAsync(_server.BaseUrl + "/staff?office=ca-xa-tinh-ha");
+        Assert.Equal("ca-xa-tinh-ha", await page.InputValueAsync("#load select[name=office]"));
+        Directory.CreateDirectory(Browser.Artifacts);
+        foreach (var (width, height) in new[] { (390, 844), (1280, 800) })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            var load = page.Locator("#load svg[role=img]");
+            Assert.True(await load.IsVisibleAsync());
+            Assert.Equal(days, await load.Locator("g.row > text:first-child").AllTextContentsAsync());
+            var row = load.Locator($"g.row[data-label='{bookedDay}']");
+            Assert.True(int.Parse(await row.Locator("rect.bar").GetAttributeAsync("data-value") ?? "0", System.Globalization.CultureInfo.InvariantCulture) >= 1);
+            Assert.Equal(1, await row.Locator("line.capacity").CountAsync());
+            Assert.True(await page.Locator("#deliveries svg[role=img]").IsVisibleAsync());
+            Assert.True(await page.Locator("#understanding svg[role=img]").IsVisibleAsync());
+            // Drawn at the card's width, the chart's smallest text is still at least 11 px on the screen.
+            var smallest = await load.EvaluateAsync<double>(
+                "svg => Math.min(...[...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))");
+            Assert.True(smallest >= 11, $"{smallest:0.0} px at {width} px wide");
+            Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= width); // no sideways scrolling
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.Artifacts, $"dashboard-{width}.png"), FullPage = true });
+        }
+
+        // An officer: their own office without a picker, no system-wide figures, and another office's chart answered as missing.
+        var officer = await PageAsync(390);
+        await StaffBrowser.SignInAsync(officer, _server.BaseUrl, "canbo.tinhha", "demo-tinhha-2026");
+        await officer.Locator("#load svg[role=img]").WaitForAsync();
+        Assert.Equal(0, await officer.Locator("#load select").CountAsync());
+        Assert.Equal(0, await officer.Locator("#deliveries, #understanding").CountAsync());
+        Assert.Equal(404, (await officer.GotoAsync(_server.BaseUrl + "/staff?office=ca-xa-tra-bong"))!.Status);
     }
 
     [Fact]

@@ -281,6 +281,7 @@ public sealed partial class StaffTrustTests : IAsyncLifetime
         var notFound = new[] { HttpStatusCode.NotFound };
         var forbidden = new[] { HttpStatusCode.Forbidden, HttpStatusCode.Redirect }; // admin pages send officers to /staff/denied
 
+        await Expect("/staff", http.GetAsync($"/staff?office={TinhHa}"), notFound); // the overview's booking chart
         await Expect("/staff/bookings", http.GetAsync($"/staff/bookings?office={TinhHa}"), notFound);
         await Expect("/staff/bookings", officer.PostFormAsync("/staff/bookings?handler=CheckIn", [new("code", r.Booking)]), notFound);
         await Expect("/staff/bookings", officer.PostFormAsync("/staff/bookings?handler=NoShow", [new("code", r.Booking)]), notFound);

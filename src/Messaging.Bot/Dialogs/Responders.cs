@@ -44,7 +44,7 @@ public sealed class OutOfScopeResponder : Responder
         var sure = t.Nlu.Ranking.Count > 0 && t.Nlu.Ranking[0].Name == IntentNames.OutOfScope
             && t.Nlu.Ranking[0].Confidence >= t.Service<LanguageModelProvider>().Options.ConfidenceThreshold;
         // What the bot did not understand goes to the admins' review page; a confident "not ours" does not.
-        if (!sure) await t.Service<LanguageReviews>().RecordAsync(t.Text, t.Nlu, "not-understood", ct);
+        if (!sure) await t.Service<LanguageReviews>().RecordAsync(t.Text, t.Nlu, LanguageReview.NotUnderstoodReason, ct);
         await t.SayAsync(sure ? "bot/out-of-scope" : "bot/not-understood", actions: Menu.Actions(t.Locale), ct: ct);
     }
 }

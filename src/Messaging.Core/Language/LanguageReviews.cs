@@ -18,6 +18,9 @@ public enum ReviewStatus { Open, Labelled, Dismissed }
 /// </summary>
 public sealed class LanguageReview
 {
+    /// <summary>The <see cref="Reason"/> of a message the bot did not understand at all; the staff overview counts these.</summary>
+    public const string NotUnderstoodReason = "not-understood";
+
     public Guid Id { get; set; }
     public required string Text { get; set; }
     public string Predicted { get; set; } = "";
