@@ -16,6 +16,7 @@ public static class MessagingBot
         services.AddSingleton<Dialog, RescheduleDialog>();
         services.AddSingleton<Dialog, DossierDialog>();
         services.AddSingleton<Dialog, PreferencesDialog>();
+        services.AddSingleton<Dialog, HomeVisitDialog>();
         services.AddSingleton<Dialog, ProcedureInfoResponder>();
         services.AddSingleton<Dialog, OfficeInfoResponder>();
         services.AddSingleton<Dialog, GreetingResponder>();

@@ -20,6 +20,7 @@ public static class DialogNames
     public const string Clarify = "clarify";
     public const string Handoff = "handoff";
     public const string Preferences = "preferences";
+    public const string HomeVisit = "home-visit";
 
     public static string ForIntent(string intent) => intent switch
     {
@@ -34,6 +35,7 @@ public static class DialogNames
         IntentNames.Thanks => Thanks,
         IntentNames.Handoff => Handoff,
         IntentNames.OutOfScope => OutOfScope,
+        IntentNames.HomeVisit => HomeVisit,
         _ => Help,
     };
 
@@ -62,6 +64,10 @@ public static class DialogNames
     /// </summary>
     public static string ForTurn(TurnContext t) => t.Intent switch
     {
+        // The home-visit entry named with a wish to have it done ("đặt lịch làm căn cước tại nhà cho ba"): a home visit,
+        // whatever booking words come with it; a question about it ("… cần gì?") stays a question.
+        _ when t.Entity(EntityTypes.Procedure) == Messaging.Core.HomeVisits.HomeVisitService.KnowledgeId
+            && t.Intent is IntentNames.BookAppointment or IntentNames.HomeVisit or IntentNames.Inform => HomeVisit,
         // Unsure between tasks: ask which, rather than guess or refuse.
         _ when t.Nlu.Doubts.Count >= 2 && !(t.Intent == IntentNames.BookAppointment && SaysBook(t)) => Clarify,
         IntentNames.Inform or IntentNames.Affirm or IntentNames.Deny =>

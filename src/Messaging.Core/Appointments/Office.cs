@@ -16,6 +16,8 @@ public sealed class Office
     public string TimeZoneId { get; set; } = OfficeTime.DefaultTimeZoneId;
     /// <summary>Other names citizens use for the office ("phòng xuất nhập cảnh"); the name and commune need not be repeated.</summary>
     public List<string> Aliases { get; set; } = [];
+    /// <summary>Home visits (an ID card taken at the home of someone who cannot travel) the office schedules per day at most.</summary>
+    public int HomeVisitsPerDay { get; set; } = 2;
     public List<OpeningHours> Hours { get; set; } = [];
     public List<OfficeClosure> Closures { get; set; } = [];
     public List<OfficeService> Services { get; set; } = [];
