@@ -19,6 +19,7 @@ public static class MessagingBot
         services.AddSingleton<Dialog, HomeVisitDialog>();
         services.AddSingleton<Dialog, ProcedureInfoResponder>();
         services.AddSingleton<Dialog, OfficeInfoResponder>();
+        services.AddSingleton<Dialog, QueuePositionResponder>();
         services.AddSingleton<Dialog, GreetingResponder>();
         services.AddSingleton<Dialog, HelpResponder>();
         services.AddSingleton<Dialog, ThanksResponder>();

@@ -20,10 +20,14 @@ public static class IntentNames
     /// <summary>Officers coming to the home to take an ID-card application for someone who cannot travel.</summary>
     public const string HomeVisit = "home_visit";
 
+    /// <summary>"Còn mấy người nữa tới lượt tôi?": a booked citizen's place in today's queue.</summary>
+    public const string QueuePosition = "queue_position";
+
     public static readonly string[] All =
     [
         BookAppointment, CancelAppointment, RescheduleAppointment, DossierStatus, ProcedureInfo, OfficeInfo,
         Greeting, Help, Thanks, Handoff, Affirm, Deny, Inform, OutOfScope, HomeVisit,
+        QueuePosition,
     ];
 
     /// <summary>What a citizen comes to do: the readings worth offering when the model is unsure.</summary>

@@ -48,6 +48,8 @@ public static class Freshness
             }
             case HomeVisitNotices.SubjectKind:
                 return await HomeVisitNotices.ObsoleteAsync(db, request, s, now, ct);
+            case QueueNotices.SubjectKind:
+                return await QueueNotices.ObsoleteAsync(db, s, ct);
             default:
                 return null;
         }
