@@ -16,8 +16,10 @@ public static class MessagingBot
         services.AddSingleton<Dialog, RescheduleDialog>();
         services.AddSingleton<Dialog, DossierDialog>();
         services.AddSingleton<Dialog, PreferencesDialog>();
+        services.AddSingleton<Dialog, HomeVisitDialog>();
         services.AddSingleton<Dialog, ProcedureInfoResponder>();
         services.AddSingleton<Dialog, OfficeInfoResponder>();
+        services.AddSingleton<Dialog, QueuePositionResponder>();
         services.AddSingleton<Dialog, GreetingResponder>();
         services.AddSingleton<Dialog, HelpResponder>();
         services.AddSingleton<Dialog, ThanksResponder>();

@@ -71,6 +71,13 @@ public static class MessagingCore
         services.AddScoped<BookingService>();
         services.AddScoped<SessionService>();
         services.AddScoped<DossierService>();
+        services.AddOptions<Messaging.Core.FrontDesk.FrontDeskOptions>().BindConfiguration(Messaging.Core.FrontDesk.FrontDeskOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Messaging.Core.FrontDesk.QueueSignals>();
+        services.AddScoped<Messaging.Core.FrontDesk.DeskService>();
+        services.AddOptions<Messaging.Core.HomeVisits.HomeVisitOptions>().BindConfiguration(Messaging.Core.HomeVisits.HomeVisitOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Messaging.Core.HomeVisits.HomeVisitService>();
         services.AddOptions<Messaging.Core.Identity.AbuseOptions>().BindConfiguration(Messaging.Core.Identity.AbuseOptions.Section);
         services.AddOptions<Messaging.Core.Identity.IdentityOptions>().BindConfiguration(Messaging.Core.Identity.IdentityOptions.Section)
             .PostConfigure(o => o.DemoMode = messaging.DemoData);

@@ -124,6 +124,7 @@ public static class ServerSetup
         app.MapMessagingMetrics();
         if (!webEndpoints) return app;
         app.MapCatalogApi();
+        app.MapDisplayApi();
         app.MapBookingApi();
         app.MapDossierApi();
         app.MapModelApi();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Messaging.Bot.Activities;
 using Messaging.Core.Appointments;
+using Messaging.Core.FrontDesk;
 using Messaging.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -144,6 +145,25 @@ public sealed class TranscriptTests
                         break;
                     }
                 }
+                break;
+            }
+            case "walkin":
+            {
+                // Citizens take tickets at the office's desk: "walkin ca-xa-tinh-ha 3"
+                var args = parts[1].Split(' ');
+                for (var i = 0; i < int.Parse(args[1]); i++)
+                {
+                    await using var scope = host.Services.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<DeskService>().IssueAsync(args[0], null, null, "canbo", default);
+                }
+                break;
+            }
+            case "call":
+            {
+                // A desk calls the next number (and finishes the one it was serving): "call ca-xa-tinh-ha Quầy 1"
+                var args = parts[1].Split(' ', 2);
+                await using var scope = host.Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<DeskService>().CallNextAsync(args[0], args[1], "canbo", default);
                 break;
             }
             default:

@@ -43,7 +43,7 @@ public sealed class FoundationApiTests : IAsyncLifetime
         Assert.InRange(mobile.GetProperty("start").GetDateTimeOffset(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(14));
 
         var procedures = await Json(await _client.GetAsync("/api/procedures"));
-        Assert.Equal(17, procedures.GetArrayLength());
+        Assert.Equal(18, procedures.GetArrayLength()); // 17 procedures and the home-visit entry
         var passport = await Json(await _client.GetAsync("/api/procedures/passport"));
         Assert.Equal("Cấp hộ chiếu phổ thông ở trong nước", passport.GetProperty("title").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/api/procedures/nothing")).StatusCode);

@@ -306,6 +306,15 @@ public sealed partial class StaffTrustTests : IAsyncLifetime
         await Expect("/staff/handoffs", officer.PostFormAsync("/staff/handoffs?handler=Reply", [new("id", r.Handoff.ToString()), new("message", "giả")]), notFound);
         await Expect("/staff/handoffs", officer.PostFormAsync("/staff/handoffs?handler=Close", [new("id", r.Handoff.ToString())]), notFound);
         await Expect("/staff/handoffs", officer.PostFormAsync("/staff/handoffs?handler=Assign", [new("id", r.Handoff.ToString()), new("office", "ca-xa-tra-bong")]), notFound);
+        var entry = (await WithAsync(sp => sp.GetRequiredService<Messaging.Core.FrontDesk.DeskService>().IssueAsync(TinhHa, null, null, "canbo.tinhha", default))).Item!.EntryId!.Value;
+        await Expect("/staff/desk", http.GetAsync($"/staff/desk?office={TinhHa}"), notFound);
+        foreach (var handler in new[] { "Desk", "Next", "Issue", "Prefix" })
+            await Expect("/staff/desk", officer.PostFormAsync($"/staff/desk?handler={handler}", [new("office", TinhHa), new("desk", "Quầy 9"), new("prefix", "Z")]), notFound);
+        foreach (var handler in new[] { "Recall", "Serve", "Skip", "Requeue" })
+            await Expect("/staff/desk", officer.PostFormAsync($"/staff/desk?handler={handler}", [new("id", entry.ToString())]), notFound);
+        await Expect("/staff/desk/ticket/{id:guid}", http.GetAsync($"/staff/desk/ticket/{entry}"), notFound);
+        Assert.Equal(Messaging.Core.FrontDesk.QueueEntryStatus.Waiting,
+            (await WithAsync(sp => sp.GetRequiredService<Messaging.Core.FrontDesk.DeskService>().FindEntryAsync(entry, default)))!.Status);
         await Expect("/api/admin/conversations/{id}/transcript", http.GetAsync($"/api/admin/conversations/{r.Conversation}/transcript"), notFound);
         HttpRequestMessage antiforgery(HttpRequestMessage m) { m.Headers.Add("RequestVerificationToken", officer.Token); return m; }
         await Expect("/api/admin/broadcasts", http.SendAsync(antiforgery(new HttpRequestMessage(HttpMethod.Post, "/api/admin/broadcasts") { Content = JsonContent.Create(new { officeId = TinhHa, from = day, message = "giả" }) })), HttpStatusCode.Forbidden);

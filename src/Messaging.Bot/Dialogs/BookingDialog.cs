@@ -178,7 +178,7 @@ public static class Confirmation
             booking = new
             {
                 code = booking.Code,
-                queue_number = booking.QueueNumber,
+                queue_number = Messaging.Core.FrontDesk.QueueLabel.Format(office.QueuePrefix, booking.QueueNumber),
                 start = booking.Start.ToString("O"),
                 procedure = procedure is null ? booking.ProcedureId : ProcedureText.Title(procedure, t.Locale),
                 documents = ProcedureText.ToBring(procedure, t.Locale),

@@ -57,7 +57,7 @@ internal static class BookingFinder
         return new
         {
             code = b.Code,
-            queue_number = b.QueueNumber,
+            queue_number = Messaging.Core.FrontDesk.QueueLabel.Format(office.QueuePrefix, b.QueueNumber),
             start = b.Start.ToString("O"),
             procedure = t.Service<ProcedureCatalog>().Find(b.ProcedureId) is { } p ? ProcedureText.Title(p, t.Locale) : b.ProcedureId,
             office = OfficeNames.For(office.Name, t.Locale),

@@ -86,6 +86,8 @@ public sealed class ClarifyResponder : Responder
             (IntentNames.RescheduleAppointment, _) => new("đổi ngày giờ lịch hẹn đã đặt", "Đổi lịch hẹn", "đổi lịch hẹn"),
             (IntentNames.OfficeInfo, "en") => new("know an office's address and hours", "Address and hours", "office address and opening hours"),
             (IntentNames.OfficeInfo, _) => new("biết địa chỉ, giờ làm việc của Công an xã", "Địa chỉ, giờ làm việc", "địa chỉ và giờ làm việc của công an xã"),
+            (IntentNames.HomeVisit, "en") => new("ask officers to come to the home to make an ID card", "ID card at home", "request an id card home visit"),
+            (IntentNames.HomeVisit, _) => new("đề nghị cán bộ đến nhà làm căn cước cho người không đi được", "Làm căn cước tại nhà", "đăng ký làm căn cước tại nhà"),
             (_, "en") => new("talk to an officer", "Talk to an officer", "talk to an officer"),
             _ => new("trao đổi với cán bộ", "Gặp cán bộ", "gặp cán bộ"),
         };
@@ -191,7 +193,11 @@ public sealed class ProcedureInfoResponder : Responder
             ? [new CardAction(ActionTypes.ImBack, en ? "Book an appointment" : "Đặt lịch", en ? "book an appointment" : "đặt lịch"),
                new CardAction(ActionTypes.ImBack, en ? "Fee" : "Lệ phí", en ? "how much is the fee" : "phí bao nhiêu"),
                new CardAction(ActionTypes.ImBack, en ? "Papers" : "Giấy tờ", en ? "what papers do I need" : "cần giấy tờ gì")]
-            : null, ct: ct);
+            // Read who may ask and what to have ready: the request is one tap away.
+            : procedure.Id == Messaging.Core.HomeVisits.HomeVisitService.KnowledgeId
+                ? [new CardAction(ActionTypes.ImBack, en ? "Request a home visit" : "Đăng ký làm tại nhà",
+                    en ? "request an id card home visit" : "đăng ký làm căn cước tại nhà")]
+                : null, ct: ct);
     }
 
     private static string Title(Procedure p, string locale) => ProcedureText.Title(p, locale);

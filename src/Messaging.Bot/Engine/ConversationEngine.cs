@@ -264,6 +264,7 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         t.Confidence >= 0.85
         && t.Intent is Messaging.Language.Intents.IntentNames.DossierStatus or Messaging.Language.Intents.IntentNames.CancelAppointment
             or Messaging.Language.Intents.IntentNames.RescheduleAppointment or Messaging.Language.Intents.IntentNames.BookAppointment
+            or Messaging.Language.Intents.IntentNames.HomeVisit
         && DialogNames.ForTurn(t) != top.Dialog;
 
     /// <summary>A confident question about a procedure or an office, asked while another question is pending.</summary>

@@ -8,6 +8,7 @@ namespace Messaging.Bot.Engine;
 public static class DialogNames
 {
     public const string Booking = "booking";
+    public const string QueuePosition = "queue-position";
     public const string Cancel = "cancel";
     public const string Reschedule = "reschedule";
     public const string Dossier = "dossier";
@@ -20,10 +21,12 @@ public static class DialogNames
     public const string Clarify = "clarify";
     public const string Handoff = "handoff";
     public const string Preferences = "preferences";
+    public const string HomeVisit = "home-visit";
 
     public static string ForIntent(string intent) => intent switch
     {
         IntentNames.BookAppointment => Booking,
+        IntentNames.QueuePosition => QueuePosition,
         IntentNames.CancelAppointment => Cancel,
         IntentNames.RescheduleAppointment => Reschedule,
         IntentNames.DossierStatus => Dossier,
@@ -34,6 +37,7 @@ public static class DialogNames
         IntentNames.Thanks => Thanks,
         IntentNames.Handoff => Handoff,
         IntentNames.OutOfScope => OutOfScope,
+        IntentNames.HomeVisit => HomeVisit,
         _ => Help,
     };
 
@@ -53,6 +57,13 @@ public static class DialogNames
         return phrases.Any(w => padded.Contains(w, StringComparison.Ordinal));
     }
 
+    /// <summary>Words only a question about one's place in today's queue uses (folded, abbreviations expanded).</summary>
+    private static readonly string[] QueueWords =
+    [
+        " toi luot ", " den luot ", " may nguoi nua ", " bao nhieu nguoi nua ", " may nguoi truoc ", " bao nhieu nguoi truoc ",
+        " may so nua ", " bao nhieu so nua ", " goi toi so may ", " goi den so may ", " hang cho ", " my turn ", " ahead of me ",
+    ];
+
     /// <summary>Booking said in so many words: no need to ask whether a booking is meant.</summary>
     private static bool SaysBook(TurnContext t) => Says(t, ExplicitBookingWords);
 
@@ -62,6 +73,12 @@ public static class DialogNames
     /// </summary>
     public static string ForTurn(TurnContext t) => t.Intent switch
     {
+        // "Còn mấy người nữa tới lượt?" in so many words is about the queue, whatever else the model hesitates over.
+        _ when Says(t, QueueWords) => QueuePosition,
+        // The home-visit entry named with a wish to have it done ("đặt lịch làm căn cước tại nhà cho ba"): a home visit,
+        // whatever booking words come with it; a question about it ("… cần gì?") stays a question.
+        _ when t.Entity(EntityTypes.Procedure) == Messaging.Core.HomeVisits.HomeVisitService.KnowledgeId
+            && t.Intent is IntentNames.BookAppointment or IntentNames.HomeVisit or IntentNames.Inform => HomeVisit,
         // Unsure between tasks: ask which, rather than guess or refuse.
         _ when t.Nlu.Doubts.Count >= 2 && !(t.Intent == IntentNames.BookAppointment && SaysBook(t)) => Clarify,
         IntentNames.Inform or IntentNames.Affirm or IntentNames.Deny =>

@@ -57,7 +57,7 @@ public sealed class SlotCounter
     public int Booked { get; set; }
 }
 
-/// <summary>The last queue number handed out for one office, day and procedure.</summary>
+/// <summary>The last queue number handed out for one office and day (bookings and walk-in tickets share it).</summary>
 public sealed class QueueCounter
 {
     public required string Key { get; set; }

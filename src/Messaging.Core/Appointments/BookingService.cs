@@ -118,7 +118,7 @@ public sealed class BookingService(
             await using var tx = await db.BeginWriteAsync(ct);
             await EnforcePhoneLimitAsync(phone, now, ct);
             await ReserveAsync(slot, ct);
-            var queue = await NextQueueNumberAsync(office, slot.Start, request.ProcedureId, ct);
+            var queue = await NextQueueNumberAsync(office, slot.Start, ct);
 
             var booking = new Booking
             {
@@ -215,7 +215,7 @@ public sealed class BookingService(
             && OfficeTime.LocalDate(oldStart, office.TimeZoneId) == OfficeTime.LocalDate(slot.Start, office.TimeZoneId);
         if (!sameQueueDay)
         {
-            booking.QueueNumber = await NextQueueNumberAsync(office, slot.Start, booking.ProcedureId, ct);
+            booking.QueueNumber = await NextQueueNumberAsync(office, slot.Start, ct);
         }
         booking.OfficeId = office.Id;
         booking.ServiceId = slot.ServiceId;
@@ -385,14 +385,9 @@ public sealed class BookingService(
         db.ExecuteAsync("UPDATE slot_counters SET booked = booked - 1 WHERE slot_key = @key AND booked > 0", ct,
             ("@key", slotKey));
 
-    private async Task<int> NextQueueNumberAsync(Office office, DateTimeOffset start, string procedureId,
-        CancellationToken ct)
-    {
-        var key = $"{office.Id}|{OfficeTime.LocalDate(start, office.TimeZoneId):yyyy-MM-dd}|{procedureId}";
-        return (int)await db.ScalarAsync(
-            "INSERT INTO queue_counters (key, last) VALUES (@key, 1) " +
-            "ON CONFLICT (key) DO UPDATE SET last = queue_counters.last + 1 RETURNING last", ct, ("@key", key));
-    }
+    /// <summary>The office's one sequence of the day, shared with walk-in tickets (see <see cref="FrontDesk.QueueNumbers"/>).</summary>
+    private Task<int> NextQueueNumberAsync(Office office, DateTimeOffset start, CancellationToken ct) =>
+        FrontDesk.QueueNumbers.NextAsync(db, office.Id, OfficeTime.LocalDate(start, office.TimeZoneId), office.TimeZoneId, ct);
 
     private static string? CitizenIdOrNull(string? value)
     {

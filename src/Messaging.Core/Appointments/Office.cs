@@ -14,8 +14,12 @@ public sealed class Office
     public string? Phone { get; set; }
     public string? MapUrl { get; set; }
     public string TimeZoneId { get; set; } = OfficeTime.DefaultTimeZoneId;
+    /// <summary>A letter shown before the office's queue numbers ("A" → A012), or none ("12"); set on the desk page.</summary>
+    public string? QueuePrefix { get; set; }
     /// <summary>Other names citizens use for the office ("phòng xuất nhập cảnh"); the name and commune need not be repeated.</summary>
     public List<string> Aliases { get; set; } = [];
+    /// <summary>Home visits (an ID card taken at the home of someone who cannot travel) the office schedules per day at most.</summary>
+    public int HomeVisitsPerDay { get; set; } = 2;
     public List<OpeningHours> Hours { get; set; } = [];
     public List<OfficeClosure> Closures { get; set; } = [];
     public List<OfficeService> Services { get; set; } = [];

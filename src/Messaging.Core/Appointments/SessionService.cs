@@ -71,8 +71,13 @@ public sealed class SessionService(MessagingDbContext db, TimeProvider time, Mic
             if (index >= newSlots)
                 throw new BookingException(BookingError.SessionConflict,
                     "The shorter session would drop booked slots; cancel those bookings first.");
+            var oldDay = OfficeTime.LocalDate(booking.Start, null);
             booking.Start = start + index * length;
             booking.End = booking.Start + length;
+            // A session moved to another day takes its bookings into that day's line: numbers there are drawn afresh.
+            var newDay = OfficeTime.LocalDate(booking.Start, null);
+            if (newDay != oldDay)
+                booking.QueueNumber = await FrontDesk.QueueNumbers.NextAsync(db, session.OfficeId, newDay, null, ct);
             booking.UpdatedAt = now;
             booking.Version++;
             await Reminders.RescheduleAsync(db, booking, reminders.Value, now, ct);

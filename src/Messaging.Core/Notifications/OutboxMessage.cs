@@ -79,3 +79,17 @@ public sealed record DossierStatusChanged(string Code, string Status, string? No
     public string Type => "dossier.status-changed";
     public string Key => $"dossier.status-changed:{Code}:{Version}";
 }
+
+/// <summary>
+/// A desk called a queue number; <see cref="Near"/> are the booked citizens the call brought within reach, each claimed
+/// for it once (so each is told once however many desks call).
+/// </summary>
+public sealed record QueueCalled(Guid EntryId, string OfficeId, string Number, string Desk, int Calls, IReadOnlyList<TurnNear> Near)
+    : IDomainEvent
+{
+    public string Type => "queue.called";
+    public string Key => $"queue.called:{EntryId:N}:{Calls}";
+}
+
+/// <summary>A booked citizen whose turn is near: <see cref="Ahead"/> numbers will be called before theirs.</summary>
+public sealed record TurnNear(Guid BookingId, Guid EntryId, int Ahead);

@@ -53,6 +53,10 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.Property(x => x.Id).HasMaxLength(64);
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.TimeZoneId).HasMaxLength(64);
+            e.Property(x => x.QueuePrefix).HasMaxLength(1);
+            // Offices that exist before the column get the same default as new ones; the sentinel equals the default, so
+            // an office created with 0 (no home visits) keeps 0 instead of taking the database default.
+            e.Property(x => x.HomeVisitsPerDay).HasDefaultValue(2).HasSentinel(2);
             e.HasMany(x => x.Hours).WithOne().HasForeignKey(x => x.OfficeId);
             e.HasMany(x => x.Closures).WithOne().HasForeignKey(x => x.OfficeId);
             e.HasMany(x => x.Services).WithOne().HasForeignKey(x => x.OfficeId);

@@ -17,16 +17,22 @@ public static class IntentNames
     public const string Deny = "deny";
     public const string Inform = "inform";
     public const string OutOfScope = "out_of_scope";
+    /// <summary>Officers coming to the home to take an ID-card application for someone who cannot travel.</summary>
+    public const string HomeVisit = "home_visit";
+
+    /// <summary>"Còn mấy người nữa tới lượt tôi?": a booked citizen's place in today's queue.</summary>
+    public const string QueuePosition = "queue_position";
 
     public static readonly string[] All =
     [
         BookAppointment, CancelAppointment, RescheduleAppointment, DossierStatus, ProcedureInfo, OfficeInfo,
-        Greeting, Help, Thanks, Handoff, Affirm, Deny, Inform, OutOfScope,
+        Greeting, Help, Thanks, Handoff, Affirm, Deny, Inform, OutOfScope, HomeVisit,
+        QueuePosition,
     ];
 
     /// <summary>What a citizen comes to do: the readings worth offering when the model is unsure.</summary>
     public static readonly string[] Tasks =
-        [BookAppointment, CancelAppointment, RescheduleAppointment, DossierStatus, ProcedureInfo, OfficeInfo, Handoff];
+        [BookAppointment, CancelAppointment, RescheduleAppointment, DossierStatus, ProcedureInfo, OfficeInfo, Handoff, HomeVisit];
 }
 
 public sealed record IntentExample(string Text, string Intent);

@@ -29,7 +29,8 @@ public static class BookingNotices
             ["citizen"] = new { name = b.CitizenName, phone = VietnamesePhone.Mask(b.Phone) },
             ["booking"] = new
             {
-                code = b.Code, queue_number = b.QueueNumber, start = b.Start.ToString("O"),
+                // As the desk calls it and the waiting-room display shows it: "A012" where the office uses a letter.
+                code = b.Code, queue_number = Messaging.Core.FrontDesk.QueueLabel.Format(office?.QueuePrefix, b.QueueNumber), start = b.Start.ToString("O"),
                 old_start = (oldStart ?? b.Start).ToString("O"), procedure = procedure?.Title ?? b.ProcedureId,
                 procedure_en = procedure?.TitleEn ?? b.ProcedureId,
                 // Both languages: the recipient's is chosen when the message is rendered.

@@ -46,6 +46,10 @@ public static class Freshness
                 return request.TemplateKey == "notify/dossier." + Messaging.Core.Dossiers.DossierStatuses.ToWire(status.Value)
                     ? null : "the dossier's status changed again; a newer notice follows";
             }
+            case HomeVisitNotices.SubjectKind:
+                return await HomeVisitNotices.ObsoleteAsync(db, request, s, now, ct);
+            case QueueNotices.SubjectKind:
+                return await QueueNotices.ObsoleteAsync(db, s, ct);
             default:
                 return null;
         }

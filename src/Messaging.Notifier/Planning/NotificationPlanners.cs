@@ -52,6 +52,11 @@ public sealed class NotificationPlanners(IEnumerable<INotificationPlanner> plann
         services.AddSingleton<INotificationPlanner, SessionChangedPlanner>();
         services.AddSingleton<INotificationPlanner, SessionCancelledPlanner>();
         services.AddSingleton<INotificationPlanner, DossierStatusChangedPlanner>();
+        services.AddSingleton<INotificationPlanner, QueueCalledPlanner>();
+        services.AddSingleton<INotificationPlanner, HomeVisitRequestedPlanner>();
+        services.AddSingleton<INotificationPlanner, HomeVisitScheduledPlanner>();
+        services.AddSingleton<INotificationPlanner, HomeVisitDeclinedPlanner>();
+        services.AddSingleton<INotificationPlanner, HomeVisitDonePlanner>();
         services.AddSingleton<NotificationPlanners>();
         return services;
     }

@@ -34,6 +34,12 @@ public sealed class ReminderScheduler(IServiceScopeFactory scopes, INotification
         var context = new PlanContext(db, scope.ServiceProvider.GetRequiredService<ProcedureCatalog>(), now);
         foreach (var reminder in due)
         {
+            if (reminder.Kind == Messaging.Core.HomeVisits.HomeVisitReminders.DayBefore)
+            {
+                // A home visit's reminder: its "booking id" is the visit's id.
+                await HomeVisitNotices.EnqueueReminderAsync(context, queue, reminder, ct);
+                continue;
+            }
             var booking = bookings.GetValueOrDefault(reminder.BookingId);
             var active = booking is not null && booking.IsActiveAt(now);
             var bodies = new List<string>(1);

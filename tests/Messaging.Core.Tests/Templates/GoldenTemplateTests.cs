@@ -56,6 +56,7 @@ public sealed class GoldenTemplateTests
             "notify/booking.cancelled", "notify/booking.rescheduled", "notify/session.changed", "notify/session.cancelled",
             "notify/dossier.received", "notify/dossier.processing", "notify/dossier.needs-supplement",
             "notify/dossier.ready-for-pickup", "notify/dossier.returned", "notify/dossier.rejected", "notify/broadcast",
+            "notify/queue.turn-near",
         ];
         foreach (var key in required)
         {
