@@ -88,11 +88,37 @@ public sealed class LanguageModel
             var none = new IntentScore(IntentNames.OutOfScope, 1.0);
             return new ParseResult(text, none, [none], entities);
         }
-        var ranking = _classifier.Rank(Features.Extract(normalized, entities));
+        var ranking = WithoutUnfoundedHomeVisit(_classifier.Rank(Features.Extract(normalized, entities)), normalized);
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
         return new ParseResult(text, top, ranking, entities) { Doubts = DoubtsOf(ranking) };
+    }
+
+    /// <summary>
+    /// Words without which a message does not ask for officers at home: the house, not being able to travel, an
+    /// illness or disability (folded, short forms expanded). "làm thẻ chip cho con" names a relative, as many home-visit
+    /// requests do, but asks nothing of the kind; the classifier alone leaned on "… cho &lt;relative&gt;".
+    /// </summary>
+    private static readonly string[] HomeVisitCues =
+    [
+        " nha ", " tan noi", " di duoc", " di lai", " liet", " nam mot cho", " khuyet tat", " benh", " om ", " gia yeu",
+        " tai gia", " xuong ", " den tan", " home", " house", " bedridden", " disab", " travel", " khong the den", " yeu ",
+        " nam vien", " nam giuong", " di dung", " xe lan", " wheelchair", " sick", " elderly", " lu ", " tai bien",
+        " dot quy", " ngoi xe",
+    ];
+
+    /// <summary>Without a cue, a home visit is ruled out and the other intents share its weight.</summary>
+    private static IntentScore[] WithoutUnfoundedHomeVisit(IntentScore[] ranking, Messaging.Language.Text.NormalizedText text)
+    {
+        var visit = Array.FindIndex(ranking, r => r.Name == IntentNames.HomeVisit);
+        if (visit < 0 || ranking[visit].Confidence <= 0) return ranking;
+        var padded = " " + string.Join(' ', text.Words.Select(w => w.Text)) + " ";
+        if (HomeVisitCues.Any(c => padded.Contains(c, StringComparison.Ordinal))) return ranking;
+        var rest = 1 - ranking[visit].Confidence;
+        if (rest <= 0) return ranking;
+        return [.. ranking.Where((_, i) => i != visit).Select(r => r with { Confidence = r.Confidence / rest }),
+            ranking[visit] with { Confidence = 0 }];
     }
 
     /// <summary>Tasks a citizen can be offered as buttons, when the best is unsure and another is close behind it.</summary>

@@ -59,7 +59,7 @@ public sealed class RealCitizenTests
     [Fact]
     public void When_two_tasks_are_close_the_model_says_it_is_unsure()
     {
-        var r = Model.Parse("e mun lam the chip cho con");
+        var r = Model.Parse("e mun lam can cuoc gan chip");
         Assert.True(r.Doubts.Count >= 2, string.Join(", ", r.Ranking.Take(3).Select(x => $"{x.Name} {x.Confidence:F2}")));
         Assert.Contains(r.Doubts, d => d.Name == "book_appointment");
         Assert.Contains(r.Doubts, d => d.Name == "procedure_info");

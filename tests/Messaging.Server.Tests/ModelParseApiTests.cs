@@ -34,7 +34,7 @@ public sealed class ModelParseApiTests : IAsyncLifetime
         Assert.Equal(text, r.GetProperty("text").GetString());
         Assert.Equal("book_appointment", r.GetProperty("intent").GetProperty("name").GetString());
         Assert.InRange(r.GetProperty("intent").GetProperty("confidence").GetDouble(), 0.4, 1.0);
-        Assert.Equal(14, r.GetProperty("intent_ranking").GetArrayLength());
+        Assert.Equal(16, r.GetProperty("intent_ranking").GetArrayLength());
         var entities = r.GetProperty("entities").EnumerateArray()
             .ToDictionary(e => e.GetProperty("entity").GetString()!, e => e);
         Assert.Equal("2026-11-24", entities["date"].GetProperty("value").GetString());

@@ -315,6 +315,18 @@ public sealed partial class StaffTrustTests : IAsyncLifetime
         await Expect("/staff/desk/ticket/{id:guid}", http.GetAsync($"/staff/desk/ticket/{entry}"), notFound);
         Assert.Equal(Messaging.Core.FrontDesk.QueueEntryStatus.Waiting,
             (await WithAsync(sp => sp.GetRequiredService<Messaging.Core.FrontDesk.DeskService>().FindEntryAsync(entry, default)))!.Status);
+        var visit = (await WithAsync(sp => sp.GetRequiredService<Messaging.Core.HomeVisits.HomeVisitService>().CreateAsync(
+            new Messaging.Core.HomeVisits.HomeVisitInput(TinhHa, "Nguyễn Thị Hoa", Messaging.Core.HomeVisits.HomeVisitReason.Elderly,
+                "thôn An Bình, xã Tịnh Hà", "0912000777", Relation: "mẹ", PersonAge: 85, AddressMatched: true), default))).Id;
+        await Expect("/staff/home-visits", http.GetAsync($"/staff/home-visits?office={TinhHa}"), notFound);
+        Assert.DoesNotContain("Nguyễn Thị Hoa", await http.GetStringAsync("/staff/home-visits"));
+        await Expect("/staff/home-visits", officer.PostFormAsync("/staff/home-visits?handler=Schedule",
+            [new("id", visit.ToString()), new("date", day), new("window", "08:00–10:00"), new("officer", "canbo.trabong")]), notFound);
+        await Expect("/staff/home-visits", officer.PostFormAsync("/staff/home-visits?handler=Decline", [new("id", visit.ToString()), new("reason", "giả")]), notFound);
+        await Expect("/staff/home-visits", officer.PostFormAsync("/staff/home-visits?handler=Done", [new("id", visit.ToString())]), notFound);
+        await Expect("/staff/home-visits", officer.PostFormAsync("/staff/home-visits?handler=Limit", [new("office", TinhHa), new("perDay", "0")]), notFound);
+        Assert.Equal(Messaging.Core.HomeVisits.HomeVisitStatus.Requested, await WithAsync(async sp =>
+            (await sp.GetRequiredService<MessagingDbContext>().Set<Messaging.Core.HomeVisits.HomeVisitRequest>().AsNoTracking().SingleAsync(v => v.Id == visit)).Status));
         await Expect("/api/admin/conversations/{id}/transcript", http.GetAsync($"/api/admin/conversations/{r.Conversation}/transcript"), notFound);
         HttpRequestMessage antiforgery(HttpRequestMessage m) { m.Headers.Add("RequestVerificationToken", officer.Token); return m; }
         await Expect("/api/admin/broadcasts", http.SendAsync(antiforgery(new HttpRequestMessage(HttpMethod.Post, "/api/admin/broadcasts") { Content = JsonContent.Create(new { officeId = TinhHa, from = day, message = "giả" }) })), HttpStatusCode.Forbidden);

@@ -119,13 +119,14 @@ public sealed class PhoneVerification(MessagingDbContext db, TimeProvider time, 
 
     public bool CodesRequired => options.Value.CodesRequired;
 
-    // Compiled once: every booking turn after the phone question asks this, and EF's per-query work was most of its cost.
-    private static readonly Func<MessagingDbContext, string, string, string, CancellationToken, Task<bool>> Linked =
-        EF.CompileAsyncQuery((MessagingDbContext db, string phone, string channel, string subject, CancellationToken ct) =>
-            db.Set<PhoneLink>().Any(l => l.Phone == phone && l.Channel == channel && l.Subject == subject));
+    // Compiled once per model (SQLite and PostgreSQL each have theirs, and a compiled query refuses another model):
+    // every booking turn after the phone question asks this, and EF's per-query work was most of its cost.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel,
+        Func<MessagingDbContext, string, string, string, CancellationToken, Task<bool>>> Linked = new();
 
     public Task<bool> IsLinkedAsync(string phone, string channel, string subject, CancellationToken ct) =>
-        Linked(db, phone, channel, subject, ct);
+        Linked.GetValue(db.Model, _ => EF.CompileAsyncQuery((MessagingDbContext db, string phone, string channel, string subject, CancellationToken ct) =>
+            db.Set<PhoneLink>().Any(l => l.Phone == phone && l.Channel == channel && l.Subject == subject)))(db, phone, channel, subject, ct);
 
     /// <summary>Whether an identity must prove this phone before using it (a booking, a preference).</summary>
     public async Task<bool> NeedsCodeAsync(string phone, string channel, string? subject, CancellationToken ct) =>

@@ -204,6 +204,12 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("commune");
 
+                    b.Property<int>("HomeVisitsPerDay")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(2)
+                        .HasColumnName("home_visits_per_day");
+
                     b.Property<string>("LegacyDistrict")
                         .HasColumnType("text")
                         .HasColumnName("legacy_district");
@@ -226,6 +232,11 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("province");
+
+                    b.Property<string>("QueuePrefix")
+                        .HasMaxLength(1)
+                        .HasColumnType("character varying(1)")
+                        .HasColumnName("queue_prefix");
 
                     b.Property<string>("TimeZoneId")
                         .IsRequired()
@@ -766,6 +777,319 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_dossier_events_dossier_code");
 
                     b.ToTable("dossier_events", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.FrontDesk.QueueEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AnnouncedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("announced_at");
+
+                    b.Property<Guid?>("BookingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("booking_id");
+
+                    b.Property<DateTimeOffset?>("CalledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("called_at");
+
+                    b.Property<string>("CalledBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("called_by");
+
+                    b.Property<int>("Calls")
+                        .HasColumnType("integer")
+                        .HasColumnName("calls");
+
+                    b.Property<string>("CitizenName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("citizen_name");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Desk")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("desk");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("IssuedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("issued_by");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset?>("NearNoticeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("near_notice_at");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("OfficeId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("office_id");
+
+                    b.Property<DateTimeOffset>("OrderAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("order_at");
+
+                    b.Property<string>("ProcedureId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("procedure_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_queue_entries");
+
+                    b.HasIndex("OfficeId", "Day", "BookingId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_queue_entries_office_id_day_booking_id");
+
+                    b.HasIndex("OfficeId", "Day", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_queue_entries_office_id_day_number");
+
+                    b.HasIndex("OfficeId", "Day", "Status")
+                        .HasDatabaseName("ix_queue_entries_office_id_day_status");
+
+                    b.ToTable("queue_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.HomeVisits.HomeVisitDay", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("key");
+
+                    b.Property<int>("Scheduled")
+                        .HasColumnType("integer")
+                        .HasColumnName("scheduled");
+
+                    b.HasKey("Key")
+                        .HasName("pk_home_visit_days");
+
+                    b.ToTable("home_visit_days", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.HomeVisits.HomeVisitRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("address");
+
+                    b.Property<bool>("AddressMatched")
+                        .HasColumnType("boolean")
+                        .HasColumnName("address_matched");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("ChannelUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("channel_user_id");
+
+                    b.Property<string>("ClientKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("client_key");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DayKey")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("day_key");
+
+                    b.Property<string>("DeclineReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("decline_reason");
+
+                    b.Property<bool>("ForSelf")
+                        .HasColumnType("boolean")
+                        .HasColumnName("for_self");
+
+                    b.Property<string>("HandledBy")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("handled_by");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Locale")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("locale");
+
+                    b.Property<string>("OfficeId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("office_id");
+
+                    b.Property<string>("OfficerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("officer_name");
+
+                    b.Property<string>("OfficerUserName")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("officer_user_name");
+
+                    b.Property<int?>("PersonAge")
+                        .HasColumnType("integer")
+                        .HasColumnName("person_age");
+
+                    b.Property<string>("PersonName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("person_name");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phone");
+
+                    b.Property<bool>("PhoneVerified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("phone_verified");
+
+                    b.Property<string>("PreferredDays")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("preferred_days");
+
+                    b.Property<string>("ProcedureId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("procedure_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("ReasonNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reason_note");
+
+                    b.Property<string>("Relation")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("relation");
+
+                    b.Property<DateOnly?>("ScheduledDate")
+                        .HasColumnType("date")
+                        .HasColumnName("scheduled_date");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<TimeOnly?>("WindowEnd")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("window_end");
+
+                    b.Property<TimeOnly?>("WindowStart")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("window_start");
+
+                    b.HasKey("Id")
+                        .HasName("pk_home_visit_requests");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_home_visit_requests_code");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_home_visit_requests_idempotency_key");
+
+                    b.HasIndex("Phone", "Status")
+                        .HasDatabaseName("ix_home_visit_requests_phone_status");
+
+                    b.HasIndex("OfficeId", "Status", "CreatedAt")
+                        .HasDatabaseName("ix_home_visit_requests_office_id_status_created_at");
+
+                    b.ToTable("home_visit_requests", (string)null);
                 });
 
             modelBuilder.Entity("Messaging.Core.Identity.AbuseEvent", b =>

@@ -198,6 +198,12 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("commune");
 
+                    b.Property<int>("HomeVisitsPerDay")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(2)
+                        .HasColumnName("home_visits_per_day");
+
                     b.Property<string>("LegacyDistrict")
                         .HasColumnType("TEXT")
                         .HasColumnName("legacy_district");
@@ -220,6 +226,11 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("province");
+
+                    b.Property<string>("QueuePrefix")
+                        .HasMaxLength(1)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("queue_prefix");
 
                     b.Property<string>("TimeZoneId")
                         .IsRequired()
@@ -750,6 +761,319 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_dossier_events_dossier_code");
 
                     b.ToTable("dossier_events", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.FrontDesk.QueueEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AnnouncedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("announced_at");
+
+                    b.Property<Guid?>("BookingId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("booking_id");
+
+                    b.Property<long?>("CalledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("called_at");
+
+                    b.Property<string>("CalledBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("called_by");
+
+                    b.Property<int>("Calls")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("calls");
+
+                    b.Property<string>("CitizenName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("citizen_name");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Desk")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("desk");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("finished_at");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("IssuedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issued_by");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("NearNoticeAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("near_notice_at");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
+                    b.Property<string>("OfficeId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("office_id");
+
+                    b.Property<long>("OrderAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_at");
+
+                    b.Property<string>("ProcedureId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_queue_entries");
+
+                    b.HasIndex("OfficeId", "Day", "BookingId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_queue_entries_office_id_day_booking_id");
+
+                    b.HasIndex("OfficeId", "Day", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_queue_entries_office_id_day_number");
+
+                    b.HasIndex("OfficeId", "Day", "Status")
+                        .HasDatabaseName("ix_queue_entries_office_id_day_status");
+
+                    b.ToTable("queue_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.HomeVisits.HomeVisitDay", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<int>("Scheduled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scheduled");
+
+                    b.HasKey("Key")
+                        .HasName("pk_home_visit_days");
+
+                    b.ToTable("home_visit_days", (string)null);
+                });
+
+            modelBuilder.Entity("Messaging.Core.HomeVisits.HomeVisitRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
+                    b.Property<bool>("AddressMatched")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("address_matched");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("ChannelUserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel_user_id");
+
+                    b.Property<string>("ClientKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_key");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DayKey")
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day_key");
+
+                    b.Property<string>("DeclineReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decline_reason");
+
+                    b.Property<bool>("ForSelf")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("for_self");
+
+                    b.Property<string>("HandledBy")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handled_by");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Locale")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("locale");
+
+                    b.Property<string>("OfficeId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("office_id");
+
+                    b.Property<string>("OfficerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("officer_name");
+
+                    b.Property<string>("OfficerUserName")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("officer_user_name");
+
+                    b.Property<int?>("PersonAge")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("person_age");
+
+                    b.Property<string>("PersonName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_name");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone");
+
+                    b.Property<bool>("PhoneVerified")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("phone_verified");
+
+                    b.Property<string>("PreferredDays")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("preferred_days");
+
+                    b.Property<string>("ProcedureId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("ReasonNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason_note");
+
+                    b.Property<string>("Relation")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("relation");
+
+                    b.Property<DateOnly?>("ScheduledDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scheduled_date");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<TimeOnly?>("WindowEnd")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("window_end");
+
+                    b.Property<TimeOnly?>("WindowStart")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("window_start");
+
+                    b.HasKey("Id")
+                        .HasName("pk_home_visit_requests");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_home_visit_requests_code");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_home_visit_requests_idempotency_key");
+
+                    b.HasIndex("Phone", "Status")
+                        .HasDatabaseName("ix_home_visit_requests_phone_status");
+
+                    b.HasIndex("OfficeId", "Status", "CreatedAt")
+                        .HasDatabaseName("ix_home_visit_requests_office_id_status_created_at");
+
+                    b.ToTable("home_visit_requests", (string)null);
                 });
 
             modelBuilder.Entity("Messaging.Core.Identity.AbuseEvent", b =>
