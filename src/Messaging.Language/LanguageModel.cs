@@ -28,6 +28,13 @@ public sealed class LanguageOptions
     /// <summary>Readings closer than this to the best one are doubts worth a question (when the best is below <see cref="SureConfidence"/>).</summary>
     public double ClarifyMargin { get; set; } = 0.2;
 
+    /// <summary>
+    /// How much worse on the held-out sets a retrained model may score and still be swapped in: training on one more
+    /// example moves the figures by a few tenths of a point either way, so a strict "no worse" refused good labels by
+    /// chance. A careless set of labels costs far more than this.
+    /// </summary>
+    public double RetrainTolerance { get; set; } = 0.005;
+
     /// <summary>At or above this confidence the best reading is taken without asking.</summary>
     public double SureConfidence { get; set; } = 0.6;
 }

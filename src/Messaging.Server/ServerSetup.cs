@@ -36,6 +36,7 @@ public static class ServerSetup
     public static IServiceCollection AddMessagingServer(this IServiceCollection services, IConfiguration configuration, bool processInbound = true)
     {
         services.AddProblemDetails();
+        services.AddMessagingOpenApi();
         // Every console line passes a mask for personal numbers, independent of what each log call remembered to mask.
         services.AddLogging(b => b.AddConsoleFormatter<MaskingConsoleFormatter, MaskingConsoleFormatterOptions>(o =>
             o.Inner = configuration["Logging:Console:Inner"]));
@@ -123,6 +124,7 @@ public static class ServerSetup
         app.MapGet("/healthz/ready", Health.ReadyAsync);
         app.MapMessagingMetrics();
         if (!webEndpoints) return app;
+        app.MapOpenApi("/openapi/{documentName}.json");
         app.MapCatalogApi();
         app.MapDisplayApi();
         app.MapBookingApi();

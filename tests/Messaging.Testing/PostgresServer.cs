@@ -37,7 +37,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsync(Path.Combine(bin, "initdb"),
             $"-D {dir}/data -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync", asRoot);
         await RunAsync(Path.Combine(bin, "pg_ctl"),
-            $"-D {dir}/data -l {dir}/log.txt -w -t 60 -o \"-c listen_addresses=127.0.0.1 -p {port} -k {dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400\" start",
+            $"-D {dir}/data -l {dir}/log.txt -w -t 60 -o \"-c listen_addresses=127.0.0.1 -p {port} -k {dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000\" start",
             asRoot);
         var server = new PostgresServer(dir, bin, port);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();

@@ -14,7 +14,7 @@ public sealed record RetrainResult(DateTimeOffset At, int LabelledExamples, doub
 /// <summary>
 /// Holds the language model, trained at start from `dialogs/intents` plus the examples admins labelled, with the
 /// knowledge base and the office directory as gazetteers. <see cref="RetrainAsync"/> builds a candidate in the
-/// background and swaps it in only when it does at least as well on every held-out set together (test.yml and
+/// background and swaps it in only when it does as well, within retraining noise, on every held-out set together (test.yml and
 /// dialogs/eval): a careless label cannot make the bot worse.
 /// </summary>
 public sealed class LanguageModelProvider(IOptions<MessagingOptions> messaging, IOptions<LanguageOptions> language,
@@ -52,7 +52,7 @@ public sealed class LanguageModelProvider(IOptions<MessagingOptions> messaging, 
             var perSet = HeldOutSets().Select((s, i) => (s.Name, _scored.Scores[i], candidateScores[i])).ToList();
             var before = Weighted(_scored.Scores);
             var after = Weighted(candidateScores);
-            var swap = after >= before;
+            var swap = after >= before - language.Value.RetrainTolerance;
             if (swap)
             {
                 _model = candidate;

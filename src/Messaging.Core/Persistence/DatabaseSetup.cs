@@ -40,7 +40,10 @@ public static class DatabaseSetup
         if (options.Provider == DatabaseProvider.Sqlite)
         {
             builder.UseSqlite(cs, o => o.CommandTimeout(options.CommandTimeoutSeconds))
-                .AddInterceptors(new SqliteBusyTimeout(options.CommandTimeoutSeconds * 1000));
+                .AddInterceptors(new SqliteBusyTimeout(options.CommandTimeoutSeconds * 1000))
+                // SQLite rebuilds a table to alter it, with foreign keys off outside the transaction: EF's standard way,
+                // warned about on every fresh install though nothing is wrong.
+                .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning));
         }
         else
         {
@@ -84,9 +87,13 @@ public static class DatabaseSetup
             var dir = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         }
+        // A database that does not exist yet is created first, by a check that expects to fail, so a fresh install logs no error.
+        var creator = db.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>();
+        if (!await creator.ExistsAsync(ct)) await creator.CreateAsync(ct);
         // A fresh database has no history table; EF's first look at it would log a failed command as an error.
         var history = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>();
-        if (!await history.ExistsAsync(ct)) await history.CreateIfNotExistsAsync(ct);
+        // Created unconditionally (IF NOT EXISTS): Npgsql's ExistsAsync answered true for a database without the table.
+        await history.CreateIfNotExistsAsync(ct);
         await db.Database.MigrateAsync(ct);
         if (db.IsSqlite)
         {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Messaging.Core.Appointments;
 using Messaging.Core.Persistence;
 using Messaging.Core.Procedures;
@@ -14,9 +15,10 @@ public static class CatalogApi
     {
         var api = app.MapGroup("/api").RequireRateLimiting(ServerSetup.PublicPolicy);
         api.MapGet("/offices", async (MessagingDbContext db, TimeProvider time, CancellationToken ct) =>
-            (await LoadOfficesAsync(db, time, null, ct)).Select(ToView));
+            (await LoadOfficesAsync(db, time, null, ct)).Select(OfficeView.Of).ToList());
         api.MapGet("/offices/{id}", async (string id, MessagingDbContext db, TimeProvider time, CancellationToken ct) =>
-            (await LoadOfficesAsync(db, time, id, ct)).FirstOrDefault() is { } o ? Results.Ok(ToView(o)) : Results.NotFound());
+            (await LoadOfficesAsync(db, time, id, ct)).FirstOrDefault() is { } o
+                ? (Results<Ok<OfficeView>, NotFound>)TypedResults.Ok(OfficeView.Of(o)) : TypedResults.NotFound());
         api.MapGet("/offices/{id}/sessions", async (string id, MessagingDbContext db, TimeProvider time, CancellationToken ct) =>
         {
             var now = time.GetUtcNow();
@@ -26,10 +28,10 @@ public static class CatalogApi
         });
         api.MapGet("/procedures", (ProcedureCatalog catalog, string? q) =>
             (string.IsNullOrWhiteSpace(q) ? catalog.All.OrderBy(p => p.Id, StringComparer.Ordinal).ToList() : catalog.Search(q))
-                .Select(p => new { p.Id, p.Title, p.TitleEn }));
+                .Select(p => new ProcedureSummary(p.Id, p.Title, p.TitleEn)).ToList());
         api.MapGet("/procedures/{id}", (string id, ProcedureCatalog catalog) =>
-            catalog.Find(id) is { } p ? Results.Ok(p) : Results.NotFound());
-        api.MapGet("/slots", FindSlotsAsync);
+            catalog.Find(id) is { } p ? (Results<Ok<Procedure>, NotFound>)TypedResults.Ok(p) : TypedResults.NotFound());
+        api.MapGet("/slots", FindSlotsAsync).Produces<List<SlotView>>().ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
     private static async Task<IResult> FindSlotsAsync(string? procedure, string? office, string? commune,
@@ -45,10 +47,7 @@ public static class CatalogApi
         if (end < start || end.DayNumber - start.DayNumber > MaxRangeDays)
             return Results.Problem($"'to' must be on or after 'from' and at most {MaxRangeDays} days later.", statusCode: 400);
         var slots = await bookings.FindFreeSlotsAsync(new SlotQuery(procedure!, start, end, office, commune), ct);
-        return Results.Ok(slots.Select(s => new
-        {
-            s.OfficeId, s.ServiceId, s.SessionId, s.Start, s.End, s.Capacity, s.Free,
-        }));
+        return Results.Ok(slots.Select(s => new SlotView(s.OfficeId, s.ServiceId, s.SessionId, s.Start, s.End, s.Capacity, s.Free)).ToList());
     }
 
     private static async Task<List<Office>> LoadOfficesAsync(MessagingDbContext db, TimeProvider time, string? id,
@@ -60,16 +59,4 @@ public static class CatalogApi
             .Include(o => o.Closures.Where(c => c.Date >= today));
         return await (id is null ? q : q.Where(o => o.Id == id)).OrderBy(o => o.Id).ToListAsync(ct);
     }
-
-    private static object ToView(Office o) => new
-    {
-        o.Id, o.Name, o.Address, o.Commune, o.LegacyDistrict, o.Province, o.Phone, o.MapUrl, o.TimeZoneId,
-        Hours = o.Hours.OrderBy(h => ((int)h.Day + 6) % 7).ThenBy(h => h.Opens)
-            .Select(h => new { h.Day, Opens = h.Opens.ToString("HH:mm"), Closes = h.Closes.ToString("HH:mm") }),
-        Closures = o.Closures.OrderBy(c => c.Date).Select(c => new { c.Date, c.Reason }),
-        Services = o.Services.Select(s => new
-        {
-            s.Id, s.Name, s.ProcedureIds, s.Weekdays, s.SlotMinutes, s.CapacityPerSlot, s.MinNoticeMinutes, s.HorizonDays,
-        }),
-    };
 }

@@ -25,8 +25,8 @@ public static class Health
     /// <summary>Liveness: the process answers and reaches its database.</summary>
     public static async Task<IResult> CheckAsync(MessagingDbContext db, CancellationToken ct) =>
         await db.Database.CanConnectAsync(ct)
-            ? Results.Ok(new { status = "ok" })
-            : Results.Json(new { status = "database unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            ? Results.Ok(new StatusView("ok"))
+            : Results.Json(new StatusView("database unreachable"), statusCode: StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>
     /// Readiness: the database and the queue answer, the outbox is not falling behind, poison is under its threshold, and

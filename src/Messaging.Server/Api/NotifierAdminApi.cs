@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json.Nodes;
 using Messaging.Core;
 using Messaging.Language.Entities;
@@ -22,21 +23,20 @@ public static class NotifierAdminApi
     public static void MapNotifierAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin").RequireAuthorization(Roles.AdminPolicy);
-        admin.MapGet("/deliveries", ListDeliveriesAsync);
+        admin.MapGet("/deliveries", ListDeliveriesAsync).Produces<List<DeliveryRow>>().ProducesProblem(StatusCodes.Status400BadRequest);
         admin.MapGet("/deliveries/{id:guid}", async (Guid id, MessagingDbContext db, CancellationToken ct) =>
             await db.Deliveries.AsNoTracking().Include(d => d.Attempts).FirstOrDefaultAsync(d => d.Id == id, ct) is { } d
-                ? Results.Ok(new { d.Id, d.Key, d.TemplateKey, d.Status, d.Channel, d.ProviderMessageId, d.Error, d.RecipientSummary, d.CreatedAt, d.SentAt,
-                    d.DeliveredAt, d.SeenAt, d.ProviderStatus,
-                    attempts = d.Attempts.OrderBy(a => a.Number).Select(a => new { a.Number, a.Channel, a.Succeeded, a.Permanent, a.Error, a.ProviderMessageId, a.Segments, a.StartedAt, a.DurationMs }) })
-                : Results.NotFound());
-        admin.MapPost("/deliveries/{id:guid}/retry", RetryAsync);
+                ? (Results<Ok<DeliveryDetail>, NotFound>)TypedResults.Ok(DeliveryDetail.Of(d)) : TypedResults.NotFound());
+        admin.MapPost("/deliveries/{id:guid}/retry", RetryAsync).Produces(StatusCodes.Status202Accepted).Produces(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapGet("/poison", async (INotificationQueue queue, CancellationToken ct) => Results.Ok(await queue.PeekPoisonAsync(32, ct)));
         admin.MapGet("/outbox", LocalOutboxAsync);
         admin.MapPost("/poison/{id}/replay", async (string id, INotificationQueue queue, CancellationToken ct) =>
             await queue.ReplayPoisonAsync(id, ct) ? Results.Ok() : Results.NotFound());
 
         var staff = app.MapGroup("/api/admin/broadcasts").RequireAuthorization(Roles.StaffPolicy);
-        staff.MapPost("", CreateBroadcastAsync);
+        staff.MapPost("", CreateBroadcastAsync).Produces<BroadcastCreated>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         staff.MapPost("/{id:guid}/send", (Guid id, BroadcastService b, ClaimsPrincipal user, MessagingDbContext db, CancellationToken ct) =>
             WithBroadcastAsync(id, user, db, ct, async () => { await b.StartAsync(id, user.Identity?.Name ?? "", ct); return Results.Accepted($"/api/admin/broadcasts/{id}"); }));
         staff.MapPost("/{id:guid}/cancel", (Guid id, BroadcastService b, ClaimsPrincipal user, MessagingDbContext db, CancellationToken ct) =>
@@ -73,7 +73,7 @@ public static class NotifierAdminApi
         if (from is { } f) { var since = Messaging.Core.Appointments.OfficeTime.At(f, TimeOnly.MinValue, null); q = q.Where(d => d.CreatedAt >= since); }
         if (to is { } t) { var until = Messaging.Core.Appointments.OfficeTime.At(t.AddDays(1), TimeOnly.MinValue, null); q = q.Where(d => d.CreatedAt < until); }
         var rows = await q.OrderByDescending(d => d.CreatedAt).Skip(skip ?? 0).Take(100)
-            .Select(d => new { d.Id, d.Key, d.TemplateKey, d.Status, d.Channel, d.Error, d.RecipientSummary, d.CreatedAt, d.SentAt }).ToListAsync(ct);
+            .Select(d => new DeliveryRow(d.Id, d.Key, d.TemplateKey, d.Status, d.Channel, d.Error, d.RecipientSummary, d.CreatedAt, d.SentAt)).ToListAsync(ct);
         return Results.Ok(rows);
     }
 
@@ -96,7 +96,7 @@ public static class NotifierAdminApi
             var b = await broadcasts.CreateAsync(new BroadcastDraft(body.OfficeId, body.From, body.To, body.ProcedureId, body.SessionId,
                 body.RecentDays, body.Message, body.TemplateKey, body.Data, body.Critical), user.Identity?.Name ?? "", ct,
                 byAdmin: StaffAuthentication.IsAdmin(user));
-            return Results.Created($"/api/admin/broadcasts/{b.Id}", new { b.Id, b.Recipients, b.Status });
+            return Results.Created($"/api/admin/broadcasts/{b.Id}", new BroadcastCreated(b.Id, b.Recipients, b.Status));
         }
         catch (ArgumentException e)
         {

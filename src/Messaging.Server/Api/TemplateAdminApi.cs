@@ -32,32 +32,32 @@ public static class TemplateAdminApi
                 }
                 catch (TemplateRenderException e)
                 {
-                    return Results.UnprocessableEntity(new { errors = new[] { e.Issue } });
+                    return Results.UnprocessableEntity(new TemplateErrors([e.Issue]));
                 }
             }));
         one.MapPut("/draft", (string area, string name, VariantsBody body, TemplateStore store, ClaimsPrincipal user, CancellationToken ct) =>
             Run(async () =>
             {
                 var (version, report) = await store.SaveDraftAsync($"{area}/{name}", body.Variants ?? [], body.Comment, Actor(user), ct);
-                return Results.Ok(new { version, report });
+                return Results.Ok(new TemplateChange(version, report));
             }));
         one.MapPost("/versions/{number:int}/publish", (string area, string name, int number, TemplateStore store, ClaimsPrincipal user, CancellationToken ct) =>
             Run(async () =>
             {
                 var (version, report) = await store.PublishAsync($"{area}/{name}", number, Actor(user), ct);
-                return report.IsValid ? Results.Ok(new { version, report }) : Results.UnprocessableEntity(new { version, report });
+                return report.IsValid ? Results.Ok(new TemplateChange(version, report)) : Results.UnprocessableEntity(new TemplateChange(version, report));
             }));
         one.MapPost("/versions/{number:int}/rollback", (string area, string name, int number, TemplateStore store, ClaimsPrincipal user, CancellationToken ct) =>
             Run(async () =>
             {
                 var (version, report) = await store.RollbackAsync($"{area}/{name}", number, Actor(user), ct);
-                return Results.Ok(new { version, report });
+                return Results.Ok(new TemplateChange(version, report));
             }));
         one.MapPost("/reset", (string area, string name, TemplateStore store, ClaimsPrincipal user, CancellationToken ct) =>
             Run(async () =>
             {
                 var (version, report) = await store.ResetAsync($"{area}/{name}", Actor(user), ct);
-                return Results.Ok(new { version, report });
+                return Results.Ok(new TemplateChange(version, report));
             }));
         one.MapGet("/history", (string area, string name, TemplateStore store, CancellationToken ct) =>
             Run(async () => Results.Ok(await store.HistoryAsync($"{area}/{name}", ct))));
