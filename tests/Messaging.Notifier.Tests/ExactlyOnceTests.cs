@@ -207,6 +207,36 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
     }
 
     [Fact]
+    public async Task One_trace_runs_from_the_booking_request_through_the_outbox_and_the_queue_to_the_send()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == Messaging.Core.Telemetry.MessagingTraces.SourceName || s.Name == "request",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var requestSource = new System.Diagnostics.ActivitySource("request");
+        System.Diagnostics.ActivityTraceId trace;
+        using (var request = requestSource.StartActivity("POST /api/bookings")!)
+        {
+            trace = request.TraceId;
+            await BookAsync(TestData.At(2026, 11, 26, 8, 0));
+        }
+        // The dispatcher and the worker run later, with no ambient trace: the context comes from the row and the message.
+        Assert.Null(System.Diagnostics.Activity.Current);
+        await DispatchAsync();
+        Assert.Contains(Outcome.Sent, await DrainAsync());
+
+        var ours = spans.Where(s => s.Source.Name == Messaging.Core.Telemetry.MessagingTraces.SourceName && s.TraceId == trace).ToList();
+        Assert.Contains(ours, s => s.OperationName == "booking.book");
+        var dispatch = Assert.Single(ours, s => s.OperationName == "outbox.dispatch");
+        var send = Assert.Single(ours, s => s.OperationName == "notification.send" && s.GetTagItem("messaging.template") as string == "notify/booking.confirmed");
+        Assert.Equal(dispatch.SpanId, send.ParentSpanId);
+    }
+
+    [Fact]
     public async Task A_reminder_for_a_booking_cancelled_meanwhile_is_obsolete_and_is_not_sent()
     {
         var booking = await BookAsync(TestData.At(2026, 11, 26, 8, 0));

@@ -49,7 +49,7 @@ public sealed class ServerProcess : IAsyncDisposable
         server._process.BeginOutputReadLine();
         server._process.BeginErrorReadLine();
         using var http = new HttpClient();
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 600; i++)
         {
             if (server._process.HasExited) throw new InvalidOperationException("the server exited: " + server.Output);
             try

@@ -64,6 +64,8 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
     public async Task<TurnResult> RunAsync(Activity incoming, TurnIdentity identity, CancellationToken ct)
     {
         var conversationId = incoming.Conversation?.Id ?? throw new ArgumentException("conversation.id is required");
+        using var span = MessagingTraces.Source.StartActivity("chat.turn");
+        span?.SetTag("messaging.channel", identity.Channel);
         var gate = _locks[(uint)conversationId.GetHashCode() % _locks.Length];
         await gate.WaitAsync(ct);
         try
@@ -134,6 +136,7 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         var nlu = language.Model.Parse(incoming.Text ?? "", now);
         MessagingMetrics.Turns.Add(1, MessagingMetrics.Tag("channel", incoming.ChannelId ?? ""), MessagingMetrics.Tag("intent", nlu.Intent.Name));
         MessagingMetrics.NluConfidence.Record(nlu.Intent.Confidence, MessagingMetrics.Tag("intent", nlu.Intent.Name));
+        System.Diagnostics.Activity.Current?.SetTag("messaging.intent", nlu.Intent.Name);
         var turn = new TurnContext(incoming, nlu, state, locale, now, scope.ServiceProvider, conversationId, identity);
 
         if (!read.IsNew && state.Stack.Count > 0 && now - read.UpdatedAt > options.Value.IdleTimeout)

@@ -62,6 +62,8 @@ public sealed class BookingService(
 
     public async Task<Booking> BookAsync(BookingRequest request, CancellationToken ct)
     {
+        using var span = Telemetry.MessagingTraces.Source.StartActivity("booking.book");
+        span?.SetTag("messaging.office", request.OfficeId);
         try
         {
             var booking = await BookOnceAsync(request, ct);

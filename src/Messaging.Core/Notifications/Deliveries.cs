@@ -45,7 +45,8 @@ public sealed record NotificationRequest(
     bool Sensitive = false,
     string? Origin = null,
     NotificationSubject? Subject = null,
-    IReadOnlyList<PreparedMessage>? Prepared = null);
+    IReadOnlyList<PreparedMessage>? Prepared = null,
+    string? TraceParent = null);
 
 /// <summary>
 /// A message already written (one of a bot's replies on a push channel): sent as it is, with its buttons, in order

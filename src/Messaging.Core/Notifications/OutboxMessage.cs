@@ -16,6 +16,8 @@ public sealed class OutboxMessage
     public DateTimeOffset? DispatchedAt { get; set; }
     /// <summary>UTC ticks until which one dispatcher holds the row; another may take it after (crash recovery).</summary>
     public long ClaimedUntil { get; set; }
+    /// <summary>The W3C traceparent of the request that caused the change, so its notifications join the same trace.</summary>
+    public string? TraceParent { get; set; }
 
     public static OutboxMessage From(IDomainEvent e, DateTimeOffset now) => new()
     {
@@ -24,6 +26,7 @@ public sealed class OutboxMessage
         Type = e.Type,
         Payload = JsonSerializer.Serialize(e, e.GetType(), DomainEvents.Json),
         OccurredAt = now,
+        TraceParent = Telemetry.MessagingTraces.CurrentParent(),
     };
 }
 

@@ -134,6 +134,7 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(x => new { x.DispatchedAt, x.OccurredAt });
             e.Property(x => x.Key).HasMaxLength(200);
             e.Property(x => x.Type).HasMaxLength(64);
+            e.Property(x => x.TraceParent).HasMaxLength(64);
         });
         b.Entity<MessageTemplate>(e =>
         {

@@ -68,6 +68,9 @@ public sealed class NotificationProcessor(
             log.LogWarning("Queue message {Id} is not a notification; moved to poison", message.Id);
             return Outcome.Poisoned;
         }
+        using var span = MessagingTraces.StartFrom("notification.send", System.Diagnostics.ActivityKind.Consumer, request.TraceParent);
+        span?.SetTag("messaging.template", request.TemplateKey);
+        span?.SetTag("messaging.dequeue_count", message.DequeueCount);
         var o = options.Value;
         var now = time.GetUtcNow();
         await using var scope = scopes.CreateAsyncScope();

@@ -1,3 +1,5 @@
+using Messaging.Core.Telemetry;
+using System.Diagnostics;
 using System.Text.Json;
 using Messaging.Core.Notifications;
 using Messaging.Core.Persistence;
@@ -31,8 +33,12 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, INotificationQ
         var context = new PlanContext(db, scope.ServiceProvider.GetRequiredService<ProcedureCatalog>(), now);
         foreach (var row in rows)
         {
+            using var span = MessagingTraces.StartFrom("outbox.dispatch", ActivityKind.Producer, row.TraceParent);
+            span?.SetTag("messaging.event", row.Type);
             if (row.Type == "booking.created") await RememberContactAsync(scope.ServiceProvider, db, row, ct);
-            var bodies = (await planners.PlanAsync(context, row, ct)).Select(r => JsonSerializer.Serialize(r, NotificationProcessor.Json)).ToList();
+            var parent = MessagingTraces.CurrentParent() ?? row.TraceParent;
+            var bodies = (await planners.PlanAsync(context, row, ct))
+                .Select(r => JsonSerializer.Serialize(r with { TraceParent = parent }, NotificationProcessor.Json)).ToList();
             await EnqueueAndMarkAsync(db, queue, bodies, () =>
                 db.Outbox.Where(o => o.Id == row.Id).ExecuteUpdateAsync(u => u.SetProperty(o => o.DispatchedAt, time.GetUtcNow()), ct), ct);
         }

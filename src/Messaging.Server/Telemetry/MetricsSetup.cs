@@ -2,6 +2,7 @@ using System.Net;
 using Messaging.Core.Telemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Messaging.Server.Telemetry;
 
@@ -32,6 +33,15 @@ public static class MetricsSetup
                     .AddPrometheusExporter();
                 if (configuration["Otlp:Endpoint"] is { Length: > 0 } endpoint) m.AddOtlpExporter(o => o.Endpoint = new Uri(endpoint));
             });
+        // Spans only where something collects them: with no exporter they would cost every request and go nowhere.
+        if (configuration["Otlp:Endpoint"] is { Length: > 0 } traces)
+        {
+            services.AddOpenTelemetry().WithTracing(t => t
+                .AddSource(MessagingTraces.SourceName)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter(o => o.Endpoint = new Uri(traces)));
+        }
         return services;
     }
 

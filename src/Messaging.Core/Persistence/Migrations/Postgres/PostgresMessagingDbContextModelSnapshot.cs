@@ -1745,6 +1745,11 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("payload");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("trace_parent");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -1723,6 +1723,11 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("payload");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trace_parent");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(64)
