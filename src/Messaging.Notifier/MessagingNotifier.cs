@@ -89,6 +89,8 @@ public static class MessagingNotifier
             services.AddHostedService<ReminderSchedulerService>();
             services.AddHostedService<BroadcastRunnerService>();
             services.AddHostedService<RetentionService>();
+            services.AddSingleton<BacklogGauges>();
+            services.AddHostedService(sp => sp.GetRequiredService<BacklogGauges>());
         }
         return services;
     }

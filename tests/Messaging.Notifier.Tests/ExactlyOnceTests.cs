@@ -237,6 +237,38 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
     }
 
     [Fact]
+    public async Task The_backlog_gauges_show_pending_outbox_events_their_age_and_poison()
+    {
+        using var sampler = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<BacklogGauges>(_db.Services);
+        sampler.Register();
+        var seen = new Dictionary<string, double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) => { if (instrument.Meter == sampler.Meter) l.EnableMeasurementEvents(instrument); },
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, _, _) => seen[i.Name] = v);
+        listener.SetMeasurementEventCallback<double>((i, v, _, _) => seen[i.Name] = v);
+        listener.Start();
+
+        await BookAsync(TestData.At(2026, 11, 26, 8, 0));
+        At(TestData.At(2026, 11, 24, 9, 2));
+        await sampler.RunOnceAsync(default);
+        listener.RecordObservableInstruments();
+        Assert.Equal(1, seen["messaging.outbox.pending"]);
+        Assert.Equal(120, seen["messaging.outbox.lag"], 0.5);
+        Assert.Equal(0, seen["messaging.queue.poison"]);
+
+        await DispatchAsync();
+        var message = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromMinutes(1), default));
+        await Queue.PoisonAsync(message, "test", default);
+        await sampler.RunOnceAsync(default);
+        listener.RecordObservableInstruments();
+        Assert.Equal(0, seen["messaging.outbox.pending"]);
+        Assert.Equal(0, seen["messaging.outbox.lag"]);
+        Assert.Equal(1, seen["messaging.queue.poison"]);
+    }
+
+    [Fact]
     public async Task A_reminder_for_a_booking_cancelled_meanwhile_is_obsolete_and_is_not_sent()
     {
         var booking = await BookAsync(TestData.At(2026, 11, 26, 8, 0));
