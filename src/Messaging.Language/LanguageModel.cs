@@ -109,8 +109,10 @@ public sealed class LanguageModel
     /// </summary>
     private static readonly string[] HomeVisitCues =
     [
-        " nha ", " tan noi", " di duoc", " di lai", " liet", " nam mot cho", " khuyet tat", " benh", " om ", " gia yeu",
-        " tai gia", " xuong ", " den tan", " home", " house", " bedridden", " disab", " travel", " khong the den", " yeu ",
+        // The house as a place to go to, not "nhà" alone: "bé nhà em" is "my kid" and "nha" ends many a sentence.
+        " tai nha", " den nha", " xuong nha", " toi nha", " ve nha", " tan nha",
+        " tan noi", " di duoc", " di lai", " liet", " nam mot cho", " khuyet tat", " benh", " om ", " gia yeu",
+        " tai gia", " xuong ", " den tan", " home", " house", " bedridden", " disab", " travel", " khong the den",
         " nam vien", " nam giuong", " di dung", " xe lan", " wheelchair", " sick", " elderly", " lu ", " tai bien",
         " dot quy", " ngoi xe",
     ];

@@ -124,7 +124,8 @@ public static class ServerSetup
         app.MapGet("/healthz/ready", Health.ReadyAsync);
         app.MapMessagingMetrics();
         if (!webEndpoints) return app;
-        app.MapOpenApi("/openapi/{documentName}.json");
+        // Public on purpose: it names routes, never data, and every admin route it lists answers only to staff.
+        app.MapOpenApi("/openapi/{documentName}.json").RequireRateLimiting(PublicPolicy);
         app.MapCatalogApi();
         app.MapDisplayApi();
         app.MapBookingApi();

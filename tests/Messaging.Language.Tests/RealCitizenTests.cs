@@ -65,4 +65,16 @@ public sealed class RealCitizenTests
         Assert.Contains(r.Doubts, d => d.Name == "procedure_info");
         Assert.Empty(Model.Parse("đặt lịch làm căn cước sáng mai ở Tịnh Hà").Doubts);
     }
+
+    [Theory]
+    [InlineData("e mun lam the chip cho con")]
+    [InlineData("e mun lam the chip cho con nha")]
+    [InlineData("lam cccd cho be nha e can gi")]
+    [InlineData("cho em yeu cau cap lai can cuoc")]
+    public void A_relative_or_a_closing_nha_is_not_a_home_visit(string text)
+    {
+        var r = Model.Parse(text);
+        Assert.NotEqual("home_visit", r.Intent.Name);
+        Assert.DoesNotContain(r.Doubts, d => d.Name == "home_visit");
+    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Messaging.Core.FrontDesk;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Messaging.Server.Tests;
@@ -123,6 +124,32 @@ public sealed partial class FrontDeskTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync("/staff/desk?handler=Serve", Form(otherToken, ("id", entry)))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync(ticketUrl)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync("/staff/desk?handler=Prefix", Form(otherToken, ("office", TinhHa), ("prefix", "B")))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_home_visit_limit_the_form_cannot_read_is_refused_and_the_limit_stays()
+    {
+        var officer = await SignedInAsync("canbo.tinhha", "demo-tinhha-2026");
+        var token = TokenIn(await officer.GetStringAsync("/staff/home-visits"));
+        foreach (var value in new[] { "99999999999", "", "abc", "-1", "21" })
+        {
+            var r = await officer.PostAsync("/staff/home-visits?handler=Limit", Form(token, ("office", TinhHa), ("perDay", value)));
+            Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+        }
+        var limit = await _factory.Services.CreateScope().ServiceProvider.GetRequiredService<Messaging.Core.Persistence.MessagingDbContext>()
+            .Offices.Where(o => o.Id == TinhHa).Select(o => o.HomeVisitsPerDay).SingleAsync();
+        Assert.Equal(2, limit);
+    }
+
+    [Fact]
+    public async Task The_display_of_an_unknown_or_absurd_office_id_is_not_found()
+    {
+        var anonymous = _factory.CreateClient();
+        foreach (var id in new[] { "khong-co", new string('x', 2000) })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/display/{id}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/display/{id}/events")).StatusCode);
+        }
     }
 
     private static FormUrlEncodedContent Form(string token, params (string Name, string Value)[] fields) =>

@@ -74,7 +74,7 @@ public static class DialogNames
     public static string ForTurn(TurnContext t) => t.Intent switch
     {
         // "Còn mấy người nữa tới lượt?" in so many words is about the queue, whatever else the model hesitates over.
-        _ when Says(t, QueueWords) => QueuePosition,
+        _ when Says(t, QueueWords) && !Says(t, BookingWords) => QueuePosition,
         // The home-visit entry named with a wish to have it done ("đặt lịch làm căn cước tại nhà cho ba"): a home visit,
         // whatever booking words come with it; a question about it ("… cần gì?") stays a question.
         _ when t.Entity(EntityTypes.Procedure) == Messaging.Core.HomeVisits.HomeVisitService.KnowledgeId

@@ -51,7 +51,7 @@ public sealed class BookingService(
             }
         }
 
-        var booked = await slotReads.BookedAsync(candidates.Select(c => c.SlotKey).Distinct().ToList(), ct);
+        var booked = await slotReads.BookedAsync(candidates.ConvertAll(c => c.SlotKey), ct);
         return candidates
             .Select(c => booked.TryGetValue(c.SlotKey, out var n) ? c with { Booked = n } : c)
             .Where(c => c.Free > 0)

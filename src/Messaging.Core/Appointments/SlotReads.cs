@@ -73,14 +73,12 @@ public sealed class SlotReads : IAsyncDisposable
         var result = new Dictionary<string, int>(StringComparer.Ordinal);
         if (keys.Count == 0) return result;
         var db = _database.Value;
-        foreach (var chunk in keys.Chunk(2000))
+        // One parameter holds the whole list, so there is no parameter limit to chunk for.
+        await _counters.Value.QueryAsync(cmd => DirectDatabase.Set(cmd, "@keys", List(db, keys)), async (r, token) =>
         {
-            await _counters.Value.QueryAsync(cmd => DirectDatabase.Set(cmd, "@keys", List(db, chunk)), async (r, token) =>
-            {
-                while (await r.ReadAsync(token)) result[r.GetString(0)] = r.GetInt32(1);
-                return true;
-            }, ct);
-        }
+            while (await r.ReadAsync(token)) result[r.GetString(0)] = r.GetInt32(1);
+            return true;
+        }, ct);
         return result;
     }
 

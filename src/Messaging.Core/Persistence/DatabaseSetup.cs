@@ -42,8 +42,9 @@ public static class DatabaseSetup
             builder.UseSqlite(cs, o => o.CommandTimeout(options.CommandTimeoutSeconds))
                 .AddInterceptors(new SqliteBusyTimeout(options.CommandTimeoutSeconds * 1000))
                 // SQLite rebuilds a table to alter it, with foreign keys off outside the transaction: EF's standard way,
-                // warned about on every fresh install though nothing is wrong.
-                .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning));
+                // warned about on every fresh install though nothing is wrong. Still logged, as information.
+                .ConfigureWarnings(w => w.Log((Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning,
+                    Microsoft.Extensions.Logging.LogLevel.Information)));
         }
         else
         {

@@ -49,18 +49,25 @@ public sealed class BacklogGauges(IServiceScopeFactory scopes, INotificationQueu
         base.Dispose();
     }
 
+    /// <summary>How far the outbox is behind: the age of its oldest undispatched event (zero when none waits). Readiness reads the same.</summary>
+    public static async Task<TimeSpan> OutboxLagAsync(MessagingDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        var oldest = await db.Outbox.AsNoTracking().Where(m => m.DispatchedAt == null).OrderBy(m => m.OccurredAt)
+            .Select(m => (DateTimeOffset?)m.OccurredAt).FirstOrDefaultAsync(ct);
+        return oldest is { } at && now > at ? now - at : TimeSpan.Zero;
+    }
+
     protected override TimeSpan Idle => TimeSpan.FromSeconds(15);
 
     public override async Task<bool> RunOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
-        var pending = db.Outbox.AsNoTracking().Where(m => m.DispatchedAt == null);
-        var count = await pending.CountAsync(ct);
-        var oldest = await pending.OrderBy(m => m.OccurredAt).Select(m => (DateTimeOffset?)m.OccurredAt).FirstOrDefaultAsync(ct);
+        var count = await db.Outbox.AsNoTracking().CountAsync(m => m.DispatchedAt == null, ct);
+        var lag = await OutboxLagAsync(db, Time.GetUtcNow(), ct);
         var poison = (await queue.PeekPoisonAsync(PoisonCountedUpTo, ct)).Count;
         Interlocked.Exchange(ref _pending, count);
-        Volatile.Write(ref _lagSeconds, oldest is { } at ? Math.Max(0, (Time.GetUtcNow() - at).TotalSeconds) : 0);
+        Volatile.Write(ref _lagSeconds, lag.TotalSeconds);
         Interlocked.Exchange(ref _poison, poison);
         return false;
     }

@@ -23,7 +23,8 @@ public static class DisplayApi
         var api = app.MapGroup("/api/display").RequireRateLimiting(Edge.PollingPolicy);
         api.MapGet("/{officeId}", async (string officeId, DeskService desk, CancellationToken ct) =>
             await desk.BoardAsync(officeId, ct) is { } board ? Results.Ok(board) : Results.NotFound());
-        api.MapGet("/{officeId}/events", StreamAsync);
+        // A stream stays open: it is counted against the budget for opening conversations, not the polling one.
+        api.MapGet("/{officeId}/events", StreamAsync).RequireRateLimiting(Edge.ConversationsPolicy);
     }
 
     private static async Task StreamAsync(string officeId, HttpContext http, IServiceScopeFactory scopes, QueueSignals signals,

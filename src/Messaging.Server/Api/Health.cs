@@ -41,9 +41,7 @@ public static class Health
         checks.Add(new HealthCheck("database", database, database ? "reachable" : "unreachable"));
         if (database)
         {
-            var oldest = await db.Outbox.AsNoTracking().Where(m => m.DispatchedAt == null).OrderBy(m => m.OccurredAt)
-                .Select(m => (DateTimeOffset?)m.OccurredAt).FirstOrDefaultAsync(ct);
-            var lag = oldest is { } at ? time.GetUtcNow() - at : TimeSpan.Zero;
+            var lag = await BacklogGauges.OutboxLagAsync(db, time.GetUtcNow(), ct);
             checks.Add(new HealthCheck("outbox", lag <= o.MaxOutboxLag, $"oldest pending event {lag.TotalSeconds:F0} s old (at most {o.MaxOutboxLag.TotalSeconds:F0} s)"));
         }
         int? poison = null;

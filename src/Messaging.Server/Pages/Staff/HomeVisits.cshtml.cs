@@ -89,12 +89,13 @@ public sealed class HomeVisitsModel(MessagingDbContext db, OfficeDirectory direc
         });
     }
 
-    public async Task<IActionResult> OnPostLimitAsync(string office, int perDay, HomeVisitStatus? tab, CancellationToken ct)
+    public async Task<IActionResult> OnPostLimitAsync(string office, int? perDay, HomeVisitStatus? tab, CancellationToken ct)
     {
         if (!MayActFor(office)) return NotYours();
         return await TryAsync(office, tab, ct, async () =>
         {
-            await visits.SetDailyLimitAsync(office, perDay, Scope, ct);
+            // A value the form could not read ("abc", empty, past int) is refused like an out-of-range one, never taken as 0.
+            await visits.SetDailyLimitAsync(office, perDay ?? -1, Scope, ct);
             return $"Đã lưu: tối đa {perDay} lượt đến nhà mỗi ngày.";
         });
     }

@@ -66,10 +66,11 @@
     pollTimer = setInterval(poll, 3000);
   }
 
+  let source = null;
   if (typeof EventSource === 'function' && body.dataset.stream) {
     body.dataset.mode = 'stream';
     let failures = 0;
-    const source = new EventSource(body.dataset.stream);
+    source = new EventSource(body.dataset.stream);
     source.addEventListener('board', (e) => { failures = 0; apply(e.data); });
     source.addEventListener('ping', () => { failures = 0; alive(); });
     source.onerror = () => {
@@ -86,7 +87,13 @@
   }
 
   // A stream that went quiet without an error (pings come every 15 s): poll from then on.
-  setInterval(() => { if (Date.now() - lastHeard > 45000) startPolling(); }, 5000);
+  // The stream is closed first, so the screen does not stream and poll at once.
+  setInterval(() => {
+    if (Date.now() - lastHeard > 45000) {
+      if (source !== null) source.close();
+      startPolling();
+    }
+  }, 5000);
 
   const time = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false });
   setInterval(() => { clock.textContent = time.format(new Date()); }, 10000);
