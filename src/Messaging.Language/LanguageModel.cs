@@ -148,22 +148,34 @@ public sealed class LanguageModel
     /// </summary>
     private static void DropIdNumberMentions(RecognitionContext ctx)
     {
-        var ids = ctx.Entities.Where(e => e.Type == EntityTypes.CitizenId).ToList();
+        // Both lookups are by position (binary search), not a walk per procedure: a message repeating "căn cước"
+        // hundreds of times stays linear.
+        var idStarts = ctx.Entities.Where(e => e.Type == EntityTypes.CitizenId).Select(e => e.Start).Order().ToArray();
+        var wordStarts = new int[ctx.Text.Words.Count];
+        for (var w = 0; w < wordStarts.Length; w++) wordStarts[w] = ctx.Text.Tokens[ctx.Text.Words[w].Source].Start;
         ctx.Entities.RemoveAll(e => e.Type == EntityTypes.Procedure && (
-            ids.Any(id => id.Start >= e.End && ctx.Text.Original.AsSpan(e.End, id.Start - e.End).Trim(" :.,-").IsEmpty)
-            || PrecededBySo(ctx.Text, e.Start)));
+            FollowedById(ctx.Text.Original, e.End, idStarts) || PrecededBySo(ctx.Text, wordStarts, e.Start)));
     }
 
-    private static bool PrecededBySo(Messaging.Language.Text.NormalizedText text, int start)
+    /// <summary>Only the first ID number at or after the procedure can follow it with nothing but separators between.</summary>
+    private static bool FollowedById(string original, int end, int[] idStarts)
     {
-        for (var w = 0; w < text.Words.Count; w++)
-        {
-            if (text.Tokens[text.Words[w].Source].Start < start) continue;
-            // "số căn cước" is the ID number; "lấy số", "hồ sơ", "xin số" before a procedure are not.
-            return w > 0 && text.Words[w - 1].Text == "so" && text.Tokens[text.Words[w].Source].Start == start
-                && !(w > 1 && text.Words[w - 2].Text is "lay" or "boc" or "ho" or "xin");
-        }
-        return false;
+        var i = Array.BinarySearch(idStarts, end);
+        if (i < 0) i = ~i;
+        while (i > 0 && idStarts[i - 1] >= end) i--;
+        return i < idStarts.Length && original.AsSpan(end, idStarts[i] - end).Trim(" :.,-").IsEmpty;
+    }
+
+    private static bool PrecededBySo(Messaging.Language.Text.NormalizedText text, int[] wordStarts, int start)
+    {
+        // The first word starting at or after the procedure; words are in order, so their starts are sorted.
+        var w = Array.BinarySearch(wordStarts, start);
+        if (w < 0) w = ~w;
+        while (w > 0 && wordStarts[w - 1] >= start) w--;
+        if (w >= wordStarts.Length) return false;
+        // "số căn cước" is the ID number; "lấy số", "hồ sơ", "xin số" before a procedure are not.
+        return w > 0 && text.Words[w - 1].Text == "so" && wordStarts[w] == start
+            && !(w > 1 && text.Words[w - 2].Text is "lay" or "boc" or "ho" or "xin");
     }
 
     /// <summary>Which features pushed the text towards an intent: the explanation an admin can read.</summary>

@@ -74,6 +74,8 @@ public sealed class BroadcastTests : IAsyncLifetime
         Assert.Contains("Cong an xa Tinh Ha", await page.InnerTextAsync("#broadcast")); // the SMS preview, de-accented
         await StaffBrowser.ShotsAsync(page, "broadcast-preview");
         await page.ClickAsync("#send");
+        // The send posts and redirects; reloading before that navigation ends aborts it (the emails can arrive first).
+        await page.Locator("#progress").WaitForAsync();
 
         List<JsonElement> emails = [];
         for (var i = 0; i < 150 && emails.Count < 3; i++)

@@ -25,19 +25,29 @@ public sealed class ProcedureRefiner
 
     public void Refine(NormalizedText text, List<Entity> entities)
     {
+        // The cues are counted over the whole message, so every mention of one generic procedure refines the same way:
+        // decided once per generic id, a message repeating "căn cước" stays linear instead of mentions × words.
+        Dictionary<string, string?>? decided = null;
         for (var e = 0; e < entities.Count; e++)
         {
             var entity = entities[e];
             if (entity.Type != EntityTypes.Procedure || !_byGeneric.TryGetValue(entity.Value, out var narrower)) continue;
-            string? best = null;
-            var bestHits = 0;
-            foreach (var (id, cues) in narrower)
-            {
-                var hits = cues.Count(c => Contains(text.Words, c));
-                if (hits > bestHits) (best, bestHits) = (id, hits);
-            }
+            decided ??= [];
+            if (!decided.TryGetValue(entity.Value, out var best)) decided[entity.Value] = best = Narrowest(text, narrower);
             if (best is not null) entities[e] = entity with { Value = best, Detail = "refined from " + entity.Value };
         }
+    }
+
+    private static string? Narrowest(NormalizedText text, List<(string Id, string[][] Cues)> narrower)
+    {
+        string? best = null;
+        var bestHits = 0;
+        foreach (var (id, cues) in narrower)
+        {
+            var hits = cues.Count(c => Contains(text.Words, c));
+            if (hits > bestHits) (best, bestHits) = (id, hits);
+        }
+        return best;
     }
 
     private static bool Contains(IReadOnlyList<CanonicalWord> words, string[] phrase)
