@@ -172,6 +172,14 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
     [Fact]
     public async Task Every_failure_counts_and_the_last_one_moves_the_message_to_poison_with_its_delivery()
     {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == Messaging.Core.Telemetry.MessagingTraces.SourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
         await Queue.SendAsync(Notice("disk-full"), null, default);
         // Not a ChannelException: a failure of the machine, which used to come back every two minutes forever.
         for (var i = 0; i < 5; i++) Sms.Failures.Enqueue(new IOException("No space left on device"));
@@ -191,6 +199,10 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
         var poison = Assert.Single(await Queue.PeekPoisonAsync(10, default));
         Assert.Contains("IOException", poison.Reason);
         Assert.Empty(await Queue.ReceiveAsync(1, TimeSpan.FromMinutes(1), default));
+        // Each attempt's span tells how it ended, and a failed one is marked as an error for the trace viewer.
+        var sends = spans.Where(a => a.OperationName == "notification.send" && a.GetTagItem("messaging.key") as string == "disk-full").ToList();
+        Assert.Equal(["retrying", "retrying", "retrying", "retrying", "poisoned"], sends.Select(a => a.GetTagItem("messaging.outcome") as string));
+        Assert.All(sends, a => Assert.Equal(System.Diagnostics.ActivityStatusCode.Error, a.Status));
     }
 
     [Fact]
@@ -234,6 +246,8 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
         var dispatch = Assert.Single(ours, s => s.OperationName == "outbox.dispatch");
         var send = Assert.Single(ours, s => s.OperationName == "notification.send" && s.GetTagItem("messaging.template") as string == "notify/booking.confirmed");
         Assert.Equal(dispatch.SpanId, send.ParentSpanId);
+        Assert.Equal("sent", send.GetTagItem("messaging.outcome"));
+        Assert.Equal(System.Diagnostics.ActivityStatusCode.Unset, send.Status);
     }
 
     [Fact]
@@ -258,14 +272,69 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
         Assert.Equal(120, seen["messaging.outbox.lag"], 0.5);
         Assert.Equal(0, seen["messaging.queue.poison"]);
 
+        Assert.Equal(0, seen["messaging.queue.depth"]);
+        Assert.Equal(0, seen["messaging.queue.age"]);
+
         await DispatchAsync();
-        var message = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromMinutes(1), default));
-        await Queue.PoisonAsync(message, "test", default);
+        At(TestData.At(2026, 11, 24, 9, 2).AddSeconds(45));
         await sampler.RunOnceAsync(default);
         listener.RecordObservableInstruments();
         Assert.Equal(0, seen["messaging.outbox.pending"]);
         Assert.Equal(0, seen["messaging.outbox.lag"]);
+        Assert.Equal(1, seen["messaging.queue.depth"]);
+        Assert.Equal(45, seen["messaging.queue.age"], 0.5);
+
+        var message = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromMinutes(1), default));
+        await Queue.PoisonAsync(message, "test", default);
+        await sampler.RunOnceAsync(default);
+        listener.RecordObservableInstruments();
+        Assert.Equal(0, seen["messaging.queue.depth"]);
+        Assert.Equal(0, seen["messaging.queue.age"]);
         Assert.Equal(1, seen["messaging.queue.poison"]);
+        Assert.Equal(0, seen["messaging.broadcast.running"]);
+    }
+
+    [Fact]
+    public async Task The_broadcast_gauges_follow_a_running_broadcast_from_queued_to_settled()
+    {
+        using var sampler = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<BacklogGauges>(_db.Services);
+        sampler.Register();
+        var seen = new Dictionary<string, double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) => { if (instrument.Meter == sampler.Meter) l.EnableMeasurementEvents(instrument); },
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, _, _) => seen[i.Name] = v);
+        listener.Start();
+        async Task<(double, double, double, double)> SampleAsync()
+        {
+            await sampler.RunOnceAsync(default);
+            listener.RecordObservableInstruments();
+            return (seen["messaging.broadcast.running"], seen["messaging.broadcast.recipients"], seen["messaging.broadcast.queued"],
+                seen["messaging.broadcast.settled"]);
+        }
+
+        var start = TestData.At(2026, 11, 26, 8, 0);
+        await BookAsync(start, "0912345678");
+        await BookAsync(start.AddMinutes(15), "0905111222");
+        await DispatchAsync();
+        await DrainAsync();
+        var broadcasts = _db.Services.GetRequiredService<BroadcastService>();
+        var b = await broadcasts.CreateAsync(new BroadcastDraft(TestData.OfficeId, new DateOnly(2026, 11, 26), null, null, null, null,
+            "Mang theo căn cước cũ.", null, null, false), "officer-1", default);
+        Assert.Equal((0d, 0d, 0d, 0d), await SampleAsync()); // a draft is not running
+
+        await broadcasts.StartAsync(b.Id, "officer-1", default);
+        Assert.Equal((1d, 2d, 0d, 0d), await SampleAsync());
+        Assert.Equal(2, await broadcasts.FanOutPageAsync(b.Id, "worker-a", default));
+        Assert.Equal((1d, 2d, 2d, 0d), await SampleAsync());
+        Assert.Equal([Outcome.Sent, Outcome.Sent], await DrainAsync());
+        Assert.Equal((1d, 2d, 2d, 2d), await SampleAsync());
+        // The next round finds no one left and completes the fan-out: the broadcast stops running, its figures stay a day.
+        Assert.Equal(0, await broadcasts.FanOutPageAsync(b.Id, "worker-a", default));
+        Assert.Equal((0d, 2d, 2d, 2d), await SampleAsync());
+        At(TestData.At(2026, 11, 25, 9, 30));
+        Assert.Equal((0d, 0d, 0d, 0d), await SampleAsync());
     }
 
     [Fact]

@@ -99,6 +99,33 @@ public abstract class QueueContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_backlog_counts_every_message_and_ages_the_oldest_due_one()
+    {
+        var empty = await Queue.MeasureAsync(default);
+        Assert.Equal((0L, (DateTimeOffset?)null, 0L), (empty.Depth, empty.OldestDueInsertedAt, empty.Poison));
+
+        var before = DateTimeOffset.UtcNow.AddSeconds(-2); // Azurite's clock and ours round differently
+        await Queue.SendAsync("first", null, default);
+        await Queue.SendAsync("second", null, default);
+        await Queue.SendAsync("delayed", TimeSpan.FromMinutes(5), default);
+        await Queue.SendAsync("{broken", null, default);
+        var taken = await Queue.ReceiveAsync(32, TimeSpan.FromSeconds(30), default);
+        await Queue.PoisonAsync(taken.Single(m => m.Body == "{broken"), "not valid JSON", default);
+        // Two are in flight now; one more arrives and waits, and a delayed one is not due: only the waiting one ages.
+        await Task.Delay(TimeSpan.FromSeconds(2.2)); // Azure's insertion times are whole seconds
+        var waitingSince = DateTimeOffset.UtcNow.AddSeconds(-2);
+        await Queue.SendAsync("waiting", null, default);
+
+        var backlog = await Queue.MeasureAsync(default);
+        Assert.Equal(4, backlog.Depth); // first and second in flight, delayed, waiting
+        Assert.Equal(1, backlog.Poison);
+        Assert.NotNull(backlog.OldestDueInsertedAt);
+        Assert.InRange(backlog.OldestDueInsertedAt!.Value, waitingSince, DateTimeOffset.UtcNow.AddSeconds(2));
+        Assert.True(backlog.OldestDueInsertedAt > before.AddSeconds(3), $"the in-flight messages are not the oldest due one: {backlog.OldestDueInsertedAt:O} against {before.AddSeconds(2):O}");
+        Assert.Equal(TimeSpan.Zero, backlog.OldestDueAge(backlog.OldestDueInsertedAt.Value.AddSeconds(-1)));
+    }
+
+    [Fact]
     public async Task Concurrent_receivers_never_get_the_same_message()
     {
         for (var i = 0; i < 40; i++) await Queue.SendAsync("m" + i, null, default);

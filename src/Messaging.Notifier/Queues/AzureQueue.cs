@@ -148,4 +148,14 @@ public sealed class AzureQueue : INotificationQueue
         }
         return false;
     }
+
+    public async Task<QueueBacklog> MeasureAsync(CancellationToken ct)
+    {
+        await EnsureAsync(ct);
+        var depth = (await _queue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
+        // Peek shows only visible messages, oldest first: the head of what is due.
+        var head = (await _queue.PeekMessagesAsync(1, ct)).Value.FirstOrDefault();
+        var poison = (await _poison.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
+        return new QueueBacklog(depth, head?.InsertedOn, poison);
+    }
 }

@@ -130,6 +130,23 @@ public sealed class EmbeddedQueue(string name, IServiceScopeFactory scopes, Payl
         return moved == 1;
     }
 
+    public async Task<QueueBacklog> MeasureAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        await db.Database.OpenConnectionAsync(ct);
+        // One statement: both counts and the oldest due message come from the same snapshot.
+        await using var cmd = Command(db, "SELECT " +
+            "(SELECT COUNT(*) FROM queue_messages WHERE queue = @queue), " +
+            "(SELECT MIN(inserted_at) FROM queue_messages WHERE queue = @queue AND visible_at <= @now), " +
+            "(SELECT COUNT(*) FROM queue_messages WHERE queue = @poison)",
+            ("@queue", name), ("@now", time.GetUtcNow().UtcTicks), ("@poison", PoisonName));
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new QueueBacklog(reader.GetInt64(0),
+            reader.IsDBNull(1) ? null : new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero), reader.GetInt64(2));
+    }
+
     private async Task InsertAsync(string queue, string body, TimeSpan delay, int dequeueCount, string? reason, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();

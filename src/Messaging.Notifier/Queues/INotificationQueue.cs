@@ -52,6 +52,18 @@ public interface INotificationQueue
 
     /// <summary>Puts a poison message back on the queue (after a fix) and removes it from the poison queue.</summary>
     Task<bool> ReplayPoisonAsync(string poisonId, CancellationToken ct);
+
+    /// <summary>How much waits: a few cheap reads, whatever the queue's length.</summary>
+    Task<QueueBacklog> MeasureAsync(CancellationToken ct);
+}
+
+/// <summary>
+/// Messages in the queue (waiting, in flight or delayed), when the oldest one that is due was enqueued (null when none
+/// is due), and messages in poison. On Azure the counts are the service's approximate ones.
+/// </summary>
+public sealed record QueueBacklog(long Depth, DateTimeOffset? OldestDueInsertedAt, long Poison)
+{
+    public TimeSpan OldestDueAge(DateTimeOffset now) => OldestDueInsertedAt is { } at && now > at ? now - at : TimeSpan.Zero;
 }
 
 public sealed class QueueOptions

@@ -69,8 +69,19 @@ public sealed class NotificationProcessor(
             return Outcome.Poisoned;
         }
         using var span = MessagingTraces.StartFrom("notification.send", System.Diagnostics.ActivityKind.Consumer, request.TraceParent);
+        // Keys are built from record ids and hashes, never from a phone or a name.
+        span?.SetTag("messaging.key", request.Key);
         span?.SetTag("messaging.template", request.TemplateKey);
         span?.SetTag("messaging.dequeue_count", message.DequeueCount);
+        var outcome = await HandleAsync(message, request, ct);
+        span?.SetTag("messaging.outcome", outcome.ToString().ToLowerInvariant());
+        // A retry is a failed attempt too: the span says so, the next attempt gets its own.
+        if (outcome is Outcome.Poisoned or Outcome.Retrying) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+        return outcome;
+    }
+
+    private async Task<Outcome> HandleAsync(QueueMessage message, NotificationRequest request, CancellationToken ct)
+    {
         var o = options.Value;
         var now = time.GetUtcNow();
         await using var scope = scopes.CreateAsyncScope();

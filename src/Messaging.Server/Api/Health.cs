@@ -29,13 +29,15 @@ public static class Health
             : Results.Json(new StatusView("database unreachable"), statusCode: StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>
-    /// Readiness: the database and the queue answer, the outbox is not falling behind, poison is under its threshold, and
-    /// every background loop of this process went round recently. 503 with each check named when one fails.
+    /// Readiness: the database and the queue answer, the outbox is not falling behind, poison is under its threshold,
+    /// every background loop of this process went round recently, and where Zalo is configured its access token is valid. 503 with each check named when one fails.
     /// </summary>
     public static async Task<IResult> ReadyAsync(MessagingDbContext db, INotificationQueue queue, Heartbeats beats, TimeProvider time,
-        IOptions<HealthOptions> options, CancellationToken ct)
+        IOptions<HealthOptions> options, IServiceProvider services, CancellationToken ct)
     {
         var o = options.Value;
+        // Registered only where Zalo sending is configured.
+        var zalo = services.GetService<Messaging.Notifier.Channels.Zalo.ZaloTokenProvider>();
         var checks = new List<HealthCheck>();
         var database = await Try(() => db.Database.CanConnectAsync(ct));
         checks.Add(new HealthCheck("database", database, database ? "reachable" : "unreachable"));
@@ -44,10 +46,17 @@ public static class Health
             var lag = await BacklogGauges.OutboxLagAsync(db, time.GetUtcNow(), ct);
             checks.Add(new HealthCheck("outbox", lag <= o.MaxOutboxLag, $"oldest pending event {lag.TotalSeconds:F0} s old (at most {o.MaxOutboxLag.TotalSeconds:F0} s)"));
         }
-        int? poison = null;
-        var queueOk = await Try(async () => { poison = (await queue.PeekPoisonAsync(o.MaxPoison + 1, ct)).Count; return true; });
-        checks.Add(new HealthCheck("queue", queueOk, queueOk ? "reachable" : "unreachable"));
-        if (poison is { } p) checks.Add(new HealthCheck("poison", p <= o.MaxPoison, p > o.MaxPoison ? $"more than {o.MaxPoison} poison messages" : $"{p} poison messages"));
+        QueueBacklog? backlog = null;
+        var queueOk = await Try(async () => { backlog = await queue.MeasureAsync(ct); return true; });
+        checks.Add(new HealthCheck("queue", queueOk, backlog is { } b
+            ? $"reachable, {b.Depth} messages, the oldest due one {b.OldestDueAge(time.GetUtcNow()).TotalSeconds:F0} s old" : "unreachable"));
+        if (backlog is { Poison: var p })
+            checks.Add(new HealthCheck("poison", p <= o.MaxPoison, $"{p} poison messages (at most {o.MaxPoison})"));
+        if (zalo is not null)
+        {
+            var token = await zalo.CheckAsync(ct);
+            checks.Add(new HealthCheck("zalo-token", token.Valid, token.Detail));
+        }
         foreach (var (loop, at, stale) in beats.Read())
             checks.Add(new HealthCheck("loop:" + loop, !stale, $"last round {(time.GetUtcNow() - at).TotalSeconds:F0} s ago"));
         var ready = checks.All(c => c.Ok);

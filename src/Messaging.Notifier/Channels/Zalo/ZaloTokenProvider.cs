@@ -23,6 +23,7 @@ public sealed class ZaloTokenProvider(IServiceScopeFactory scopes, IHttpClientFa
     private static readonly TimeSpan AssumedLifetime = TimeSpan.FromHours(25);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (string Token, DateTimeOffset ExpiresAt)? _cached;
+    private DateTimeOffset? _refusedAt;
 
     private ZaloOptions O => options.Value;
     private string OaId => O.OaId ?? throw new InvalidOperationException("Zalo:OaId is not configured.");
@@ -103,10 +104,31 @@ public sealed class ZaloTokenProvider(IServiceScopeFactory scopes, IHttpClientFa
             row.Version++;
             row.UpdatedAt = now;
             await db.SaveChangesAsync(CancellationToken.None);
+            _refusedAt = null;
             log.LogInformation("Zalo access token refreshed; it expires at {ExpiresAt:O}", row.ExpiresAt);
             return Cache(row);
         }
         throw new ZaloApiException(0, "the access token could not be refreshed: another node kept the refresh lease", transient: true);
+    }
+
+    /// <summary>
+    /// Readiness: the access token in the database (or, before the first send, the configured one) has not expired. A
+    /// refused refresh is named, since only the OA admin can mend it, but the token serves until it expires.
+    /// </summary>
+    public async Task<ZaloTokenHealth> CheckAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var row = await db.ZaloTokens.AsNoTracking().FirstOrDefaultAsync(t => t.OaId == OaId, ct);
+        var refused = _refusedAt is { } at ? $"; the refresh was refused at {at:O}: the OA admin must authorise the app again" : "";
+        if (row is null)
+            return string.IsNullOrWhiteSpace(O.AccessToken)
+                ? new ZaloTokenHealth(false, "no access token configured")
+                : new ZaloTokenHealth(true, "the configured access token, not used yet" + refused);
+        var left = row.ExpiresAt - time.GetUtcNow();
+        return string.IsNullOrEmpty(row.AccessToken) || left <= TimeSpan.Zero
+            ? new ZaloTokenHealth(false, $"the access token expired at {row.ExpiresAt:O}" + refused)
+            : new ZaloTokenHealth(true, $"the access token expires in {left.TotalHours:F1} h" + refused);
     }
 
     private async Task<ZaloToken> LoadOrSeedAsync(CancellationToken ct)
@@ -177,6 +199,7 @@ public sealed class ZaloTokenProvider(IServiceScopeFactory scopes, IHttpClientFa
             return new TokenPair(a, r, TimeSpan.FromSeconds(Seconds(body)));
         }
         var why = body.TryGetProperty("error_description", out var d) ? d.GetString() : body.GetRawText();
+        _refusedAt = time.GetUtcNow();
         log.LogError("Zalo refused the token refresh: {Reason}. The OA admin must authorise the app again.", why);
         throw new ZaloApiException(0, "token refresh refused: " + why, transient: false);
     }
@@ -187,3 +210,5 @@ public sealed class ZaloTokenProvider(IServiceScopeFactory scopes, IHttpClientFa
         : e.ValueKind == JsonValueKind.Number ? e.GetDouble()
         : double.TryParse(e.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : AssumedLifetime.TotalSeconds;
 }
+
+public sealed record ZaloTokenHealth(bool Valid, string Detail);
