@@ -93,6 +93,39 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
 
     private void At(DateTimeOffset when) => _db.Time.Advance(when - _db.Time.GetUtcNow());
 
+    /// <summary>A backlog sampler of its own and a listener that keeps each gauge's last reading by name.</summary>
+    private sealed class Gauges : IDisposable
+    {
+        public BacklogGauges Sampler { get; }
+        public System.Diagnostics.Metrics.MeterListener Listener { get; }
+        public Dictionary<string, double> Seen { get; } = [];
+
+        public Gauges(IServiceProvider services)
+        {
+            Sampler = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<BacklogGauges>(services);
+            Sampler.Register();
+            Listener = new System.Diagnostics.Metrics.MeterListener
+            {
+                InstrumentPublished = (instrument, l) => { if (instrument.Meter == Sampler.Meter) l.EnableMeasurementEvents(instrument); },
+            };
+            Listener.SetMeasurementEventCallback<long>((i, v, _, _) => Seen[i.Name] = v);
+            Listener.SetMeasurementEventCallback<double>((i, v, _, _) => Seen[i.Name] = v);
+            Listener.Start();
+        }
+
+        public async Task SampleAsync()
+        {
+            await Sampler.RunOnceAsync(default);
+            Listener.RecordObservableInstruments();
+        }
+
+        public void Dispose()
+        {
+            Listener.Dispose();
+            Sampler.Dispose();
+        }
+    }
+
     private async Task<List<Outcome>> DrainAsync()
     {
         var outcomes = new List<Outcome>();
@@ -253,21 +286,12 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
     [Fact]
     public async Task The_backlog_gauges_show_pending_outbox_events_their_age_and_poison()
     {
-        using var sampler = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<BacklogGauges>(_db.Services);
-        sampler.Register();
-        var seen = new Dictionary<string, double>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener
-        {
-            InstrumentPublished = (instrument, l) => { if (instrument.Meter == sampler.Meter) l.EnableMeasurementEvents(instrument); },
-        };
-        listener.SetMeasurementEventCallback<long>((i, v, _, _) => seen[i.Name] = v);
-        listener.SetMeasurementEventCallback<double>((i, v, _, _) => seen[i.Name] = v);
-        listener.Start();
+        using var gauges = new Gauges(_db.Services);
+        var seen = gauges.Seen;
 
         await BookAsync(TestData.At(2026, 11, 26, 8, 0));
         At(TestData.At(2026, 11, 24, 9, 2));
-        await sampler.RunOnceAsync(default);
-        listener.RecordObservableInstruments();
+        await gauges.SampleAsync();
         Assert.Equal(1, seen["messaging.outbox.pending"]);
         Assert.Equal(120, seen["messaging.outbox.lag"], 0.5);
         Assert.Equal(0, seen["messaging.queue.poison"]);
@@ -277,8 +301,7 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
 
         await DispatchAsync();
         At(TestData.At(2026, 11, 24, 9, 2).AddSeconds(45));
-        await sampler.RunOnceAsync(default);
-        listener.RecordObservableInstruments();
+        await gauges.SampleAsync();
         Assert.Equal(0, seen["messaging.outbox.pending"]);
         Assert.Equal(0, seen["messaging.outbox.lag"]);
         Assert.Equal(1, seen["messaging.queue.depth"]);
@@ -286,8 +309,7 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
 
         var message = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromMinutes(1), default));
         await Queue.PoisonAsync(message, "test", default);
-        await sampler.RunOnceAsync(default);
-        listener.RecordObservableInstruments();
+        await gauges.SampleAsync();
         Assert.Equal(0, seen["messaging.queue.depth"]);
         Assert.Equal(0, seen["messaging.queue.age"]);
         Assert.Equal(1, seen["messaging.queue.poison"]);
@@ -297,19 +319,11 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
     [Fact]
     public async Task The_broadcast_gauges_follow_a_running_broadcast_from_queued_to_settled()
     {
-        using var sampler = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<BacklogGauges>(_db.Services);
-        sampler.Register();
-        var seen = new Dictionary<string, double>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener
-        {
-            InstrumentPublished = (instrument, l) => { if (instrument.Meter == sampler.Meter) l.EnableMeasurementEvents(instrument); },
-        };
-        listener.SetMeasurementEventCallback<long>((i, v, _, _) => seen[i.Name] = v);
-        listener.Start();
+        using var gauges = new Gauges(_db.Services);
+        var seen = gauges.Seen;
         async Task<(double, double, double, double)> SampleAsync()
         {
-            await sampler.RunOnceAsync(default);
-            listener.RecordObservableInstruments();
+            await gauges.SampleAsync();
             return (seen["messaging.broadcast.running"], seen["messaging.broadcast.recipients"], seen["messaging.broadcast.queued"],
                 seen["messaging.broadcast.settled"]);
         }
