@@ -103,7 +103,7 @@ public sealed class ZaloTokenProvider(IServiceScopeFactory scopes, IHttpClientFa
             row.Version++;
             row.UpdatedAt = now;
             await db.SaveChangesAsync(CancellationToken.None);
-            log.LogInformation("Zalo access token refreshed; it expires at {ExpiresAt:O}", row.ExpiresAt);
+            log.ZaloTokenRefreshed(row.ExpiresAt);
             return Cache(row);
         }
         throw new ZaloApiException(0, "the access token could not be refreshed: another node kept the refresh lease", transient: true);
@@ -177,7 +177,7 @@ public sealed class ZaloTokenProvider(IServiceScopeFactory scopes, IHttpClientFa
             return new TokenPair(a, r, TimeSpan.FromSeconds(Seconds(body)));
         }
         var why = body.TryGetProperty("error_description", out var d) ? d.GetString() : body.GetRawText();
-        log.LogError("Zalo refused the token refresh: {Reason}. The OA admin must authorise the app again.", why);
+        log.ZaloRefreshRefused(why);
         throw new ZaloApiException(0, "token refresh refused: " + why, transient: false);
     }
 
