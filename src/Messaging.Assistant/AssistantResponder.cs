@@ -39,7 +39,7 @@ public sealed class AssistantResponder(AssistantKernel kernels, IOptionsMonitor<
         var remote = !o.EndpointIsLocal;
         if (remote && !o.AllowPersonalDataToRemote && mask.FoundPersonalData)
         {
-            log.LogInformation("A message with personal data was kept from the remote assistant endpoint; the dialogs answer it");
+            log.PersonalDataKeptFromRemote();
             return false;
         }
 
@@ -68,7 +68,7 @@ public sealed class AssistantResponder(AssistantKernel kernels, IOptionsMonitor<
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                log.LogWarning("The assistant did not answer ({Reason}); the dialogs answer instead", deadline.IsCancellationRequested ? "timed out" : e.GetType().Name);
+                log.AssistantDidNotAnswer(deadline.IsCancellationRequested ? "timed out" : e.GetType().Name);
                 return tools.Booked is { } made && await SayBookedAsync(t, state, made, userText, o, ct);
             }
         }
@@ -76,7 +76,7 @@ public sealed class AssistantResponder(AssistantKernel kernels, IOptionsMonitor<
         if (tools.Booked is { } booked) return await SayBookedAsync(t, state, booked, userText, o, ct);
         if (budget.Exhausted)
         {
-            log.LogWarning("The assistant used up its {Max} tool calls without an answer; the dialogs answer instead", o.MaxToolCalls);
+            log.ToolCallsUsedUp(o.MaxToolCalls);
             return false;
         }
         if (answer.Length == 0) return false;
@@ -84,8 +84,7 @@ public sealed class AssistantResponder(AssistantKernel kernels, IOptionsMonitor<
         var verdict = GroundingGuard.Check(mask.Display(answer), tools.Retrieved);
         if (!verdict.Grounded)
         {
-            log.LogWarning("An assistant answer named what the knowledge base does not say ({Unsupported}); the knowledge-base answer replaces it",
-                string.Join(", ", verdict.Unsupported));
+            log.UngroundedAnswerReplaced(string.Join(", ", verdict.Unsupported));
             if (tools.Retrieved.FirstOrDefault() is not { } procedure) return false;
             t.State.Memory["procedure"] = procedure.Id;
             await dialogs.Get(DialogNames.ProcedureInfo).ContinueAsync(t, new DialogFrame(), ct);

@@ -107,25 +107,24 @@ public static class MessagingCore
         else await DatabaseSetup.RequireMigratedAsync(db, ct);
         services.GetRequiredService<Messaging.Core.Identity.Fingerprinter>().UseKey(await Messaging.Core.Identity.Fingerprinter.LoadOrCreateKeyAsync(
             db, Messaging.Core.Identity.Fingerprinter.KeyName, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct));
-        log.LogInformation("Database ready ({Provider}); {Count} procedures loaded", db.Database.ProviderName, catalog.All.Count);
+        log.DatabaseReady(db.Database.ProviderName, catalog.All.Count);
         var options = configurationOf(scope.ServiceProvider);
         if (options.DemoData && await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct))
         {
-            log.LogInformation("Demo data seeded");
+            log.DemoDataSeeded();
         }
         var config = scope.ServiceProvider.GetService<IConfiguration>();
         var accounts = await scope.ServiceProvider.GetRequiredService<Messaging.Core.Staff.StaffAccounts>()
             .EnsureInitialAccountsAsync(config?["Admin:Bootstrap:UserName"], config?["Admin:Bootstrap:Password"], options.DemoData, ct);
-        if (accounts > 0) log.LogInformation("{Count} staff accounts created on a fresh install", accounts);
+        if (accounts > 0) log.StaffAccountsCreated(accounts);
         var identity = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Messaging.Core.Identity.IdentityOptions>>().Value;
-        log.LogInformation("Phone proof: one-time codes {Required} (Identity:PhoneVerification {Mode}, real SMS/ZNS gateway {Gateway}, demo {Demo})",
-            identity.CodesRequired ? "required" : "not required", identity.PhoneVerification, identity.RealPhoneGateway, identity.DemoMode);
+        log.PhoneProof(identity.CodesRequired ? "required" : "not required", identity.PhoneVerification, identity.RealPhoneGateway, identity.DemoMode);
         var templates = TemplateFiles.LoadDirectory(options.ResolveTemplates());
         var seeded = await scope.ServiceProvider.GetRequiredService<TemplateStore>().SeedAsync(templates, ct);
-        log.LogInformation("{Count} templates loaded, {Seeded} seeded or refreshed", templates.Count, seeded);
+        log.TemplatesLoaded(templates.Count, seeded);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await services.GetRequiredService<LanguageModelProvider>().RebuildAsync(db, ct);
-        log.LogInformation("Language model trained in {Elapsed} ms", (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        log.LanguageModelTrained((int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
         static MessagingOptions configurationOf(IServiceProvider sp) =>
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MessagingOptions>>().Value;

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Messaging.Core.Staff;
+using Messaging.Core.Telemetry;
 using Messaging.Server.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,5 +101,26 @@ public sealed class DemoSafetyTests
         Assert.DoesNotContain("051090001234", line);
         Assert.DoesNotContain("240930-0101", line);
         Assert.Equal(MaskingConsoleFormatter.FormatterName, factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsoleLoggerOptions>>().Value.FormatterName);
+    }
+
+    [Fact]
+    public async Task Json_console_lines_carry_the_scopes_by_name_and_masked()
+    {
+        // appsettings.json turns scopes on for whichever formatter the mask wraps.
+        await using var factory = new MessagingServerFactory(new Dictionary<string, string?> { ["Logging:Console:Inner"] = "json" });
+        factory.CreateClient();
+        var formatter = factory.Services.GetServices<ConsoleFormatter>().Single(f => f.Name == MaskingConsoleFormatter.FormatterName);
+        var scopes = new LoggerExternalScopeProvider();
+        using var turn = scopes.Push(new LogScope("ConversationRef", "q7Xb-2kPz_Lm", "Channel", "zalo"));
+        using var notification = scopes.Push(new LogScope("NotificationKey", "dossier.status-changed:000.00.12.H55-240930-0101:2"));
+        var output = new StringWriter();
+        formatter.Write(new LogEntry<string>(LogLevel.Information, "Test", new EventId(2001), "a turn", null, (s, _) => s), scopes, output);
+
+        using var line = JsonDocument.Parse(output.ToString());
+        var named = line.RootElement.GetProperty("Scopes").EnumerateArray().Where(s => s.ValueKind == JsonValueKind.Object).ToList();
+        Assert.Contains(named, s => s.TryGetProperty("ConversationRef", out var v) && v.GetString() == "q7Xb-2kPz_Lm");
+        Assert.Contains(named, s => s.TryGetProperty("Channel", out var v) && v.GetString() == "zalo");
+        Assert.Contains(named, s => s.TryGetProperty("NotificationKey", out var v) && v.GetString()!.StartsWith("dossier.status-changed:", StringComparison.Ordinal));
+        Assert.DoesNotContain("240930-0101", output.ToString());
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Messaging.Server.Security;
+using Messaging.Testing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Messaging.Server.Tests;
 
@@ -160,14 +162,20 @@ public sealed partial class SecurityTests : IAsyncLifetime
     [Fact]
     public async Task An_unexpected_error_shows_no_stack_trace()
     {
-        await using var factory = new MessagingServerFactory().WithWebHostBuilder(b => b.ConfigureServices(s =>
-            s.AddSingleton<IStartupFilter>(new ThrowingEndpoint())));
+        var capture = new LogCapture();
+        await using var factory = new MessagingServerFactory().WithWebHostBuilder(b => b
+            .ConfigureLogging(l => l.AddProvider(capture))
+            .ConfigureServices(s => s.AddSingleton<IStartupFilter>(new ThrowingEndpoint())));
         var r = await factory.CreateClient().GetAsync("/test/boom");
         Assert.Equal(HttpStatusCode.InternalServerError, r.StatusCode);
         var body = await r.Content.ReadAsStringAsync();
         Assert.DoesNotContain("secret detail", body);
         Assert.DoesNotContain(" at ", body);
         Assert.DoesNotContain("Exception", body);
+        // The operator gets what the client does not: the exception with its stack, in the log.
+        Assert.Contains(capture.Entries, e => e.Level == LogLevel.Error
+            && e.Exception is InvalidOperationException { Message: "secret detail", StackTrace: { } stack }
+            && stack.Contains(nameof(ThrowingEndpoint), StringComparison.Ordinal));
     }
 
     private sealed class ThrowingEndpoint : IStartupFilter

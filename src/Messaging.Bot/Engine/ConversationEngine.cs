@@ -38,7 +38,7 @@ public sealed class BotOptions
 /// </summary>
 public sealed class ConversationEngine(IServiceScopeFactory scopes, ConversationStore store, LanguageModelProvider language,
     TimeProvider time, IOptions<BotOptions> options, DialogSet dialogs, ILogger<ConversationEngine> log,
-    IEnumerable<ITurnAssistant> assistants)
+    IEnumerable<ITurnAssistant> assistants, Messaging.Core.Identity.Fingerprinter fingerprints)
 {
     private readonly ITurnAssistant? _assistant = assistants.FirstOrDefault();
     private const int MaxRuns = 5;
@@ -64,6 +64,8 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
     public async Task<TurnResult> RunAsync(Activity incoming, TurnIdentity identity, CancellationToken ct)
     {
         var conversationId = incoming.Conversation?.Id ?? throw new ArgumentException("conversation.id is required");
+        // Logged by a keyed pseudonym, never the id: a Zalo conversation's id holds the user's Zalo id.
+        using var logScope = log.BeginTurnScope(fingerprints, conversationId, identity.Channel);
         using var span = MessagingTraces.Source.StartActivity("chat.turn");
         span?.SetTag("messaging.channel", identity.Channel);
         var gate = _locks[(uint)conversationId.GetHashCode() % _locks.Length];
@@ -87,7 +89,7 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
                 var stored = run == 1 && loaded is not null ? loaded : await store.LoadAsync(conversationId, ct);
                 if (await RunOnceAsync(stored, incoming, identity, conversationId, ct) is { } replies) return replies;
                 // Another node, or a proactive message, saved this conversation first; run the turn on its state.
-                log.LogInformation("Conversation state changed during a turn (run {Run})", run);
+                log.ConversationChangedDuringTurn(run);
                 if (run == MaxRuns) throw new InvalidOperationException($"The conversation kept changing during {MaxRuns} runs of one turn.");
             }
         }
@@ -116,7 +118,7 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         if (StoredCopy(incoming, identity, conversationId, nlu.Entities).Text != earlier.Text) return null;
         var replies = recent.Where(r => r.Direction == "out").Reverse().Select(r => (Json: r.Json, Activity: Read(r.Json)))
             .Where(r => r.Activity?.ReplyToId == incoming.Id).ToList();
-        log.LogInformation("A turn already answered arrived again; answering from the transcript");
+        log.TurnAnsweredAgain();
         return new TurnResult(replies.Select(r => r.Activity!).ToList(), replies.Select(r => r.Json).ToList());
     }
 

@@ -152,7 +152,7 @@ public sealed class GroupCommitter<TWrite, TResult>(Func<DirectDatabase> databas
             }
             catch (Exception e) when (batch.Count > 1)
             {
-                log.LogWarning(e, "A batch of {Count} writes failed; saving them one by one", batch.Count);
+                log.BatchWriteFailed(e, batch.Count);
                 foreach (var p in batch) await CommitAloneAsync(p);
             }
             catch (Exception e)

@@ -22,7 +22,7 @@ public sealed class DeliveryReceipts(MessagingDbContext db, ILogger<DeliveryRece
             delivery = await db.Deliveries.FirstOrDefaultAsync(d => d.Key == key, ct);
         if (delivery is null)
         {
-            log.LogInformation("A {Channel} receipt for an unknown message ({Kind})", channel, kind);
+            log.UnknownReceipt(channel, kind);
             return false;
         }
         switch (kind)

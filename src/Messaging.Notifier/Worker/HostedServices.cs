@@ -44,7 +44,7 @@ public abstract class PollingWorker(TimeProvider time, ILogger log, Heartbeats b
             }
             catch (Exception e)
             {
-                Log.LogError(e, "{Worker} failed; trying again", GetType().Name);
+                Log.WorkerFailed(e, GetType().Name);
             }
             if (more) continue;
             try
@@ -106,9 +106,7 @@ public sealed class RetentionService(IServiceScopeFactory scopes, IOptions<Messa
         await using var scope = scopes.CreateAsyncScope();
         var report = await scope.ServiceProvider.GetRequiredService<Messaging.Core.Privacy.RetentionSweeper>().SweepAsync(ct);
         if (report.Total > 0)
-            log.LogInformation("Retention: {Transcript} transcript rows and {Conversations} conversations deleted, {Handoffs} handoff questions, " +
-                "{Bodies} event bodies and {Deliveries} delivery details cleared, {Codes} one-time codes and {Abuse} abuse counters deleted",
-                report.TranscriptRows, report.Conversations, report.HandoffQuestions, report.InboundBodies, report.DeliveryDetails,
+            log.RetentionSwept(report.TranscriptRows, report.Conversations, report.HandoffQuestions, report.InboundBodies, report.DeliveryDetails,
                 report.OneTimeCodes, report.AbuseEvents);
         // Once an interval: a sweep that found much does not run again at once.
         return false;
@@ -146,7 +144,7 @@ public sealed class NotificationWorker(INotificationQueue queue, NotificationPro
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    log.LogError(e, "Receiving from the queue failed; trying again");
+                    log.ReceiveFailed(e);
                     await Task.Delay(o.IdleDelay, time, stoppingToken);
                     continue;
                 }
@@ -184,7 +182,7 @@ public sealed class NotificationWorker(INotificationQueue queue, NotificationPro
             }
             catch (Exception e)
             {
-                log.LogError(e, "Notification message {Id} failed unexpectedly; it will come back after its visibility", message.Id);
+                log.MessageFailedUnexpectedly(e, message.Id);
             }
         }
     }

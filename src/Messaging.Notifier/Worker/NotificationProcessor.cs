@@ -65,9 +65,10 @@ public sealed class NotificationProcessor(
         if (Parse(message.Body) is not { } request)
         {
             await queue.PoisonAsync(message, "malformed notification: " + ParseError(message.Body), ct);
-            log.LogWarning("Queue message {Id} is not a notification; moved to poison", message.Id);
+            log.NotANotification(message.Id);
             return Outcome.Poisoned;
         }
+        using var logScope = log.BeginNotificationScope(request.Key);
         using var span = MessagingTraces.StartFrom("notification.send", System.Diagnostics.ActivityKind.Consumer, request.TraceParent);
         // Keys are built from record ids and hashes, never from a phone or a name.
         span?.SetTag("messaging.key", request.Key);
@@ -94,7 +95,7 @@ public sealed class NotificationProcessor(
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, DeliveryStatus.Failed).SetProperty(d => d.Error, reason)
                     .SetProperty(d => d.UpdatedAt, now).SetProperty(d => d.Owner, (string?)null).SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), ct);
             await queue.PoisonAsync(message, reason, ct);
-            log.LogWarning("Notification {Key} went to poison: {Reason}", request.Key, reason);
+            log.NotificationPoisoned(request.Key, reason);
             return Outcome.Poisoned;
         }
 
@@ -124,7 +125,7 @@ public sealed class NotificationProcessor(
         catch (DbUpdateConcurrencyException)
         {
             // The lease lapsed while this worker was slow and another took the delivery over: it is theirs now.
-            log.LogWarning("The claim on notification {Key} lapsed before its outcome was recorded", request.Key);
+            log.ClaimLapsed(request.Key);
             return Outcome.HeldElsewhere;
         }
     }
@@ -164,6 +165,7 @@ public sealed class NotificationProcessor(
         var capped = false;
         foreach (var channel in order)
         {
+            using var channelScope = log.BeginChannelScope(channel);
             if (channel is ChannelNames.Sms or ChannelNames.Zns
                 && !(phoneAllowed ??= await PhoneChannelsAllowedAsync(sp, request, delivery, ct)))
             {
@@ -266,7 +268,7 @@ public sealed class NotificationProcessor(
         }
         var wait = (claim.HeldUntil ?? now) - now + TimeSpan.FromSeconds(1);
         await RenewQuietlyAsync(message, wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : Min(wait, options.Value.Visibility), ct);
-        log.LogDebug("Notification {Key} is claimed by another worker; back off", request.Key);
+        log.ClaimedElsewhere(request.Key);
         return Outcome.HeldElsewhere;
     }
 
@@ -331,7 +333,7 @@ public sealed class NotificationProcessor(
         delivery.Error = reason.Length > 1000 ? reason[..1000] : reason;
         Release(delivery, time.GetUtcNow());
         await SettleAsync(db, message, reason, ct);
-        log.LogWarning("Notification {Key} failed and went to poison: {Reason}", delivery.Key, reason);
+        log.NotificationFailed(delivery.Key, reason);
         return Outcome.Poisoned;
     }
 
@@ -348,7 +350,7 @@ public sealed class NotificationProcessor(
             if (!await queue.SettleInTransactionAsync(db, message, poisonReason, ct))
             {
                 // Another receiver holds the message now; it will find the key final and drop it.
-                log.LogDebug("Queue message {Id} was received again before it was settled", message.Id);
+                log.ReceivedBeforeSettled(message.Id);
             }
             await tx.CommitAsync(ct);
             return;
@@ -371,7 +373,7 @@ public sealed class NotificationProcessor(
         var outcome = await ledger.RecordSentAsync(new SentRecord(delivery, attempt, owner,
             inDatabase ? long.Parse(message.Id, System.Globalization.CultureInfo.InvariantCulture) : null, message.PopReceipt), ct);
         if (!outcome.ClaimHeld)
-            log.LogWarning("Notification {Key} was sent after its claim lapsed; the provider's idempotency key guards a second send", delivery.Key);
+            log.SentAfterClaimLapsed(delivery.Key);
         // The visibility lapsed and another worker received the message: it finds the key sent and only deletes.
         if (inDatabase && !outcome.QueueRowDeleted) throw new QueueReceiptException(message.Id);
         if (inDatabase) return;

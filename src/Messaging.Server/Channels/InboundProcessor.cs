@@ -59,7 +59,7 @@ public sealed class InboundProcessor(IServiceScopeFactory scopes, InboundSignal 
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                Log.LogWarning(ex, "Inbound {Channel} event {Id} ({Event}) failed on attempt {Attempt}", e.Channel, e.Id, e.EventName, e.Attempts);
+                Log.InboundEventFailed(ex, e.Channel, e.Id, e.EventName, e.Attempts);
                 e.Error = ex.Message;
                 e.ClaimedUntil = Time.GetUtcNow() + TimeSpan.FromSeconds(5 * Math.Pow(3, e.Attempts - 1));
             }

@@ -63,7 +63,7 @@ public static class ZaloWebhook
         if (appId is null || timestamp is null
             || !ZaloSignature.Verify(appId, body, timestamp, o.OaSecretKey!, request.Headers[ZaloSignature.Header]))
         {
-            log.LogWarning("Zalo webhook: a request with a missing or wrong signature was refused");
+            log.ZaloSignatureRefused();
             return Unauthorized("The signature does not match.");
         }
         if (appId != o.AppId) return Unauthorized("The event is for another app.");
@@ -71,7 +71,7 @@ public static class ZaloWebhook
         if (!long.TryParse(timestamp, out var ms) || DateTimeOffset.FromUnixTimeMilliseconds(ms) is var at
             && (now - at > o.MaxEventAge || at - now > FutureSkew))
         {
-            log.LogWarning("Zalo webhook: an event with a stale timestamp was refused");
+            log.ZaloStaleEventRefused();
             return Unauthorized("The event is too old, or from the future.");
         }
 

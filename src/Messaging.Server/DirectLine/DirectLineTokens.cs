@@ -113,7 +113,7 @@ public sealed class DirectLineTokens
             // Fine for one node: tokens last 30 minutes and clients fetch new ones after a restart.
             _key = RandomNumberGenerator.GetBytes(32);
             if (options.CurrentValue.Secrets.Count > 0)
-                log.LogWarning("DirectLine:TokenKey is not set (or shorter than 32 characters): tokens are signed with a key of this process only");
+                log.DirectLineKeyOfThisProcess();
         }
     }
 

@@ -48,12 +48,12 @@ public sealed class LanguageRetrainer(IServiceScopeFactory scopes, LanguageModel
                 if (!asked && labelled == _lastTried) continue;
                 _lastTried = labelled;
                 var result = await provider.RetrainAsync(db, ct);
-                log.LogInformation("Language model retrained with {Labelled} labelled examples: held-out intent accuracy {Before:P1} -> {After:P1}, {Outcome}",
-                    result.LabelledExamples, result.CurrentAccuracy, result.CandidateAccuracy, result.Swapped ? "swapped in" : "kept the old model");
+                log.LanguageModelRetrained(result.LabelledExamples, result.CurrentAccuracy, result.CandidateAccuracy,
+                    result.Swapped ? "swapped in" : "kept the old model");
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log.LogError(e, "Retraining the language model failed; the current model stays");
+                log.RetrainingFailed(e);
             }
         }
     }

@@ -6,8 +6,9 @@ namespace Messaging.Server.Security;
 
 /// <summary>
 /// The console log with phone, ID and dossier numbers and e-mail addresses masked by their shape, whatever a log call
-/// or an exception message put in: the formatter the console uses (simple, or json with Logging:Console:FormatterName)
-/// writes into a buffer, and only the masked text reaches the console.
+/// or an exception message put in: the formatter the console uses (simple, or json with Logging:Console:Inner) writes
+/// into a buffer, and only the masked text reaches the console. Both read Logging:Console:FormatterOptions, where
+/// appsettings.json turns IncludeScopes on, and get the logger's scopes from here.
 /// </summary>
 public sealed class MaskingConsoleFormatter(IServiceProvider services, Microsoft.Extensions.Options.IOptionsMonitor<MaskingConsoleFormatterOptions> options)
     : ConsoleFormatter(FormatterName)

@@ -114,7 +114,7 @@ public sealed class ZaloApiClient(ZaloTokenProvider tokens, IHttpClientFactory h
             var text = root.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
             if (TokenErrors.Contains(code) && attempt == 1)
             {
-                log.LogInformation("Zalo rejected the access token ({Code}); refreshing it once", code);
+                log.ZaloTokenRejected(code);
                 await tokens.RefreshAsync(token, ct);
                 continue;
             }

@@ -105,7 +105,7 @@ public sealed class ZaloTokenProvider(IServiceScopeFactory scopes, IHttpClientFa
             row.UpdatedAt = now;
             await db.SaveChangesAsync(CancellationToken.None);
             _refusedAt = null;
-            log.LogInformation("Zalo access token refreshed; it expires at {ExpiresAt:O}", row.ExpiresAt);
+            log.ZaloTokenRefreshed(row.ExpiresAt);
             return Cache(row);
         }
         throw new ZaloApiException(0, "the access token could not be refreshed: another node kept the refresh lease", transient: true);
@@ -200,7 +200,7 @@ public sealed class ZaloTokenProvider(IServiceScopeFactory scopes, IHttpClientFa
         }
         var why = body.TryGetProperty("error_description", out var d) ? d.GetString() : body.GetRawText();
         _refusedAt = time.GetUtcNow();
-        log.LogError("Zalo refused the token refresh: {Reason}. The OA admin must authorise the app again.", why);
+        log.ZaloRefreshRefused(why);
         throw new ZaloApiException(0, "token refresh refused: " + why, transient: false);
     }
 
