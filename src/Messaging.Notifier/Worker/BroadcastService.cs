@@ -1,6 +1,7 @@
 using Messaging.Core.Templates;
 using System.Text.Json;
 using Messaging.Core.Appointments;
+using Messaging.Core.Identity;
 using Messaging.Core.Notifications;
 using Messaging.Core.Persistence;
 using Messaging.Core.Procedures;
@@ -128,6 +129,7 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
         var office = await db.Offices.AsNoTracking().FirstOrDefaultAsync(o => o.Id == broadcast.OfficeId, ct);
         var contacts = await db.Set<Contact>().AsNoTracking().Where(c => page.Contains(c.Phone)).ToDictionaryAsync(c => c.Phone, ct);
         var context = new PlanContext(db, scope.ServiceProvider.GetRequiredService<ProcedureCatalog>(), now);
+        var fingerprints = scope.ServiceProvider.GetRequiredService<Fingerprinter>();
         var bodies = new List<string>(page.Count);
         foreach (var person in bookings.GroupBy(b => b.Phone).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -143,7 +145,7 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
             };
             // The first booking speaks for the person (its name, channel and conversation); a broadcast is news, not a
             // reminder, so it does not expire at that appointment's start.
-            var request = await BookingNotices.RequestAsync(context, theirs[0], PersonKey(broadcast.Id, person.Key), broadcast.TemplateKey, listed,
+            var request = await BookingNotices.RequestAsync(context, theirs[0], PersonKey(fingerprints, broadcast.Id, person.Key), broadcast.TemplateKey, listed,
                 null, ct, priority: broadcast.Critical ? NotificationPriority.Critical : NotificationPriority.Normal, office: office,
                 contacts: contacts, expires: false, news: true);
             var recipient = broadcast.Channels.Count > 0 ? request.Recipient with { ChannelOrder = broadcast.Channels } : request.Recipient;
@@ -160,10 +162,13 @@ public sealed class BroadcastService(IServiceScopeFactory scopes, INotificationQ
     /// <summary>How long one worker holds a broadcast's fan-out; renewed with every page.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 
-    /// <summary>The key of one person's message: the broadcast and a hash of their phone, not the phone itself (keys are logged).</summary>
-    public static string PersonKey(Guid broadcast, string phone) =>
-        $"broadcast:{broadcast:N}:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes($"{broadcast:N}:{phone}")), 0, 12);
+    /// <summary>
+    /// The key of one person's message: the broadcast and a keyed fingerprint of their phone. Keys are logged and
+    /// traced, and a plain hash of a phone is reversed by trying every number; every node holds the same key, so the
+    /// key stays the same whichever worker fans the page out.
+    /// </summary>
+    public static string PersonKey(Fingerprinter fingerprints, Guid broadcast, string phone) =>
+        $"broadcast:{broadcast:N}:" + fingerprints.Of($"{broadcast:N}:{phone}");
 
     public async Task<BroadcastProgress?> ProgressAsync(Guid id, CancellationToken ct)
     {
