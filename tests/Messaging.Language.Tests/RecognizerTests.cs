@@ -52,6 +52,22 @@ public sealed class DateRecognizerTests
     [InlineData("mùng 5", "2026-12-05")]
     [InlineData("mung 28", "2026-11-28")]
     [InlineData("ngày 30", "2026-11-30")]
+    [InlineData("hôm thứ 3 tôi nộp hồ sơ", "2026-11-17")]
+    [InlineData("hom chu nhat", "2026-11-22")]
+    [InlineData("hôm thứ 2", "2026-11-23")]
+    [InlineData("tuần trước", "2026-11-16")]
+    [InlineData("tuần sau nữa", "2026-12-07")]
+    [InlineData("ngày 5 tháng sau", "2026-12-05")]
+    [InlineData("ngay 28 thang truoc", "2026-10-28")]
+    [InlineData("ngày 30 tháng này", "2026-11-30")]
+    [InlineData("3 ngày nữa", "2026-11-26")]
+    [InlineData("hẹn ngày 20.12.2026", "2026-12-20")]
+    [InlineData("sinh ngày 15 tháng 3 năm 1985", "1985-03-15")]
+    [InlineData("cấp ngày 12/5/1998", "1998-05-12")]
+    [InlineData("sinh 15/3/85", "1985-03-15")]
+    [InlineData("thứ năm ngày 26/11", "2026-11-26")]
+    [InlineData("thu 7, 28/11 lam cccd", "2026-11-28")]
+    [InlineData("thứ 6 ngày 27 tháng 11", "2026-11-27")]
     public void Forms(string text, string expected) => Assert.Equal(expected, Model.Single(text, EntityTypes.Date));
 
     [Fact]
@@ -89,6 +105,8 @@ public sealed class DateRecognizerTests
     [InlineData("lần thứ hai")]
     [InlineData("một người")]
     [InlineData("mot nguoi")]
+    [InlineData("lệ phí 1.500.000 đồng")]
+    [InlineData("bản 2.1.2026a")]
     public void Not_dates(string text) => Assert.Empty(Model.Values(text, EntityTypes.Date));
 
     [Fact]

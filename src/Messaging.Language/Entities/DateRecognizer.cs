@@ -5,7 +5,7 @@ namespace Messaging.Language.Entities;
 
 /// <summary>
 /// Dates as Vietnamese people write them, relative to the reference day: hôm nay, mai, ngày kia/mốt, thứ 2 … chủ
-/// nhật (t2 … t7, cn), tuần này/sau, "thứ 6 tuần sau", dd/mm[/yyyy], dd-mm, "ngày 5 tháng 12", "mùng 5".
+/// nhật (t2 … t7, cn), tuần này/sau, "thứ 6 tuần sau", dd/mm[/yyyy], dd-mm, dd.mm.yyyy, "ngày 5 tháng 12 [năm 1985]", "mùng 5".
 /// Weeks start on Monday; chủ nhật is the last day of the week. Values are yyyy-MM-dd.
 /// </summary>
 public static partial class DateRecognizer
@@ -28,8 +28,14 @@ public static partial class DateRecognizer
         "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo", "duong", "ly", "mai", "la",
     ];
 
-    /// <summary>The years a date in a message may have; anything else is not a date anyone means.</summary>
+    /// <summary>The reference times a message may be read at (relative dates are computed from them).</summary>
     public const int MinYear = 2000, MaxYear = 2100;
+
+    /// <summary>
+    /// The years a date written out may have: a birth date or an old card's issue date ("cấp ngày 12/5/1998") is a
+    /// date too; anything else is not a date anyone means.
+    /// </summary>
+    public const int MinWrittenYear = 1900;
 
     public static void Recognize(RecognitionContext ctx)
     {
@@ -40,14 +46,15 @@ public static partial class DateRecognizer
     private static void Numeric(RecognitionContext ctx)
     {
         var text = ctx.Text;
-        foreach (Match m in NumericPattern().Matches(text.Folded))
+        foreach (var m in NumericPattern().Matches(text.Folded).Concat(DottedPattern().Matches(text.Folded)))
         {
             var (start, end) = text.OriginalSpan(m.Index, m.Index + m.Length);
             if (!ctx.IsFree(start, end)) continue;
             var day = int.Parse(m.Groups["d"].Value, CultureInfo.InvariantCulture);
             var month = int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture);
             int? year = m.Groups["y"].Success ? int.Parse(m.Groups["y"].Value, CultureInfo.InvariantCulture) : null;
-            if (year is < 100) year += 2000;
+            // "15/3/85" is a birth year of the last century; "15/3/27" is next year.
+            if (year is < 100) year += year > ctx.Today.Year % 100 + 20 ? 1900 : 2000;
             if (Resolve(ctx.Today, day, month, year) is { } date) ctx.Add(Make(date, start, end));
         }
     }
@@ -60,6 +67,12 @@ public static partial class DateRecognizer
             if (!ctx.IsWordFree(i)) continue;
             var (date, length, detail) = Match(ctx, i);
             if (length == 0 || date is null) continue;
+            // "thứ năm ngày 10/12", "thứ 5, 10/12": the weekday only confirms the written date after it.
+            if (length == 2 && ctx.Word(i) is "thu" or "chu" && WrittenDateFollows(ctx, i + 2))
+            {
+                i += 1;
+                continue;
+            }
             var (start, end) = ctx.Text.WordSpan(i, i + length - 1);
             if (!ctx.IsFree(start, end)) continue;
             ctx.Add(Make(date.Value, start, end) with { Detail = detail });
@@ -94,6 +107,11 @@ public static partial class DateRecognizer
                 return (today.AddDays(1), 1, null);
             case "mot" when IsDayAfterTomorrow(ctx, i):
                 return (today.AddDays(2), 1, null);
+            // "hôm thứ 3 tôi nộp": the last such day, today included.
+            case "thu" when WeekdayWords.TryGetValue(W(1), out var past) && IsWeekday(ctx, i) && ctx.Word(i - 1) == "hom" && W(2) != "tuan":
+                return (today.AddDays(-((DayIndex(today) - past + 7) % 7)), 2, null);
+            case "chu" when W(1) == "nhat" && ctx.Word(i - 1) == "hom" && W(2) != "tuan":
+                return (today.AddDays(-((DayIndex(today) - 6 + 7) % 7)), 2, null);
             case "chu" when W(1) == "nhat":
                 return WithWeek(ctx, i, 6, 2);
             case "thu" when WeekdayWords.TryGetValue(W(1), out var wd) && IsWeekday(ctx, i):
@@ -102,9 +120,20 @@ public static partial class DateRecognizer
                 return (today, 2, "until " + Iso(MondayOf(today).AddDays(6)));
             case "tuan" when W(1) is "sau" or "toi":
             {
-                var monday = MondayOf(today).AddDays(7);
+                // "tuần sau nữa" is the week after next.
+                var further = W(2) == "nua";
+                var monday = MondayOf(today).AddDays(further ? 14 : 7);
+                return (monday, further ? 3 : 2, "until " + Iso(monday.AddDays(6)));
+            }
+            case "tuan" when W(1) == "truoc":
+            {
+                var monday = MondayOf(today).AddDays(-7);
                 return (monday, 2, "until " + Iso(monday.AddDays(6)));
             }
+            // "3 ngày nữa", "2 hôm nữa": counted from today.
+            case var n when W(1) is "ngay" or "hom" && W(2) == "nua" && n.Length is 1 or 2 && n.All(char.IsAsciiDigit)
+                && int.Parse(n, CultureInfo.InvariantCulture) is >= 1 and <= 60:
+                return (today.AddDays(int.Parse(n, CultureInfo.InvariantCulture)), 3, null);
             // English, for the second locale: today, tomorrow, (next) monday … sunday, next week.
             case "today":
                 return (today, 1, null);
@@ -125,6 +154,14 @@ public static partial class DateRecognizer
                 if (IsDayNumber(W(0)) && W(1) == "thang") return DayOfMonth(ctx, i, 1);
                 return (null, 0, null);
         }
+    }
+
+    private static bool WrittenDateFollows(RecognitionContext ctx, int k)
+    {
+        if (ctx.Word(k) is "ngay" or "mung" && IsDayNumber(ctx.Word(k + 1))) return true;
+        if (k >= ctx.Text.Words.Count) return false;
+        var start = ctx.Text.Tokens[ctx.Text.Words[k].Source].Start;
+        return ctx.Entities.Exists(e => e.Type == EntityTypes.Date && e.Start == start);
     }
 
     /// <summary>"thứ 6" alone is the next Friday (today counts); "thứ 6 tuần này/sau/tới" picks the week.</summary>
@@ -156,7 +193,7 @@ public static partial class DateRecognizer
         {
             int? year = null;
             var length = consumed + 2;
-            if (ctx.Word(dayWord + 3) == "nam" && int.TryParse(ctx.Word(dayWord + 4), NumberStyles.None, CultureInfo.InvariantCulture, out var y) && y is > 2000 and < 2100)
+            if (ctx.Word(dayWord + 3) == "nam" && int.TryParse(ctx.Word(dayWord + 4), NumberStyles.None, CultureInfo.InvariantCulture, out var y) && y is >= MinWrittenYear and <= MaxYear)
             {
                 year = y;
                 length += 2;
@@ -165,6 +202,13 @@ public static partial class DateRecognizer
         }
         if (consumed == 1) return (null, 0, null);
         if (day < 1 || day > 31) return (null, 0, null);
+        // "ngày 5 tháng sau", "ngày 20 tháng này", "ngày 28 tháng trước".
+        var which = ctx.Word(dayWord + 2);
+        if (ctx.Word(dayWord + 1) == "thang" && which is "sau" or "toi" or "nay" or "truoc")
+        {
+            var inMonth = today.AddMonths(which switch { "nay" => 0, "truoc" => -1, _ => 1 });
+            return (TryDate(inMonth.Year, inMonth.Month, day), consumed + 2, null);
+        }
         var candidate = day >= today.Day ? TryDate(today.Year, today.Month, day) : null;
         candidate ??= TryDate(today.AddMonths(1).Year, today.AddMonths(1).Month, day);
         return (candidate, consumed, null);
@@ -212,7 +256,7 @@ public static partial class DateRecognizer
     }
 
     private static DateOnly? TryDate(int year, int month, int day) =>
-        month is >= 1 and <= 12 && year is >= MinYear and <= MaxYear && day >= 1 && day <= DateTime.DaysInMonth(year, month)
+        month is >= 1 and <= 12 && year is >= MinWrittenYear and <= MaxYear && day >= 1 && day <= DateTime.DaysInMonth(year, month)
             ? new DateOnly(year, month, day) : null;
 
     private static int DayIndex(DateOnly d) => ((int)d.DayOfWeek + 6) % 7;
@@ -222,4 +266,8 @@ public static partial class DateRecognizer
 
     [GeneratedRegex(@"(?<![\d/.\-:])(?<d>\d{1,2})\s?[/\-]\s?(?<m>\d{1,2})(?:\s?[/\-]\s?(?<y>\d{4}|\d{2}))?(?![\d/\-:])")]
     private static partial Regex NumericPattern();
+
+    // Dotted only with a full year ("20.12.2026"): "1.5" and "2.500" are amounts.
+    [GeneratedRegex(@"(?<![\d/.\-:,])(?<d>\d{1,2})\.(?<m>\d{1,2})\.(?<y>\d{4})(?![\d\p{L}]|\.\d)")]
+    private static partial Regex DottedPattern();
 }
