@@ -83,6 +83,7 @@ public static class ServerSetup
         services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section);
         services.AddMessagingMetrics(configuration);
         services.AddSingleton<InboundSignal>();
+        services.AddSingleton<DisplayBoards>();
         services.AddSingleton<ZaloEventHandler>();
         services.AddSingleton<InboundProcessor>();
         services.AddSingleton<Messaging.Server.Learning.LanguageRetrainer>();

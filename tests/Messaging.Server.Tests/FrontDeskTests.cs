@@ -19,7 +19,11 @@ public sealed partial class FrontDeskTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _factory = new MessagingServerFactory(new Dictionary<string, string?> { ["RateLimits:LoginPerMinute"] = "1000" });
+        // The streams' database poll is set far off: a change must reach a stream through this node's signal.
+        _factory = new MessagingServerFactory(new Dictionary<string, string?>
+        {
+            ["RateLimits:LoginPerMinute"] = "1000", ["RateLimits:ConversationsPerMinute"] = "1000", ["FrontDesk:DisplayPollInterval"] = "00:10:00",
+        });
         _factory.CreateClient().Dispose();
         return Task.CompletedTask;
     }
@@ -76,6 +80,49 @@ public sealed partial class FrontDeskTests : IAsyncLifetime
         await DeskAsync(d => d.CallNextAsync(TinhHa, "Quầy 2", "canbo.tinhha", default));
         var serving = (await NextBoardAsync(reader, timeout.Token)).GetProperty("serving")[0];
         Assert.Equal(("Quầy 2", "1"), (serving.GetProperty("desk").GetString(), serving.GetProperty("number").GetString()));
+    }
+
+    [Fact]
+    public async Task One_board_read_serves_every_stream_of_an_office_until_its_queue_changes()
+    {
+        var boards = _factory.Services.GetRequiredService<Messaging.Server.Api.DisplayBoards>();
+        var first = await boards.GetAsync(TinhHa, default);
+        Assert.Same(first, await boards.GetAsync(TinhHa, default));
+        await DeskAsync(d => d.IssueAsync(TinhHa, null, null, "canbo.tinhha", default));
+        var after = await boards.GetAsync(TinhHa, default);
+        Assert.NotSame(first, after);
+        Assert.Equal(first!.Waiting + 1, after!.Waiting);
+        Assert.Null(await boards.GetAsync("no-such-office", default));
+    }
+
+    [Fact]
+    public async Task One_client_keeps_only_a_few_display_streams_open()
+    {
+        var client = _factory.CreateClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Task<HttpResponseMessage> Open() =>
+            client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/display/{TinhHa}/events"), HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        var open = new List<HttpResponseMessage>();
+        for (var i = 0; i < Messaging.Server.Api.DisplayBoards.StreamsPerClient; i++)
+        {
+            open.Add(await Open());
+            Assert.Equal(HttpStatusCode.OK, open[^1].StatusCode);
+        }
+        using (var refused = await Open())
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        }
+        // A television that hangs up gives its place back.
+        open[0].Dispose();
+        var again = HttpStatusCode.TooManyRequests;
+        for (var i = 0; i < 50 && again != HttpStatusCode.OK; i++)
+        {
+            await Task.Delay(100);
+            using var retry = await Open();
+            again = retry.StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.OK, again);
+        foreach (var r in open) r.Dispose();
     }
 
     private static async Task<JsonElement> NextBoardAsync(StreamReader reader, CancellationToken ct)

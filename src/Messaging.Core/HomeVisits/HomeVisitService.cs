@@ -163,7 +163,7 @@ public sealed class HomeVisitService(
         foreach (var key in new[] { visit.DayKey, dayKey }.OfType<string>().Distinct().Order(StringComparer.Ordinal))
         {
             if (key == dayKey && key == visit.DayKey) continue; // same day, another window or officer: the place is kept
-            if (key == dayKey) await ClaimDayAsync(key, office.HomeVisitsPerDay, ct);
+            if (key == dayKey) await ClaimDayAsync(key, office.Id, ct);
             else await ReleaseDayAsync(key, ct);
         }
         visit.Status = HomeVisitStatus.Scheduled;
@@ -325,14 +325,18 @@ public sealed class HomeVisitService(
         return user is { Disabled: false, Role: StaffRoles.Officer } && user.Offices.Contains(officeId) ? user : null;
     }
 
-    /// <summary>One conditional increment: under any concurrency, at most <paramref name="limit"/> callers succeed.</summary>
-    private async Task ClaimDayAsync(string key, int limit, CancellationToken ct)
+    /// <summary>
+    /// One conditional increment: under any concurrency, at most the office's limit of callers succeed. The limit is read
+    /// in the same statement, not from the office cache, so a limit an admin just lowered holds on every node at once.
+    /// </summary>
+    private async Task ClaimDayAsync(string key, string officeId, CancellationToken ct)
     {
         await db.ExecuteAsync("INSERT INTO home_visit_days (key, scheduled) VALUES (@key, 0) ON CONFLICT (key) DO NOTHING", ct,
             ("@key", key));
         var updated = await db.ExecuteAsync(
-            "UPDATE home_visit_days SET scheduled = scheduled + 1 WHERE key = @key AND scheduled < @limit", ct,
-            ("@key", key), ("@limit", limit));
+            "UPDATE home_visit_days SET scheduled = scheduled + 1 WHERE key = @key " +
+            "AND scheduled < (SELECT home_visits_per_day FROM offices WHERE id = @office)", ct,
+            ("@key", key), ("@office", officeId));
         if (updated == 0) throw new HomeVisitException(HomeVisitError.DayFull, "The office takes no more home visits that day.");
     }
 

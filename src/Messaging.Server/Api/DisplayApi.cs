@@ -21,20 +21,28 @@ public static class DisplayApi
     {
         // One television polls every few seconds, and many sit behind one office address: the polling budget.
         var api = app.MapGroup("/api/display").RequireRateLimiting(Edge.PollingPolicy);
-        api.MapGet("/{officeId}", async (string officeId, DeskService desk, CancellationToken ct) =>
-            await desk.BoardAsync(officeId, ct) is { } board ? Results.Ok(board) : Results.NotFound());
+        api.MapGet("/{officeId}", async (string officeId, DisplayBoards boards, CancellationToken ct) =>
+            await boards.GetAsync(officeId, ct) is { } board ? Results.Ok(board) : Results.NotFound());
         // A stream stays open: it is counted against the budget for opening conversations, not the polling one.
         api.MapGet("/{officeId}/events", StreamAsync).RequireRateLimiting(Edge.ConversationsPolicy);
     }
 
-    private static async Task StreamAsync(string officeId, HttpContext http, IServiceScopeFactory scopes, QueueSignals signals,
+    private static async Task StreamAsync(string officeId, HttpContext http, DisplayBoards boards, QueueSignals signals,
         IOptions<FrontDeskOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IHostApplicationLifetime lifetime,
         TimeProvider time)
     {
+        // A stream holds a connection and a task for as long as it is open: one client address may keep only a few.
+        using var slot = boards.TryHoldStream(ClientKeys.Of(http));
+        if (slot is null)
+        {
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            http.Response.Headers.RetryAfter = "30";
+            return;
+        }
         // A stream ends with the request or with the server: a stopping node must not wait for televisions to hang up.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         var ct = stop.Token;
-        var board = await ReadAsync(scopes, officeId, ct);
+        var board = await boards.GetAsync(officeId, ct);
         if (board is null)
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -67,18 +75,12 @@ public static class DisplayApi
                 }
                 await http.Response.Body.FlushAsync(ct);
                 await signals.WaitAsync(officeId, options.Value.DisplayPollInterval, ct);
-                board = await ReadAsync(scopes, officeId, ct) ?? board;
+                board = await boards.GetAsync(officeId, ct) ?? board;
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // The television went away, or the server is stopping.
         }
-    }
-
-    private static async Task<QueueBoard?> ReadAsync(IServiceScopeFactory scopes, string officeId, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<DeskService>().BoardAsync(officeId, ct);
     }
 }

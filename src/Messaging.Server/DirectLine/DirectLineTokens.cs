@@ -28,7 +28,7 @@ public sealed class DirectLineOptions
 public sealed class DirectLineLimits(IOptionsMonitor<DirectLineOptions> options)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Threading.RateLimiting.FixedWindowRateLimiter> _opens = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _streams = new();
+    private readonly Messaging.Server.Security.ConcurrentSlots _streams = new();
 
     /// <summary>Takes one of the secret's openings this minute; false past the budget.</summary>
     public bool TryOpen(string secretName)
@@ -42,28 +42,7 @@ public sealed class DirectLineLimits(IOptionsMonitor<DirectLineOptions> options)
     }
 
     /// <summary>Holds a stream slot of the conversation until disposed; null when its streams are all taken.</summary>
-    public IDisposable? TryHoldStream(string conversationId)
-    {
-        var max = options.CurrentValue.MaxStreamsPerConversation;
-        var count = _streams.AddOrUpdate(conversationId, 1, (_, n) => n + 1);
-        if (count <= max) return new Slot(this, conversationId);
-        Release(conversationId);
-        return null;
-    }
-
-    private void Release(string conversationId)
-    {
-        if (_streams.AddOrUpdate(conversationId, 0, (_, n) => n - 1) <= 0) _streams.TryRemove(new(conversationId, 0));
-    }
-
-    private sealed class Slot(DirectLineLimits limits, string conversationId) : IDisposable
-    {
-        private int _disposed;
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) limits.Release(conversationId);
-        }
-    }
+    public IDisposable? TryHoldStream(string conversationId) => _streams.TryHold(conversationId, options.CurrentValue.MaxStreamsPerConversation);
 }
 
 public sealed class DirectLineSecret

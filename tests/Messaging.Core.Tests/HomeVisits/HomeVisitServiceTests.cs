@@ -200,6 +200,19 @@ public abstract class HomeVisitServiceTests(Func<Task<TestDatabase>> create) : I
     }
 
     [Fact]
+    public async Task A_limit_lowered_on_another_node_holds_here_at_once_though_the_office_cache_is_older()
+    {
+        await SetLimitAsync(2);
+        var a = await Visits(s => s.CreateAsync(Input("0912000001"), default));
+        var b = await Visits(s => s.CreateAsync(Input("0912000002"), default));
+        await Visits(s => s.ScheduleAsync(a.Id, On(Wednesday), Officer, default));
+        // Another node's admin sets the limit to one: this node's office cache still says two.
+        await Db(db => db.Offices.Where(o => o.Id == TestData.OfficeId).ExecuteUpdateAsync(u => u.SetProperty(o => o.HomeVisitsPerDay, 1)));
+        Assert.Equal(HomeVisitError.DayFull, (await Refused(s => s.ScheduleAsync(b.Id, On(Wednesday), Officer, default))).Error);
+        Assert.Equal(1, await DayCount(Wednesday));
+    }
+
+    [Fact]
     public async Task Declining_or_a_citizen_cancelling_gives_the_day_back_and_a_decline_needs_a_reason()
     {
         await SetLimitAsync(1);
