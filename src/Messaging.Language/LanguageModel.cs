@@ -49,15 +49,18 @@ public sealed class LanguageModel
     private readonly Gazetteer _procedures;
     private readonly Gazetteer _offices;
     private readonly ProcedureRefiner? _refiner;
+    private readonly ProcedureDescriber? _describer;
     private readonly LanguageOptions _options;
     private readonly TimeZoneInfo _zone;
 
-    private LanguageModel(IntentClassifier classifier, Gazetteer procedures, Gazetteer offices, ProcedureRefiner? refiner, LanguageOptions options)
+    private LanguageModel(IntentClassifier classifier, Gazetteer procedures, Gazetteer offices, ProcedureRefiner? refiner,
+        ProcedureDescriber? describer, LanguageOptions options)
     {
         _classifier = classifier;
         _procedures = procedures;
         _offices = offices;
         _refiner = refiner;
+        _describer = describer;
         _options = options;
         _zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZoneId);
     }
@@ -65,11 +68,13 @@ public sealed class LanguageModel
     public IntentClassifier Classifier => _classifier;
 
     public static LanguageModel Build(IEnumerable<IntentExample> examples, IEnumerable<GazetteerEntry> procedures,
-        IEnumerable<GazetteerEntry> offices, LanguageOptions? options = null, IEnumerable<ProcedureRefinement>? refinements = null)
+        IEnumerable<GazetteerEntry> offices, LanguageOptions? options = null, IEnumerable<ProcedureRefinement>? refinements = null,
+        IEnumerable<ProcedureDescription>? descriptions = null)
     {
         options ??= new LanguageOptions();
         var untrained = new LanguageModel(null!, new Gazetteer(EntityTypes.Procedure, procedures),
-            new Gazetteer(EntityTypes.Office, offices), refinements is null ? null : new ProcedureRefiner(refinements), options);
+            new Gazetteer(EntityTypes.Office, offices), refinements is null ? null : new ProcedureRefiner(refinements),
+            descriptions is null ? null : new ProcedureDescriber(descriptions), options);
         // Entities are recognized in training examples too, so "<date>" in training means what it means at run time.
         var reference = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(7));
         var rows = examples.Select(e =>
@@ -78,7 +83,8 @@ public sealed class LanguageModel
             var entities = untrained.Recognize(normalized, reference);
             return ((IReadOnlyList<string>)Features.Extract(normalized, entities), e.Intent);
         }).ToList();
-        return new LanguageModel(IntentClassifier.Train(rows), untrained._procedures, untrained._offices, untrained._refiner, options);
+        return new LanguageModel(IntentClassifier.Train(rows), untrained._procedures, untrained._offices, untrained._refiner,
+            untrained._describer, options);
     }
 
     public ParseResult Parse(string? text, DateTimeOffset referenceTime)
@@ -190,6 +196,7 @@ public sealed class LanguageModel
         var ctx = new RecognitionContext(text, TimeZoneInfo.ConvertTime(referenceTime, _zone));
         NumberRecognizers.Recognize(ctx);
         _procedures.Recognize(ctx);
+        _describer?.Describe(ctx);
         _offices.Recognize(ctx);
         DateRecognizer.Recognize(ctx);
         TimeRecognizer.Recognize(ctx);

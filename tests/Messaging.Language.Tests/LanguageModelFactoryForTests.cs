@@ -8,8 +8,8 @@ namespace Messaging.Language.Tests;
 
 internal static class LanguageModelFactoryForTests
 {
-    public static LanguageModel Build() => LanguageModel.Build(
+    /// <summary>A second model built from the same files the way every host builds it (gazetteers, refinements, descriptions).</summary>
+    public static LanguageModel Build() => KnowledgeGazetteers.BuildModel(
         IntentData.LoadTraining(Path.Combine(RepoPaths.Dialogs, "intents")),
-        KnowledgeGazetteers.Procedures(ProcedureCatalog.LoadDirectory(Path.Combine(RepoPaths.Dialogs, "procedures"))),
-        KnowledgeGazetteers.Offices(DemoData.Offices()));
+        ProcedureCatalog.LoadDirectory(Path.Combine(RepoPaths.Dialogs, "procedures")), DemoData.Offices());
 }

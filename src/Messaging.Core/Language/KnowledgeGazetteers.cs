@@ -16,7 +16,10 @@ public static class KnowledgeGazetteers
     /// <summary>The model as every host builds it: training examples, the knowledge base and the offices as gazetteers.</summary>
     public static LanguageModel BuildModel(IEnumerable<IntentExample> examples, ProcedureCatalog catalog, IEnumerable<Office> offices,
         LanguageOptions? options = null) =>
-        LanguageModel.Build(examples, Procedures(catalog), Offices(offices), options, Refinements(catalog));
+        LanguageModel.Build(examples, Procedures(catalog), Offices(offices), options, Refinements(catalog), Descriptions(catalog));
+
+    public static IEnumerable<ProcedureDescription> Descriptions(ProcedureCatalog catalog) =>
+        catalog.All.OrderBy(p => p.Id, StringComparer.Ordinal).SelectMany(p => p.DescribedBy.Select(d => new ProcedureDescription(p.Id, d)));
 
     public static IEnumerable<ProcedureRefinement> Refinements(ProcedureCatalog catalog) =>
         catalog.All.Where(p => p.Refines is not null && p.Cues.Count > 0).OrderBy(p => p.Id, StringComparer.Ordinal)

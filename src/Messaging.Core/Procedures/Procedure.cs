@@ -14,6 +14,11 @@ public sealed class Procedure
     public string? Refines { get; set; }
     /// <summary>Words that, beside a mention of <see cref="Refines"/>, mean this procedure ("hết hạn", "làm lại").</summary>
     public List<string> Cues { get; set; } = [];
+    /// <summary>
+    /// How citizens describe the procedure without naming it: groups of alternatives that must all appear ("sửa | sai
+    /// + cư trú | dân cư + ngày sinh | tên"), the first group being what the procedure is about.
+    /// </summary>
+    public List<string> DescribedBy { get; set; } = [];
     public string Audience { get; set; } = "";
     public string? AudienceEn { get; set; }
     public List<ProcedureDocument>? Documents { get; set; }

@@ -61,3 +61,66 @@ public sealed class ProcedureRefiner
         return false;
     }
 }
+
+/// <summary>
+/// A procedure told by what the citizen wants done rather than named: "trên hệ thống cư trú ghi sai ngày sinh" is a
+/// correction of residence data though no alias appears. Each description is groups of alternative phrases; all groups
+/// must appear (in any order). From the knowledge base's <c>described_by</c> lines ("a | b + c | d").
+/// </summary>
+public sealed record ProcedureDescription(string Id, string Description);
+
+/// <summary>Adds a procedure for a message that names none but matches a description; the first description that matches wins.</summary>
+public sealed class ProcedureDescriber
+{
+    private readonly List<(string Id, string[][][] Groups)> _descriptions = [];
+
+    public ProcedureDescriber(IEnumerable<ProcedureDescription> descriptions)
+    {
+        foreach (var d in descriptions)
+        {
+            var groups = d.Description.Split('+', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(g => g.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(a => Normalizer.Normalize(a).Words.Select(w => w.Text).ToArray()).Where(a => a.Length > 0).ToArray())
+                .Where(g => g.Length > 0).ToArray();
+            if (groups.Length >= 2) _descriptions.Add((d.Id, groups));
+        }
+    }
+
+    public void Describe(RecognitionContext ctx)
+    {
+        if (ctx.Entities.Exists(e => e.Type == EntityTypes.Procedure)) return;
+        var words = ctx.Text.Words;
+        foreach (var (id, groups) in _descriptions)
+        {
+            // The entity covers where the first group (the thing the procedure is about) was found.
+            (int Start, int Length)? subject = null;
+            var all = true;
+            for (var g = 0; g < groups.Length && all; g++)
+            {
+                var found = Find(words, groups[g]);
+                all = found is not null;
+                if (g == 0) subject = found;
+            }
+            if (!all || subject is not { } s) continue;
+            var (start, end) = ctx.Text.WordSpan(s.Start, s.Start + s.Length - 1);
+            if (!ctx.IsFree(start, end)) continue;
+            ctx.Add(new Entity(EntityTypes.Procedure, id, start, end, 0.7) { Detail = "described" });
+            return;
+        }
+    }
+
+    private static (int Start, int Length)? Find(IReadOnlyList<CanonicalWord> words, string[][] phrases)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            foreach (var phrase in phrases)
+            {
+                if (i + phrase.Length > words.Count) continue;
+                var k = 0;
+                while (k < phrase.Length && words[i + k].Text == phrase[k]) k++;
+                if (k == phrase.Length) return (i, phrase.Length);
+            }
+        }
+        return null;
+    }
+}
