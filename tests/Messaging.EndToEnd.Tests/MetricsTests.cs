@@ -49,6 +49,10 @@ public sealed class MetricsTests
             Assert.Matches("messaging_turns_total\\{[^}]*intent=\"procedure_info\"[^}]*\\} 1", text);
             Assert.Contains("messaging_notifications_total", text);
             Assert.Contains("http_server_request_duration_seconds", text);
+            // The backlog gauges under the names DEPLOY.md and its alert rules use (sampled at the worker's start).
+            foreach (var gauge in new[] { "messaging_outbox_pending", "messaging_outbox_lag_seconds", "messaging_queue_depth", "messaging_queue_age_seconds",
+                         "messaging_queue_poison", "messaging_broadcast_running", "messaging_broadcast_settled" })
+                Assert.Matches($"(?m)^{gauge}(\\{{[^}}]*\\}})? \\d", text);
             // No personal data in labels.
             Assert.DoesNotContain("0912000111", text);
         }
