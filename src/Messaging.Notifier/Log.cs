@@ -7,7 +7,7 @@ namespace Messaging.Notifier;
 /// <summary>
 /// The notifier's log lines (event ids 3000–3999) and the scopes of one notification. Keys name what a notification is
 /// about by its id ("reminder:{booking}", "booking.created:{booking}"), never a person's phone or name: a broadcast's key
-/// holds a hash of the phone, a dossier's its code, which the console mask shortens like any dossier code.
+/// holds a keyed fingerprint of the phone, a dossier's its code, which the console mask shortens like any dossier code.
 /// </summary>
 internal static partial class Log
 {

@@ -43,6 +43,9 @@ public sealed class LinearTimeTests
         Add("dossier prefixes", "000.00.12.H55-");
         Add("abbreviations", "dk cccd sdt ko ");
         Add("procedure words", "lam can cuoc ");
+        Add("procedure description words", "cu tru sua sai ten ");
+        Add("dotted dates", "12.12.2026 ");
+        Add("weekday before a date", "thu 5 ngay 10/12 ");
         Add("combining marks", "a\u0301\u0300\u0303");
         Add("emoji", "😀");
         Add("mixed scripts", "申请 паспорт căn cước 0 ");

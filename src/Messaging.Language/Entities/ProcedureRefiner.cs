@@ -50,16 +50,7 @@ public sealed class ProcedureRefiner
         return best;
     }
 
-    private static bool Contains(IReadOnlyList<CanonicalWord> words, string[] phrase)
-    {
-        for (var i = 0; i + phrase.Length <= words.Count; i++)
-        {
-            var k = 0;
-            while (k < phrase.Length && words[i + k].Text == phrase[k]) k++;
-            if (k == phrase.Length) return true;
-        }
-        return false;
-    }
+    private static bool Contains(IReadOnlyList<CanonicalWord> words, string[] phrase) => Phrases.IndexIn(words, phrase) >= 0;
 }
 
 /// <summary>
@@ -109,18 +100,31 @@ public sealed class ProcedureDescriber
         }
     }
 
+    /// <summary>The earliest place one of the phrases appears (the first listed wins a tie).</summary>
     private static (int Start, int Length)? Find(IReadOnlyList<CanonicalWord> words, string[][] phrases)
     {
-        for (var i = 0; i < words.Count; i++)
+        (int Start, int Length)? best = null;
+        foreach (var phrase in phrases)
         {
-            foreach (var phrase in phrases)
-            {
-                if (i + phrase.Length > words.Count) continue;
-                var k = 0;
-                while (k < phrase.Length && words[i + k].Text == phrase[k]) k++;
-                if (k == phrase.Length) return (i, phrase.Length);
-            }
+            var at = Phrases.IndexIn(words, phrase);
+            if (at >= 0 && (best is null || at < best.Value.Start)) best = (at, phrase.Length);
         }
-        return null;
+        return best;
+    }
+}
+
+/// <summary>Phrases of canonical words found in a message's words.</summary>
+internal static class Phrases
+{
+    /// <summary>Where <paramref name="phrase"/> first appears in <paramref name="words"/>, or -1.</summary>
+    public static int IndexIn(IReadOnlyList<CanonicalWord> words, string[] phrase)
+    {
+        for (var i = 0; i + phrase.Length <= words.Count; i++)
+        {
+            var k = 0;
+            while (k < phrase.Length && words[i + k].Text == phrase[k]) k++;
+            if (k == phrase.Length) return i;
+        }
+        return -1;
     }
 }
