@@ -250,9 +250,13 @@ public sealed partial class StaffTrustTests : IAsyncLifetime
             var day = OfficeTime.LocalDate(DateTimeOffset.UtcNow, null).AddDays(9);
             var bookings = sp.GetRequiredService<BookingService>();
             var slot = (await bookings.FindFreeSlotsAsync(new SlotQuery("cccd-renewal", day, day.AddDays(7), TinhHa), default)).First();
-            var booking = await bookings.BookAsync(new BookingRequest("cccd-renewal", TinhHa, slot.Start, "Nguyễn Văn An", "0912345678"), default);
+            var booking = await bookings.BookAsync(new BookingRequest("cccd-renewal", TinhHa, slot.Start, "Nguyễn Văn An", "0912345678", SessionId: slot.SessionId), default);
             var session = await db.Sessions.Where(s => s.OfficeId == TinhHa).Select(s => s.Id).FirstAsync();
-            var closure = new OfficeClosure { OfficeId = TinhHa, Date = day.AddDays(20), Reason = "Họp" };
+            // Not on a holiday the demo office is already closed for (day + 20 is 1 January when day is 12 December).
+            var closed = await db.OfficeClosures.Where(c => c.OfficeId == TinhHa).Select(c => c.Date).ToListAsync();
+            var closureDay = day.AddDays(20);
+            while (closed.Contains(closureDay)) closureDay = closureDay.AddDays(1);
+            var closure = new OfficeClosure { OfficeId = TinhHa, Date = closureDay, Reason = "Họp" };
             db.OfficeClosures.Add(closure);
             await db.SaveChangesAsync();
             var engine = sp.GetRequiredService<ConversationEngine>();

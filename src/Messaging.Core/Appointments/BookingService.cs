@@ -351,6 +351,22 @@ public sealed class BookingService(
                 var date = OfficeTime.LocalDate(start, office.TimeZoneId);
                 slot = SlotGenerator.Regular(office, service, date, now).FirstOrDefault(s => s.Start == start);
             }
+            // The slot list gives each start with its session; a client that sends only the start still means that
+            // slot, so a start no regular hour offers is looked for among the office's sessions.
+            if (slot is null)
+            {
+                var serviceIds = office.Services.Where(s => s.ProcedureIds.Contains(procedureId)).Select(s => s.Id).ToList();
+                var sessions = await db.Sessions.AsNoTracking()
+                    .Where(s => s.OfficeId == office.Id && serviceIds.Contains(s.ServiceId)
+                        && s.Status == SessionStatus.Scheduled && s.Start <= start && s.End > start)
+                    .ToListAsync(ct);
+                foreach (var session in sessions.OrderBy(s => s.Id))
+                {
+                    var sessionService = office.Services.First(s => s.Id == session.ServiceId);
+                    slot = SlotGenerator.ForSession(session, sessionService, now).FirstOrDefault(s => s.Start == start);
+                    if (slot is not null) { service = sessionService; break; }
+                }
+            }
         }
         if (service is null && !office.Services.Any(s => s.ProcedureIds.Contains(procedureId)))
             throw new BookingException(BookingError.UnknownProcedure, "This office does not handle that procedure.");

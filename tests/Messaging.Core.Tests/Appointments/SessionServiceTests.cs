@@ -46,6 +46,21 @@ public sealed class SessionServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_session_slot_booked_by_its_start_alone_belongs_to_the_session()
+    {
+        var session = await CreateAsync();
+        Task<Booking> ByStart(DateTimeOffset start, string phone) => Run(sp => sp.GetRequiredService<BookingService>()
+            .BookAsync(new BookingRequest("cccd-first-issue", TestData.OfficeId, start, "Lê Thị Hoa", phone), default));
+
+        var b = await ByStart(Start.AddMinutes(15), "0912000001");
+        Assert.Equal(session.Id, b.SessionId);
+        Assert.Equal(Start.AddMinutes(30), b.End);
+        // A time inside the session that no slot starts at is still not a slot.
+        var e = await Assert.ThrowsAsync<BookingException>(() => ByStart(Start.AddMinutes(20), "0912000002"));
+        Assert.Equal(BookingError.SlotUnavailable, e.Error);
+    }
+
+    [Fact]
     public async Task Moving_a_session_moves_its_bookings_and_writes_an_event()
     {
         var session = await CreateAsync();
