@@ -25,6 +25,35 @@ public sealed class RealCitizenTests
         Assert.Equal(canonical, Normalizer.Canonical(typed));
 
     [Theory]
+    [InlineData("xin chàoooo", "xin chao")]
+    [InlineData("ad ơiii", "admin oi")]
+    [InlineData("dạaa khongg", "da khong")]
+    [InlineData("koooo", "khong")]
+    // Not stretched: an abbreviation of three letters, a syllable ending in "uu", English doubles.
+    [InlineData("cccd", "can cuoc")]
+    [InlineData("lưu trú", "luu tru")]
+    [InlineData("the fee is too high", "the fee is too high")]
+    [InlineData("my address", "my address")]
+    public void A_word_stretched_for_tone_of_voice_is_the_word(string typed, string canonical) =>
+        Assert.Equal(canonical, Normalizer.Canonical(typed));
+
+    [Theory]
+    [InlineData("thu tuc tach hoj can nhung gi", "household-split")]
+    [InlineData("dang ky tams tru", "temporary-residence")]
+    public void A_telex_tone_key_left_on_a_word_is_forgiven(string text, string procedure) =>
+        Assert.Equal(procedure, Model.Parse(text).Entities.FirstOrDefault(e => e.Type == "procedure")?.Value);
+
+    [Theory]
+    // Nights counted are a length of stay; "sang tên" is a transfer.
+    [InlineData("nhà có khách ở lại 2 đêm thì báo lưu trú thế nào", null)]
+    [InlineData("khach o vai dem co can khai bao ko", null)]
+    [InlineData("mua xe cu sang ten o xa dc ko", null)]
+    [InlineData("dat lich sang mai", "morning")]
+    [InlineData("đêm nay có ai trực không", "evening")]
+    public void A_part_of_the_day_is_not_read_into_a_count_of_nights_or_a_transfer(string text, string? part) =>
+        Assert.Equal(part, Model.Parse(text).Entities.FirstOrDefault(e => e.Type == "part_of_day")?.Value);
+
+    [Theory]
     [InlineData("lam can cuco cho con", "cccd-first-issue")]
     [InlineData("dang ky thuog tru", "permanent-residence")]
     [InlineData("nhập khẩu cho con cần gì", "permanent-residence")]
@@ -59,7 +88,8 @@ public sealed class RealCitizenTests
     [Fact]
     public void When_two_tasks_are_close_the_model_says_it_is_unsure()
     {
-        var r = Model.Parse("e mun lam can cuoc gan chip");
+        // A wish with neither a question nor a time: to learn how, or to book.
+        var r = Model.Parse("e muon lam the can cuoc");
         Assert.True(r.Doubts.Count >= 2, string.Join(", ", r.Ranking.Take(3).Select(x => $"{x.Name} {x.Confidence:F2}")));
         Assert.Contains(r.Doubts, d => d.Name == "book_appointment");
         Assert.Contains(r.Doubts, d => d.Name == "procedure_info");

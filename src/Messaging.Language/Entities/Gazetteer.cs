@@ -35,7 +35,7 @@ public sealed class Gazetteer
             list.Add(p);
         }
         foreach (var list in _byFirstWord.Values) list.Sort((a, b) => b.Words.Length.CompareTo(a.Words.Length));
-        foreach (var p in phrases.Values.Where(p => p.Words.Length >= 2 && p.Words.Sum(w => w.Length) >= 8))
+        foreach (var p in phrases.Values.Where(p => p.Words.Length >= 2))
         {
             if (!_byInitial.TryGetValue(p.Words[0][0], out var list)) _byInitial[p.Words[0][0]] = list = [];
             list.Add(p);
@@ -86,15 +86,27 @@ public sealed class Gazetteer
 
     private static bool Resembles(IReadOnlyList<CanonicalWord> words, int at, string[] phrase)
     {
+        // Short phrases ("tách hộ") take only a tone key left behind; a letter slip there would make other words.
+        var anySlip = phrase.Sum(w => w.Length) >= 8;
         var edits = 0;
         for (var k = 0; k < phrase.Length; k++)
         {
             var w = words[at + k].Text;
             if (w == phrase[k]) continue;
-            if (phrase[k].Length < 4 || w.Length < 3 || !OneEditApart(w, phrase[k]) || ++edits > 1) return false;
+            var slip = ToneKeyLeft(w, phrase[k])
+                || (anySlip && phrase[k].Length >= 4 && w.Length >= 3 && OneEditApart(w, phrase[k]));
+            if (!slip || ++edits > 1) return false;
         }
         return true;
     }
+
+    /// <summary>
+    /// "hoj", "tachs": a Telex key for the tone typed with the keyboard in plain mode, left at the end of the word
+    /// (s sắc, f huyền, r hỏi, x ngã, j nặng).
+    /// </summary>
+    internal static bool ToneKeyLeft(string typed, string word) =>
+        word.Length >= 2 && typed.Length == word.Length + 1 && typed.StartsWith(word, StringComparison.Ordinal)
+        && typed[^1] is 's' or 'f' or 'r' or 'x' or 'j';
 
     /// <summary>Optimal string alignment distance ≤ 1, in one pass without a matrix.</summary>
     internal static bool OneEditApart(string a, string b)

@@ -96,6 +96,7 @@ public static partial class TimeRecognizer
     }
 
     private static readonly HashSet<string> MoveVerbs = ["doi", "chuyen", "lui", "hoan", "day", "dich"];
+    private static readonly HashSet<string> Counted = ["may", "vai", "mot", "hai", "ba", "bon", "nam", "qua", "nhieu", "suot"];
     private static readonly HashSet<string> DayWords = ["nay", "mai", "qua", "thu", "chu", "hom", "ngay", "mung", "kia"];
 
     /// <summary>
@@ -108,6 +109,9 @@ public static partial class TimeRecognizer
         var source = ctx.Text.Words[i].Source;
         var token = ctx.Text.Tokens[source];
         var word = ctx.Text.Words[i].Text;
+        // "ở lại 2 đêm", "vài đêm", "qua đêm": nights counted, a length of stay rather than a time of day.
+        if (word == "dem" && i > 0 && (ctx.Text.Tokens[ctx.Text.Words[i - 1].Source].IsNumber || Counted.Contains(ctx.Word(i - 1))))
+            return false;
         if (token.HasDiacritics)
             return ctx.Text.Toned(source) is "sáng" or "trưa" or "chiều" or "tối" or "đêm";
         if (textHasMarks) return word == "trua";
@@ -115,6 +119,8 @@ public static partial class TimeRecognizer
         var next = ctx.Word(i + 1);
         return word switch
         {
+            // "sang tên", "sang nhượng": a transfer of a name or a vehicle.
+            "sang" when next is "ten" or "nhuong" => false,
             "sang" => !(MoveVerbs.Contains(prev) || (prev is "lich" or "hen" or "gio" or "ngay" or "qua" or "di" or "ve"
                 && firstMoveVerb >= 0 && firstMoveVerb < i)),
             "toi" => prev is "buoi" or "chieu" or "sang" || DayWords.Contains(next) || (i == 0 && ctx.Text.Words.Count == 1),

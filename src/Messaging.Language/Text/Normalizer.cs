@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Messaging.Language.Text;
 
-/// <summary>A word of the input: its folded form, and where it sits in the original text.</summary>
+/// <summary>A word of the input: its folded form (a stretched "chàoooo" as "chao"), and where it sits in the original text.</summary>
 public readonly record struct Token(string Folded, int Start, int End, bool HasDiacritics, bool Capitalized)
 {
     public bool IsNumber => Folded.Length > 0 && char.IsAsciiDigit(Folded[0]) && Folded.All(char.IsAsciiDigit);
@@ -72,7 +72,9 @@ public static class Normalizer
                 var os = map[start];
                 var oe = i < f.Length ? map[i] : text.Length;
                 var word = f[start..i];
-                tokens.Add(new Token(word, os, oe, HasDiacritics(text, os, oe, word), char.IsUpper(text[os])));
+                // "cccd" is an abbreviation, not a stretched word.
+                var plain = Abbreviations.Map.ContainsKey(word) ? word : Unstretched(word);
+                tokens.Add(new Token(plain, os, oe, HasDiacritics(text, os, oe, word), char.IsUpper(text[os])));
                 start = -1;
             }
         }
@@ -99,6 +101,39 @@ public static class Normalizer
 
     /// <summary>The canonical words joined by single spaces: what phrase lists and training examples are compared in.</summary>
     public static string Canonical(string? text) => string.Join(' ', Normalize(text).Words.Select(w => w.Text));
+
+    private const string DoubledLast = "aioycmnptgh";
+
+    /// <summary>
+    /// A word stretched for tone of voice ("chàoooo", "ơiii", "dạaa", "khongg") is the word: a run of three or more of
+    /// one letter is one letter, and so is a doubled last letter that can end a Vietnamese syllable (a, i, o, y and the
+    /// final consonants): none ends in two. "uu" (lưu, cứu) is a syllable, and English doubles (fee, all, address) and
+    /// "too" are left as typed.
+    /// </summary>
+    internal static string Unstretched(string word)
+    {
+        if (word.Length < 3 || !NeedsSqueeze(word)) return word;
+        var b = new StringBuilder(word.Length);
+        for (var i = 0; i < word.Length;)
+        {
+            var j = i;
+            while (j < word.Length && word[j] == word[i]) j++;
+            var run = j - i;
+            var letter = char.IsAsciiLetter(word[i]);
+            var squeeze = letter && (run >= 3 || (run == 2 && j == word.Length && DoubledLast.Contains(word[i])));
+            b.Append(word[i], squeeze ? 1 : run);
+            i = j;
+        }
+        return b.ToString();
+
+        static bool NeedsSqueeze(string w)
+        {
+            if (w == "too") return false;
+            if (w[^1] == w[^2] && DoubledLast.Contains(w[^1])) return true;
+            for (var i = 2; i < w.Length; i++) if (w[i] == w[i - 1] && w[i] == w[i - 2] && char.IsAsciiLetter(w[i])) return true;
+            return false;
+        }
+    }
 
     private static bool HasDiacritics(string original, int start, int end, string folded)
     {
