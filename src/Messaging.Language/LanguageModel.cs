@@ -72,7 +72,7 @@ public sealed class LanguageModel
         IEnumerable<ProcedureDescription>? descriptions = null)
     {
         options ??= new LanguageOptions();
-        var untrained = new LanguageModel(null!, new Gazetteer(EntityTypes.Procedure, procedures),
+        var untrained = new LanguageModel(null!, new Gazetteer(EntityTypes.Procedure, procedures, marksDecide: true),
             new Gazetteer(EntityTypes.Office, offices), refinements is null ? null : new ProcedureRefiner(refinements),
             descriptions is null ? null : new ProcedureDescriber(descriptions), options);
         // Entities are recognized in training examples too, so "<date>" in training means what it means at run time.

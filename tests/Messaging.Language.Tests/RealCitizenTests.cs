@@ -44,6 +44,19 @@ public sealed class RealCitizenTests
         Assert.Equal(procedure, Model.Parse(text).Entities.FirstOrDefault(e => e.Type == "procedure")?.Value);
 
     [Theory]
+    // Marks typed against a name's marks say another word; without marks, or with the name's own, it is the name.
+    [InlineData("tách hồ sơ ra làm 2 bộ được không", null)]
+    [InlineData("tách hộ cần giấy tờ gì", "household-split")]
+    [InlineData("tach ho can giay to gi", "household-split")]
+    [InlineData("đăng ký tạm trú", "temporary-residence")]
+    public void Marks_typed_against_a_names_marks_are_not_that_name(string text, string? procedure) =>
+        Assert.Equal(procedure, Model.Parse(text).Entities.FirstOrDefault(e => e.Type == "procedure")?.Value);
+
+    [Fact]
+    public void An_office_name_typed_with_a_slipped_tone_is_still_the_office() =>
+        Assert.Equal("ca-xa-tinh-ha", Model.Parse("làm căn cước ở xã Tĩnh Hà").Entities.FirstOrDefault(e => e.Type == "office")?.Value);
+
+    [Theory]
     // Nights counted are a length of stay; "sang tên" is a transfer.
     [InlineData("nhà có khách ở lại 2 đêm thì báo lưu trú thế nào", null)]
     [InlineData("khach o vai dem co can khai bao ko", null)]

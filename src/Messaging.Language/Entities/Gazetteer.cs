@@ -13,21 +13,33 @@ public sealed record GazetteerEntry(string Id, string Phrase);
 public sealed class Gazetteer
 {
     private readonly string _type;
-    private readonly Dictionary<string, List<(string[] Words, List<string> Ids)>> _byFirstWord = new();
+    private readonly Dictionary<string, List<Phrase>> _byFirstWord = new();
     // Phrases of two or more words by the first letter of their first word: the candidates of the typo-tolerant pass.
-    private readonly Dictionary<char, List<(string[] Words, List<string> Ids)>> _byInitial = new();
+    private readonly Dictionary<char, List<Phrase>> _byInitial = new();
 
-    public Gazetteer(string type, IEnumerable<GazetteerEntry> entries)
+    /// <param name="marksDecide">
+    /// Whether marks typed against a name's marks make it another word: so for procedures, named with common words
+    /// ("tách hộ" against "tách hồ sơ"); not for offices, proper names whose tones citizens slip on ("tỉnh ha").
+    /// </param>
+    public Gazetteer(string type, IEnumerable<GazetteerEntry> entries, bool marksDecide = false)
     {
         _type = type;
-        var phrases = new Dictionary<string, (string[] Words, List<string> Ids)>();
+        var phrases = new Dictionary<string, Phrase>();
         foreach (var e in entries)
         {
-            var words = Normalizer.Normalize(e.Phrase).Words.Select(w => w.Text).ToArray();
+            var normalized = Normalizer.Normalize(e.Phrase);
+            var words = normalized.Words.Select(w => w.Text).ToArray();
             if (words.Length == 0) continue;
             var key = string.Join(' ', words);
-            if (!phrases.TryGetValue(key, out var p)) phrases[key] = p = (words, []);
+            if (!phrases.TryGetValue(key, out var p)) phrases[key] = p = new Phrase(words, [], []);
             if (!p.Ids.Contains(e.Id)) p.Ids.Add(e.Id);
+            // The phrase as written with its marks, word for word (a short form that became two words has no marks to compare).
+            if (marksDecide && normalized.Tokens.Count == words.Length && normalized.Tokens.Any(t => t.HasDiacritics))
+            {
+                var toned = words.Select((w, i) => normalized.Words[i].Source == i && normalized.Tokens[i].HasDiacritics && normalized.Tokens[i].Folded == w
+                    ? normalized.Toned(i) : null).ToArray();
+                if (!p.Toned.Any(t => t.SequenceEqual(toned))) p.Toned.Add(toned);
+            }
         }
         foreach (var p in phrases.Values)
         {
@@ -49,9 +61,11 @@ public sealed class Gazetteer
         for (var i = 0; i < words.Count; i++)
         {
             if (!_byFirstWord.TryGetValue(words[i].Text, out var candidates)) continue;
-            foreach (var (phrase, ids) in candidates)
+            foreach (var (phrase, ids, toned) in candidates)
             {
                 if (i + phrase.Length > words.Count || !Matches(words, i, phrase)) continue;
+                // "tách hồ sơ" folds like "tách hộ" but says otherwise: marks typed against the name's make it no match here.
+                if (Contradictions(ctx.Text, i, toned) > 0) continue;
                 if (!TryAdd(ctx, i, phrase.Length, ids, 1.0)) continue;
                 i += phrase.Length - 1;
                 break;
@@ -63,9 +77,9 @@ public sealed class Gazetteer
         for (var i = 0; i < words.Count; i++)
         {
             if (words[i].Text.Length == 0 || !_byInitial.TryGetValue(words[i].Text[0], out var candidates)) continue;
-            foreach (var (phrase, ids) in candidates)
+            foreach (var (phrase, ids, toned) in candidates)
             {
-                if (i + phrase.Length > words.Count || !Resembles(words, i, phrase)) continue;
+                if (i + phrase.Length > words.Count || !Resembles(ctx.Text, i, phrase, toned)) continue;
                 if (!TryAdd(ctx, i, phrase.Length, ids, 0.8)) continue;
                 i += phrase.Length - 1;
                 break;
@@ -84,11 +98,14 @@ public sealed class Gazetteer
         return true;
     }
 
-    private static bool Resembles(IReadOnlyList<CanonicalWord> words, int at, string[] phrase)
+    private static bool Resembles(NormalizedText text, int at, string[] phrase, List<string?[]> toned)
     {
+        var words = text.Words;
         // Short phrases ("tách hộ") take only a tone key left behind; a letter slip there would make other words.
         var anySlip = phrase.Sum(w => w.Length) >= 8;
-        var edits = 0;
+        // A mark typed against the name's counts as the phrase's one slip, and only where slips are allowed at all.
+        var edits = Contradictions(text, at, toned);
+        if (edits > (anySlip ? 1 : 0)) return false;
         for (var k = 0; k < phrase.Length; k++)
         {
             var w = words[at + k].Text;
@@ -98,6 +115,30 @@ public sealed class Gazetteer
             if (!slip || ++edits > 1) return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// How many words, at the fewest over the ways the name is written with marks, carry marks that say another word:
+    /// only words typed with marks count, so text typed without them (half of all messages) is never held against a name.
+    /// </summary>
+    private static int Contradictions(NormalizedText text, int at, List<string?[]> toned)
+    {
+        if (toned.Count == 0) return 0;
+        var fewest = int.MaxValue;
+        foreach (var variant in toned)
+        {
+            var count = 0;
+            for (var k = 0; k < variant.Length; k++)
+            {
+                if (variant[k] is not { } written) continue;
+                var source = text.Words[at + k].Source;
+                var token = text.Tokens[source];
+                if (!token.HasDiacritics || token.Folded != text.Words[at + k].Text) continue;
+                if (text.Toned(source) != written) count++;
+            }
+            fewest = Math.Min(fewest, count);
+        }
+        return fewest;
     }
 
     /// <summary>
@@ -132,6 +173,8 @@ public sealed class Gazetteer
             return longer.AsSpan(i + 1).SequenceEqual(shorter.AsSpan(i));
         }
     }
+
+    private sealed record Phrase(string[] Words, List<string> Ids, List<string?[]> Toned);
 
     private static bool Matches(IReadOnlyList<CanonicalWord> words, int at, string[] phrase)
     {
