@@ -52,6 +52,13 @@ public sealed class RealCitizenTests
     public void Marks_typed_against_a_names_marks_are_not_that_name(string text, string? procedure) =>
         Assert.Equal(procedure, Model.Parse(text).Entities.FirstOrDefault(e => e.Type == "procedure")?.Value);
 
+    [Theory]
+    // A single English word many Vietnamese chat in: the menu's "book" is a booking, not "yes".
+    [InlineData("book", "book_appointment")]
+    [InlineData("xin chaoooo", "greeting")]
+    public void A_one_word_message_is_read_as_meant(string text, string intent) =>
+        Assert.Equal(intent, Model.Parse(text).Intent.Name);
+
     [Fact]
     public void An_office_name_typed_with_a_slipped_tone_is_still_the_office() =>
         Assert.Equal("ca-xa-tinh-ha", Model.Parse("làm căn cước ở xã Tĩnh Hà").Entities.FirstOrDefault(e => e.Type == "office")?.Value);
