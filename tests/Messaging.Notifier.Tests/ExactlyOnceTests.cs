@@ -144,6 +144,18 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
 
     private async Task DispatchAsync() => await _db.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(100, default);
 
+    /// <summary>A booking for 26/11 08:00 whose confirmations went out, and its reminder queued the day before.</summary>
+    private async Task<Booking> ReminderQueuedAsync()
+    {
+        var booking = await BookAsync(TestData.At(2026, 11, 26, 8, 0));
+        await DispatchAsync();
+        await DrainAsync();
+        Forget();
+        At(TestData.At(2026, 11, 25, 8, 1));
+        Assert.Equal(1, await _db.Services.GetRequiredService<ReminderScheduler>().EnqueueDueAsync(10, default));
+        return booking;
+    }
+
     private void Forget()
     {
         foreach (var s in _senders.Values) s.Sent.Clear();
@@ -354,12 +366,7 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
     [Fact]
     public async Task A_reminder_for_a_booking_cancelled_meanwhile_is_obsolete_and_is_not_sent()
     {
-        var booking = await BookAsync(TestData.At(2026, 11, 26, 8, 0));
-        await DispatchAsync();
-        await DrainAsync();
-        Forget();
-        At(TestData.At(2026, 11, 25, 8, 1));
-        Assert.Equal(1, await _db.Services.GetRequiredService<ReminderScheduler>().EnqueueDueAsync(10, default));
+        var booking = await ReminderQueuedAsync();
         // Cancelled after the reminder was queued, before it went out.
         await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().CancelAsync(booking.Code, null, "ốm", "citizen", default));
 
@@ -373,12 +380,7 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
     [Fact]
     public async Task A_reminder_whose_worker_died_holding_it_goes_again_with_its_key_though_the_booking_changed_meanwhile()
     {
-        var booking = await BookAsync(TestData.At(2026, 11, 26, 8, 0));
-        await DispatchAsync();
-        await DrainAsync();
-        Forget();
-        At(TestData.At(2026, 11, 25, 8, 1));
-        Assert.Equal(1, await _db.Services.GetRequiredService<ReminderScheduler>().EnqueueDueAsync(10, default));
+        var booking = await ReminderQueuedAsync();
         // A worker took the reminder and was killed in the send: the provider may have it, nothing was recorded.
         var taken = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromMinutes(1), default));
         var root = System.Text.Json.JsonDocument.Parse(taken.Body).RootElement;
