@@ -355,14 +355,11 @@ public sealed class BookingService(
             // slot, so a start no regular hour offers is looked for among the office's sessions.
             if (slot is null)
             {
-                var serviceIds = office.Services.Where(s => s.ProcedureIds.Contains(procedureId)).Select(s => s.Id).ToList();
-                var sessions = await db.Sessions.AsNoTracking()
-                    .Where(s => s.OfficeId == office.Id && serviceIds.Contains(s.ServiceId)
-                        && s.Status == SessionStatus.Scheduled && s.Start <= start && s.End > start)
-                    .ToListAsync(ct);
-                foreach (var session in sessions.OrderBy(s => s.Id))
+                // The slot search's own read: scheduled sessions of the office that overlap the instant.
+                foreach (var session in (await slotReads.ScheduledSessionsAsync([office.Id], start, start.AddTicks(1), ct)).OrderBy(s => s.Id))
                 {
-                    var sessionService = office.Services.First(s => s.Id == session.ServiceId);
+                    if (office.Services.FirstOrDefault(s => s.Id == session.ServiceId && s.ProcedureIds.Contains(procedureId)) is not { } sessionService)
+                        continue;
                     slot = SlotGenerator.ForSession(session, sessionService, now).FirstOrDefault(s => s.Start == start);
                     if (slot is not null) { service = sessionService; break; }
                 }

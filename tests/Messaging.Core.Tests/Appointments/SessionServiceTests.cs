@@ -58,6 +58,10 @@ public sealed class SessionServiceTests : IAsyncLifetime
         // A time inside the session that no slot starts at is still not a slot.
         var e = await Assert.ThrowsAsync<BookingException>(() => ByStart(Start.AddMinutes(20), "0912000002"));
         Assert.Equal(BookingError.SlotUnavailable, e.Error);
+        // Nor is a slot start of a session that was cancelled: the start alone does not bring it back.
+        await Run(sp => sp.GetRequiredService<SessionService>().CancelAsync(session.Id, "Mưa bão", "officer-1", default));
+        e = await Assert.ThrowsAsync<BookingException>(() => ByStart(Start.AddMinutes(30), "0912000003"));
+        Assert.Equal(BookingError.SlotUnavailable, e.Error);
     }
 
     [Fact]
