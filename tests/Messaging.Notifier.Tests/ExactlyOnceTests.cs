@@ -378,32 +378,6 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
     }
 
     [Fact]
-    public async Task A_reminder_whose_worker_died_holding_it_goes_again_with_its_key_though_the_booking_changed_meanwhile()
-    {
-        var booking = await ReminderQueuedAsync();
-        // A worker took the reminder and was killed in the send: the provider may have it, nothing was recorded.
-        var taken = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromMinutes(1), default));
-        var root = System.Text.Json.JsonDocument.Parse(taken.Body).RootElement;
-        var key = (root.TryGetProperty("key", out var k) ? k : root.GetProperty("Key")).GetString()!;
-        var now = _db.Time.GetUtcNow();
-        Assert.True((await _db.Services.GetRequiredService<DeliveryLedger>().ClaimAsync(new ClaimRequest(new Delivery
-        {
-            Id = Guid.NewGuid(), Key = key, TemplateKey = "notify/booking.reminder", Status = DeliveryStatus.Pending, RequestJson = "{}",
-            CreatedAt = now, UpdatedAt = now,
-        }, "killed-worker/1", now, now + TimeSpan.FromMinutes(2)), default)).Acquired);
-        await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().CancelAsync(booking.Code, null, "ốm", "citizen", default));
-        Forget();
-
-        _db.Time.Advance(TimeSpan.FromMinutes(3));
-        // Called obsolete, it would be recorded as never sent though the citizen may hold it: it goes again under its key,
-        // which the provider takes once.
-        Assert.Contains(Outcome.Sent, await DrainAsync());
-        Assert.Contains(Sms.Sent, m => m.Key == key);
-        var delivery = await Db(db => db.Deliveries.AsNoTracking().SingleAsync(d => d.Key == key));
-        Assert.Equal(DeliveryStatus.Sent, delivery.Status);
-    }
-
-    [Fact]
     public async Task A_moved_booking_gets_no_reminder_with_the_old_time_and_the_next_one_carries_the_new_time()
     {
         var booking = await BookAsync(TestData.At(2026, 11, 26, 8, 0));

@@ -29,11 +29,7 @@ public sealed record ClaimRequest(Delivery Delivery, string Owner, DateTimeOffse
 /// The claim's outcome: <see cref="Acquired"/> with the delivery id (and whether the row is new, so nothing was tried
 /// before), or the state that stopped it: a final status, or another owner's lease until a time.
 /// </summary>
-/// <remarks>
-/// <see cref="Lapsed"/>: taken over from another worker whose lease ran out. That worker died holding the claim, most
-/// likely in the send itself, so the message may already be at the provider.
-/// </remarks>
-public sealed record DeliveryClaim(bool Acquired, Guid Id, bool IsNew, DeliveryStatus Status, DateTimeOffset? HeldUntil, bool Lapsed = false);
+public sealed record DeliveryClaim(bool Acquired, Guid Id, bool IsNew, DeliveryStatus Status, DateTimeOffset? HeldUntil);
 
 /// <summary>A notification that went out: its delivery, the successful attempt, the owner, and the embedded queue row to delete with it.</summary>
 public sealed record SentRecord(Delivery Delivery, DeliveryAttempt Attempt, string Owner, long? QueueMessageId, string? PopReceipt);
@@ -96,15 +92,11 @@ public sealed class DeliveryLedger(IServiceScopeFactory scopes, ILogger<Delivery
             "updated_at = excluded.updated_at WHERE deliveries.status = 'Pending' AND (deliveries.lease_until IS NULL " +
             "OR deliveries.lease_until < excluded.updated_at OR deliveries.owner = excluded.owner) RETURNING id, created_at",
             "@id", "@key", "@template", "@failed", "@summary", "@broadcast", "@request", "@now", "@owner", "@lease");
-        // Read in the claim's transaction, before it: whether another worker still held a lease (a released claim has none).
-        private readonly DbCommand _held = db.Command(connection,
-            "SELECT 1 FROM deliveries WHERE key = @key AND lease_until IS NOT NULL AND owner IS NOT NULL AND owner <> @owner",
-            "@key", "@owner");
 
         public async Task<DeliveryClaim[]> CommitAsync(IReadOnlyList<ClaimRequest> writes, CancellationToken ct)
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
-            _claim.Transaction = _held.Transaction = tx;
+            _claim.Transaction = tx;
             var results = new DeliveryClaim[writes.Count];
             for (var i = 0; i < writes.Count; i++)
             {
@@ -119,14 +111,10 @@ public sealed class DeliveryLedger(IServiceScopeFactory scopes, ILogger<Delivery
                 Set(_claim, "@now", db.Instant(now));
                 Set(_claim, "@owner", owner);
                 Set(_claim, "@lease", db.Instant(lease));
-                Set(_held, "@key", d.Key);
-                Set(_held, "@owner", owner);
-                var held = await _held.ExecuteScalarAsync(ct) is not (null or DBNull);
                 await using var reader = await _claim.ExecuteReaderAsync(ct);
                 results[i] = await reader.ReadAsync(ct)
                     // The row is new when its creation time is the one just written (PostgreSQL keeps microseconds).
-                    ? new DeliveryClaim(true, ReadId(db, reader, 0), Math.Abs((db.ReadInstant(reader, 1) - now).Ticks) < 10, DeliveryStatus.Pending, lease,
-                        Lapsed: held)
+                    ? new DeliveryClaim(true, ReadId(db, reader, 0), Math.Abs((db.ReadInstant(reader, 1) - now).Ticks) < 10, DeliveryStatus.Pending, lease)
                     : new DeliveryClaim(false, Guid.Empty, false, DeliveryStatus.Pending, null);
             }
             await tx.CommitAsync(ct);
@@ -135,7 +123,6 @@ public sealed class DeliveryLedger(IServiceScopeFactory scopes, ILogger<Delivery
 
         public async ValueTask DisposeAsync()
         {
-            await _held.DisposeAsync();
             await _claim.DisposeAsync();
             await connection.DisposeAsync();
         }

@@ -120,7 +120,7 @@ public sealed class NotificationProcessor(
         }
         try
         {
-            return await HandleClaimedAsync(scope.ServiceProvider, db, delivery, request, message, owner, claim.Lapsed, ct);
+            return await HandleClaimedAsync(scope.ServiceProvider, db, delivery, request, message, owner, ct);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -131,17 +131,14 @@ public sealed class NotificationProcessor(
     }
 
     private async Task<Outcome> HandleClaimedAsync(IServiceProvider sp, MessagingDbContext db, Delivery delivery, NotificationRequest request,
-        QueueMessage message, string owner, bool lapsed, CancellationToken ct)
+        QueueMessage message, string owner, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var cancelled = request.BroadcastId is { } broadcast && await broadcasts.IsCancelledAsync(broadcast, ct);
         if (cancelled || (request.ExpiresAt is { } expires && now >= expires))
             return await FinishAsync(db, delivery, message, DeliveryStatus.Skipped,
                 cancelled ? "the broadcast was cancelled" : "expired before it could be sent", Outcome.Skipped, ct);
-        // A claim taken over from a worker that died holding it: the notice may be at the provider already, and calling it
-        // obsolete now would record as unsent what the citizen got. It goes again with the same key, which the provider
-        // takes once.
-        if (!lapsed && await Freshness.ObsoleteAsync(db, request, now, ct) is { } stale)
+        if (await Freshness.ObsoleteAsync(db, request, now, ct) is { } stale)
             return await FinishAsync(db, delivery, message, DeliveryStatus.Obsolete, stale, Outcome.Obsolete, ct);
         if (HoldUntil(request, now) is { } until)
         {
