@@ -61,6 +61,10 @@ internal static partial class Log
     public static partial void UnknownReceipt(this ILogger logger, string channel, ReceiptKind kind);
 
     /// <summary>The notification's key on every line written while it is handled, the providers' clients included.</summary>
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning,
+        Message = "Notification {Key} was taken over from a worker that died calling {Channel}; sending again there with the same key")]
+    public static partial void ResendingInFlight(this ILogger logger, string key, string channel);
+
     public static IDisposable? BeginNotificationScope(this ILogger logger, string key) => logger.BeginScope(new LogScope("NotificationKey", key));
 
     /// <summary>The channel being tried, inside the notification's scope: the channel is chosen per attempt.</summary>

@@ -377,6 +377,93 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
         Assert.Contains("cancelled", reminder.Error);
     }
 
+    /// <summary>
+    /// What a worker leaves when it is killed holding the queued reminder's claim: its pending row and lease, and, when
+    /// <paramref name="calling"/> names a channel, the committed start of that provider's call.
+    /// </summary>
+    private async Task<string> DiedHoldingReminderAsync(string? calling)
+    {
+        var peek = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromSeconds(1), default));
+        var key = JsonSerializer.Deserialize<NotificationRequest>(peek.Body, NotificationProcessor.Json)!.Key;
+        var now = _db.Time.GetUtcNow();
+        var ledger = _db.Services.GetRequiredService<DeliveryLedger>();
+        var dead = await ledger.ClaimAsync(new ClaimRequest(new Delivery
+        {
+            Id = Guid.NewGuid(), Key = key, TemplateKey = "notify/reminder", Status = DeliveryStatus.Pending, RequestJson = peek.Body,
+            CreatedAt = now, UpdatedAt = now,
+        }, "dead-worker/1", now, now + TimeSpan.FromMinutes(2)), default);
+        Assert.True(dead.Acquired);
+        if (calling is not null) Assert.True(await ledger.StartSendAsync(new SendStart(dead.Id, "dead-worker/1", calling, now), default));
+        return key;
+    }
+
+    [Fact]
+    public async Task A_reminder_whose_worker_died_calling_the_gateway_goes_again_under_its_key_though_its_booking_was_cancelled_meanwhile()
+    {
+        var booking = await ReminderQueuedAsync();
+        var key = await DiedHoldingReminderAsync(calling: ChannelNames.Sms);
+        await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().CancelAsync(booking.Code, null, "ốm", "citizen", default));
+        _db.Time.Advance(TimeSpan.FromMinutes(3));
+
+        // The gateway may hold it already: calling it obsolete would record as unsent what the citizen may have got. The
+        // same key makes the gateway take it once.
+        Assert.Equal([Outcome.Sent], await DrainAsync());
+        Assert.Equal(key, Assert.Single(Sms.Sent).Key);
+        var reminder = await Db(db => db.Deliveries.Include(d => d.Attempts).AsNoTracking().SingleAsync(d => d.Key == key));
+        Assert.Equal((DeliveryStatus.Sent, ChannelNames.Sms, null, null), (reminder.Status, reminder.Channel, reminder.SendingChannel, reminder.Owner));
+    }
+
+    [Fact]
+    public async Task A_reminder_whose_worker_died_before_calling_any_gateway_is_obsolete_once_its_booking_was_cancelled()
+    {
+        var booking = await ReminderQueuedAsync();
+        var key = await DiedHoldingReminderAsync(calling: null);
+        await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().CancelAsync(booking.Code, null, "ốm", "citizen", default));
+        _db.Time.Advance(TimeSpan.FromMinutes(3));
+
+        Assert.Equal([Outcome.Obsolete], await DrainAsync());
+        Assert.Empty(_senders.Values.SelectMany(s => s.Sent));
+        Assert.Equal(DeliveryStatus.Obsolete, (await Db(db => db.Deliveries.AsNoTracking().SingleAsync(d => d.Key == key))).Status);
+    }
+
+    [Fact]
+    public async Task A_dead_workers_send_refused_for_good_on_its_channel_is_decided_afresh_before_the_next_channel()
+    {
+        var booking = await ReminderQueuedAsync();
+        var key = await DiedHoldingReminderAsync(calling: ChannelNames.Sms);
+        await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().CancelAsync(booking.Code, null, "ốm", "citizen", default));
+        _db.Time.Advance(TimeSpan.FromMinutes(3));
+        Sms.Failures.Enqueue(new ChannelException("the number is not a mobile subscriber", permanent: true));
+
+        // Refused, so nothing went out: from here the cancellation counts, and no other channel carries the old reminder.
+        Assert.Equal([Outcome.Obsolete], await DrainAsync());
+        Assert.Empty(_senders.Values.SelectMany(s => s.Sent));
+        var reminder = await Db(db => db.Deliveries.Include(d => d.Attempts).AsNoTracking().SingleAsync(d => d.Key == key));
+        Assert.Equal((DeliveryStatus.Obsolete, null), (reminder.Status, reminder.SendingChannel));
+        Assert.False(Assert.Single(reminder.Attempts).Succeeded);
+    }
+
+    [Fact]
+    public async Task Only_the_claims_owner_may_start_a_send_and_a_claim_taken_over_cannot()
+    {
+        var now = _db.Time.GetUtcNow();
+        var ledger = _db.Services.GetRequiredService<DeliveryLedger>();
+        Delivery Row() => new()
+        {
+            Id = Guid.NewGuid(), Key = "fence-1", TemplateKey = "notify/broadcast", Status = DeliveryStatus.Pending, RequestJson = "{}",
+            CreatedAt = now, UpdatedAt = now,
+        };
+        var slow = await ledger.ClaimAsync(new ClaimRequest(Row(), "slow-worker/1", now, now + TimeSpan.FromMinutes(2)), default);
+        var later = now + TimeSpan.FromMinutes(3);
+        var next = await ledger.ClaimAsync(new ClaimRequest(Row(), "next-worker/1", later, later + TimeSpan.FromMinutes(2)), default);
+        Assert.True(slow.Acquired && next.Acquired);
+        Assert.Equal(slow.Id, next.Id);
+
+        Assert.False(await ledger.StartSendAsync(new SendStart(slow.Id, "slow-worker/1", ChannelNames.Sms, later), default));
+        Assert.True(await ledger.StartSendAsync(new SendStart(next.Id, "next-worker/1", ChannelNames.Email, later), default));
+        Assert.Equal(ChannelNames.Email, (await Db(db => db.Deliveries.AsNoTracking().SingleAsync(d => d.Key == "fence-1"))).SendingChannel);
+    }
+
     [Fact]
     public async Task A_moved_booking_gets_no_reminder_with_the_old_time_and_the_next_one_carries_the_new_time()
     {

@@ -123,6 +123,11 @@ public sealed class Delivery
     /// <summary>The worker that holds the delivery's claim until <see cref="LeaseUntil"/>; no other may send it meanwhile.</summary>
     public string? Owner { get; set; }
     public DateTimeOffset? LeaseUntil { get; set; }
+    /// <summary>
+    /// The channel whose provider was called and whose outcome is not recorded yet, committed before the call. A worker
+    /// that takes the delivery over and finds it set knows the provider may hold the message already.
+    /// </summary>
+    public string? SendingChannel { get; set; }
     public List<DeliveryAttempt> Attempts { get; set; } = [];
 }
 

@@ -200,6 +200,7 @@ public abstract class MessagingDbContext(DbContextOptions options) : DbContext(o
             // The claim's owner guards every later write of the delivery: a worker whose lease was taken over fails to save.
             e.Property(x => x.Owner).HasMaxLength(80).IsConcurrencyToken();
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.SendingChannel).HasMaxLength(16);
             e.HasMany(x => x.Attempts).WithOne().HasForeignKey(x => x.DeliveryId);
         });
         b.Entity<DeliveryAttempt>().ToTable("delivery_attempts");

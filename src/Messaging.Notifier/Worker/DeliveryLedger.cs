@@ -34,6 +34,9 @@ public sealed record DeliveryClaim(bool Acquired, Guid Id, bool IsNew, DeliveryS
 /// <summary>A notification that went out: its delivery, the successful attempt, the owner, and the embedded queue row to delete with it.</summary>
 public sealed record SentRecord(Delivery Delivery, DeliveryAttempt Attempt, string Owner, long? QueueMessageId, string? PopReceipt);
 
+/// <summary>A provider about to be called for a delivery: which, and by which claim.</summary>
+public sealed record SendStart(Guid DeliveryId, string Owner, string Channel, DateTimeOffset At);
+
 /// <summary>What the record of a send found: whether the claim still held, and whether the queue row went with it.</summary>
 public sealed record SentOutcome(bool ClaimHeld, bool QueueRowDeleted);
 
@@ -41,17 +44,25 @@ public sealed record SentOutcome(bool ClaimHeld, bool QueueRowDeleted);
 /// The delivery table on the notifier's hot path, outside EF. Exactly-once effect rests on the claim: before any provider
 /// is called, the delivery's row (unique by key) is inserted or taken over with this worker as owner and a lease, and
 /// that is committed; a second holder of the key (a redelivered message, another worker, a second dispatch) finds the
-/// claim and backs off. A worker that dies mid-send leaves the lease to run out; whoever claims next sends with the same
-/// key, which the providers take as their idempotency key. The record of a send (status, attempt and, on the embedded
+/// claim and backs off. Just before a provider is called, the channel is committed on the row (by the claim's owner
+/// only, so a worker whose lease was taken over never calls it): a worker that dies mid-send leaves the lease to run
+/// out, and whoever claims next finds the channel and sends again with the same key, which the providers take as their
+/// idempotency key, whatever changed meanwhile. Without it, nothing reached a provider and the facts are read again. The record of a send (status, attempt and, on the embedded
 /// queue, the delete of the message) is one transaction. Claims and records are group-committed: concurrent
 /// notifications share commits.
 /// </summary>
-public sealed class DeliveryLedger(IServiceScopeFactory scopes, ILogger<DeliveryLedger> log) : IAsyncDisposable, IDisposable
+public sealed class DeliveryLedger : IAsyncDisposable, IDisposable
 {
-    private readonly DirectAccess<ClaimRequest, DeliveryClaim> _claims = new(scopes, log, (db, c) => new ClaimWriter(db, c),
-        "SELECT id, status, lease_until FROM deliveries WHERE key = @key", "@key");
-    private readonly DirectAccess<SentRecord, SentOutcome> _sent = new(scopes, log, (db, c) => new SentWriter(db, c),
-        "SELECT 1 FROM deliveries WHERE key = @key", "@key");
+    private readonly DirectAccess<ClaimRequest, DeliveryClaim> _claims;
+    private readonly GroupCommitter<SendStart, bool> _starts;
+    private readonly DirectAccess<SentRecord, SentOutcome> _sent;
+
+    public DeliveryLedger(IServiceScopeFactory scopes, ILogger<DeliveryLedger> log)
+    {
+        _claims = new(scopes, log, (db, c) => new ClaimWriter(db, c), "SELECT id, status, lease_until FROM deliveries WHERE key = @key", "@key");
+        _starts = new(() => _claims.Database, (db, c) => new StartWriter(db, c), log);
+        _sent = new(scopes, log, (db, c) => new SentWriter(db, c), "SELECT 1 FROM deliveries WHERE key = @key", "@key");
+    }
 
     public async Task<DeliveryClaim> ClaimAsync(ClaimRequest request, CancellationToken ct)
     {
@@ -65,6 +76,12 @@ public sealed class DeliveryLedger(IServiceScopeFactory scopes, ILogger<Delivery
                 : new DeliveryClaim(false, Guid.Empty, false, DeliveryStatus.Pending, null), ct);
     }
 
+    /// <summary>
+    /// Commits that this claim is calling a channel's provider now; false when the claim is no longer this owner's (its
+    /// lease lapsed and another worker took the delivery over), and then the provider must not be called.
+    /// </summary>
+    public Task<bool> StartSendAsync(SendStart start, CancellationToken ct) => _starts.WriteAsync(start, ct);
+
     public Task<SentOutcome> RecordSentAsync(SentRecord record, CancellationToken ct) => _sent.WriteAsync(record, ct);
 
     private static Guid ReadId(DirectDatabase db, DbDataReader r, int i) => db.Sqlite ? Guid.Parse(r.GetString(i)) : r.GetGuid(i);
@@ -72,12 +89,14 @@ public sealed class DeliveryLedger(IServiceScopeFactory scopes, ILogger<Delivery
     public void Dispose()
     {
         _claims.Dispose();
+        _starts.Dispose();
         _sent.Dispose();
     }
 
     public async ValueTask DisposeAsync()
     {
         await _claims.DisposeAsync();
+        await _starts.DisposeAsync();
         await _sent.DisposeAsync();
     }
 
@@ -128,11 +147,42 @@ public sealed class DeliveryLedger(IServiceScopeFactory scopes, ILogger<Delivery
         }
     }
 
+    private sealed class StartWriter(DirectDatabase db, DbConnection connection) : IBatchWriter<SendStart, bool>
+    {
+        private readonly DbCommand _start = db.Command(connection,
+            "UPDATE deliveries SET sending_channel = @channel, updated_at = @at WHERE id = @id AND owner = @owner AND status = 'Pending'",
+            "@channel", "@at", "@id", "@owner");
+
+        public async Task<bool[]> CommitAsync(IReadOnlyList<SendStart> writes, CancellationToken ct)
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            _start.Transaction = tx;
+            var results = new bool[writes.Count];
+            for (var i = 0; i < writes.Count; i++)
+            {
+                var (id, owner, channel, at) = writes[i];
+                Set(_start, "@channel", channel);
+                Set(_start, "@at", db.Instant(at));
+                Set(_start, "@id", db.Id(id));
+                Set(_start, "@owner", owner);
+                results[i] = await _start.ExecuteNonQueryAsync(ct) == 1;
+            }
+            await tx.CommitAsync(ct);
+            return results;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _start.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
     private sealed class SentWriter(DirectDatabase db, DbConnection connection) : IBatchWriter<SentRecord, SentOutcome>
     {
         private readonly DbCommand _delivery = db.Command(connection,
             "UPDATE deliveries SET status = 'Sent', channel = @channel, provider_message_id = @provider, error = NULL, updated_at = @at, " +
-            "sent_at = @at, owner = NULL, lease_until = NULL WHERE id = @id AND owner = @owner",
+            "sent_at = @at, owner = NULL, lease_until = NULL, sending_channel = NULL WHERE id = @id AND owner = @owner",
             "@channel", "@provider", "@at", "@id", "@owner");
         private readonly DbCommand _attempt = db.Command(connection,
             "INSERT INTO delivery_attempts (delivery_id, number, channel, succeeded, permanent, provider_message_id, segments, started_at, duration_ms) " +

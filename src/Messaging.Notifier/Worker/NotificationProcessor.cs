@@ -134,25 +134,38 @@ public sealed class NotificationProcessor(
         QueueMessage message, string owner, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var cancelled = request.BroadcastId is { } broadcast && await broadcasts.IsCancelledAsync(broadcast, ct);
-        if (cancelled || (request.ExpiresAt is { } expires && now >= expires))
-            return await FinishAsync(db, delivery, message, DeliveryStatus.Skipped,
-                cancelled ? "the broadcast was cancelled" : "expired before it could be sent", Outcome.Skipped, ct);
-        if (await Freshness.ObsoleteAsync(db, request, now, ct) is { } stale)
-            return await FinishAsync(db, delivery, message, DeliveryStatus.Obsolete, stale, Outcome.Obsolete, ct);
-        if (HoldUntil(request, now) is { } until)
+        // A worker died calling this channel's provider, which may hold the message now: it goes there again under the same
+        // key (the provider takes it once), whatever changed meanwhile. Calling it obsolete or holding it would record as
+        // unsent what the citizen may have got.
+        var inFlight = delivery.SendingChannel;
+        if (inFlight is null)
         {
-            // Not yet: quiet hours or a later start. The message sleeps in the queue, not in memory, and the claim is given
-            // back; the delivery stays pending, so admins see what is being held.
-            Release(delivery, now);
-            await db.SaveChangesAsync(ct);
-            await RenewQuietlyAsync(message, Min(until - now, TimeSpan.FromDays(6)), ct);
-            return Outcome.Deferred;
+            var cancelled = request.BroadcastId is { } broadcast && await broadcasts.IsCancelledAsync(broadcast, ct);
+            if (cancelled || (request.ExpiresAt is { } expires && now >= expires))
+                return await FinishAsync(db, delivery, message, DeliveryStatus.Skipped,
+                    cancelled ? "the broadcast was cancelled" : "expired before it could be sent", Outcome.Skipped, ct);
+            if (await Freshness.ObsoleteAsync(db, request, now, ct) is { } stale)
+                return await FinishAsync(db, delivery, message, DeliveryStatus.Obsolete, stale, Outcome.Obsolete, ct);
+            if (HoldUntil(request, now) is { } until)
+            {
+                // Not yet: quiet hours or a later start. The message sleeps in the queue, not in memory, and the claim is given
+                // back; the delivery stays pending, so admins see what is being held.
+                Release(delivery, now);
+                await db.SaveChangesAsync(ct);
+                await RenewQuietlyAsync(message, Min(until - now, TimeSpan.FromDays(6)), ct);
+                return Outcome.Deferred;
+            }
         }
 
         var templates = sp.GetRequiredService<TemplateStore>();
         var znsTemplate = request.Prepared is null ? await ZnsTemplateIdAsync(templates, request.TemplateKey, ct) : null;
         var order = Channels(request, delivery, znsTemplate is not null).ToList();
+        if (inFlight is not null)
+        {
+            if (!order.Remove(inFlight)) return await DecideAfreshAsync(sp, db, delivery, request, message, owner, ct);
+            log.ResendingInFlight(delivery.Key, inFlight);
+            order.Insert(0, inFlight);
+        }
         // A web chat is a tab that is usually closed by the time a reminder or a change goes out: a copy there never
         // counts as the delivery while another channel can reach the person.
         var outOfBand = order.Where(c => c != ChannelNames.WebChat).ToList();
@@ -202,6 +215,13 @@ public sealed class NotificationProcessor(
             {
                 using var permit = await limiter.AcquireAsync(1, ct);
             }
+            if (!await ledger.StartSendAsync(new SendStart(delivery.Id, owner, channel, time.GetUtcNow()), ct))
+            {
+                // The lease lapsed while this worker was slow and another took the delivery over: only the owner calls a provider.
+                log.ClaimLapsed(request.Key);
+                return Outcome.HeldElsewhere;
+            }
+            Sending(db, delivery, channel);
             var watch = Stopwatch.StartNew();
             SendResult result;
             try
@@ -216,6 +236,8 @@ public sealed class NotificationProcessor(
                 Failed(delivery, attempt, channel, e.Message, permanent: true, watch);
                 delivery.FailedChannels.Add(channel);
                 await db.SaveChangesAsync(ct);
+                // The provider refused what a dead worker had started: nothing is out, so the next channel only if still true.
+                if (channel == inFlight) return await HandleClaimedAsync(sp, db, delivery, request, message, owner, ct);
                 continue; // the next channel in the recipient's order, now
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -298,8 +320,28 @@ public sealed class NotificationProcessor(
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>Forgets a dead worker's unfinished send that cannot be repeated (the channel is out of the order now): decided as new.</summary>
+    private async Task<Outcome> DecideAfreshAsync(IServiceProvider sp, MessagingDbContext db, Delivery delivery, NotificationRequest request,
+        QueueMessage message, string owner, CancellationToken ct)
+    {
+        delivery.SendingChannel = null;
+        await db.SaveChangesAsync(ct);
+        return await HandleClaimedAsync(sp, db, delivery, request, message, owner, ct);
+    }
+
+    /// <summary>The ledger committed the channel on the row; EF is told so, so the outcome's save clears it.</summary>
+    private static void Sending(MessagingDbContext db, Delivery delivery, string channel)
+    {
+        delivery.SendingChannel = channel;
+        var property = db.Entry(delivery).Property(d => d.SendingChannel);
+        property.OriginalValue = channel;
+        property.IsModified = false;
+    }
+
     private void Failed(Delivery delivery, DeliveryAttempt attempt, string channel, string error, bool permanent, Stopwatch watch)
     {
+        // The attempt has its outcome: the provider did not take it.
+        delivery.SendingChannel = null;
         attempt.Error = error.Length > 1000 ? error[..1000] : error;
         attempt.Permanent = permanent;
         attempt.DurationMs = (int)watch.ElapsedMilliseconds;
@@ -444,7 +486,8 @@ public sealed class NotificationProcessor(
     {
         if (request.Origin is null || request.Recipient.PhoneVerified || request.BroadcastId is not null) return true;
         if (request.Priority == NotificationPriority.Critical && !request.Sensitive) return true;
-        if (delivery.Attempts.Any(a => a.Channel is ChannelNames.Sms or ChannelNames.Zns)) return true;
+        if (delivery.Attempts.Any(a => a.Channel is ChannelNames.Sms or ChannelNames.Zns) || delivery.SendingChannel is ChannelNames.Sms or ChannelNames.Zns)
+            return true;
         if (!VietnamesePhone.TryNormalize(request.Recipient.Phone, out var phone)) return true;
         var abuse = sp.GetRequiredService<IOptions<Messaging.Core.Identity.AbuseOptions>>().Value;
         var claims = await sp.GetRequiredService<Messaging.Core.Identity.AbuseGuard>().TryClaimAllAsync(
