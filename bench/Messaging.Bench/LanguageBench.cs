@@ -16,12 +16,13 @@ public static class LanguageBench
         return KnowledgeGazetteers.BuildModel(IntentData.LoadTraining(Path.Combine(RepoPaths.Dialogs, "intents")), catalog, DemoData.Offices());
     }
 
-    /// <summary>The held-out sets: the project's own test set and the two realistic sets nobody trained on.</summary>
+    /// <summary>The held-out sets: the project's own test set and the three realistic sets nobody trained on.</summary>
     public static IReadOnlyList<(string Name, string Path)> HeldOutSets =>
     [
         ("test.yml (project held-out)", Path.Combine(RepoPaths.Dialogs, "intents", IntentData.TestFile)),
         ("realistic-a (Zalo chat style)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-a.yml")),
         ("realistic-b (portal Q&A style)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-b.yml")),
+        ("realistic-c (mixed, written after the model)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-c.yml")),
     ];
 
     /// <summary>A summary row per held-out set, then (with --verbose) every confusion and entity error.</summary>
