@@ -152,4 +152,20 @@ public sealed class PreferencesTests : IAsyncLifetime
         await say("cảm ơn", null, "act-1");
         Assert.Equal(2, await ReadAsync(db => db.ConversationActivities.CountAsync(a => a.ConversationId == id && a.Direction == "in")));
     }
+
+    [Fact]
+    public async Task A_repeat_is_recognised_by_the_kept_turn_ids_and_on_a_row_from_before_they_were_kept_by_its_transcript()
+    {
+        var (id, say) = await ConversationAsync();
+        var first = await say("giờ làm việc của công an xã Tịnh Hà", null, "act-1");
+        await say("cảm ơn", null, "act-2");
+        Assert.Equal("act-1\nact-2", await ReadAsync(db => db.Conversations.Where(c => c.Id == id).Select(c => c.RecentTurns).SingleAsync()));
+
+        // A row saved before the ids were kept: the repeat is found in the transcript, and the ids are taken from it.
+        await ReadAsync(db => db.Conversations.Where(c => c.Id == id).ExecuteUpdateAsync(u => u.SetProperty(c => c.RecentTurns, (string?)null)));
+        Assert.Equal(first, await say("giờ làm việc của công an xã Tịnh Hà", null, "act-1"));
+        await say("xin chào", null, "act-3");
+        Assert.Equal("act-1\nact-2\nact-3", await ReadAsync(db => db.Conversations.Where(c => c.Id == id).Select(c => c.RecentTurns).SingleAsync()));
+        Assert.Equal(3, await ReadAsync(db => db.ConversationActivities.CountAsync(a => a.ConversationId == id && a.Direction == "in")));
+    }
 }

@@ -80,7 +80,8 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
             else
             {
                 loaded = await store.LoadAsync(conversationId, ct);
-                if (await AnsweredAsync(loaded, incoming, identity, conversationId, ct) is { } earlier) return earlier;
+                (var earlier, loaded) = await AnsweredAsync(loaded, incoming, identity, conversationId, ct);
+                if (earlier is not null) return earlier;
             }
             for (var run = 1; ; run++)
             {
@@ -99,27 +100,38 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         }
     }
 
-    /// <summary>The replies this conversation gave to an activity with the same id and text, if it is in the recent transcript.</summary>
-    private async Task<TurnResult?> AnsweredAsync(ConversationSnapshot? stored, Activity incoming, TurnIdentity identity, string conversationId,
-        CancellationToken ct)
+    /// <summary>
+    /// The replies this conversation gave to an activity with the same id and text, if it is in the recent transcript,
+    /// and the state as read (a row from before turn ids were kept gets them from its transcript here, once).
+    /// </summary>
+    private async Task<(TurnResult? Earlier, ConversationSnapshot? Stored)> AnsweredAsync(ConversationSnapshot? stored, Activity incoming,
+        TurnIdentity identity, string conversationId, CancellationToken ct)
     {
-        if (stored is null) return null;
+        if (stored is null) return (null, null);
         var now = time.GetUtcNow();
         Authorize(stored, identity, now);
+        // The row keeps the last turns' ids: a turn not among them is new, and the transcript is not read at all.
+        if (!stored.MayHaveAnswered(incoming.Id!)) return (null, stored);
         var recent = await store.RecentAsync(conversationId, ct);
         Activity? Read(string json) => JsonSerializer.Deserialize<Activity>(json, ActivityJson.Options);
+        if (stored.RecentTurns is null)
+        {
+            var ids = recent.Where(r => r.Direction == "in").Reverse().Select(r => Read(r.Json)?.Id)
+                .Where(ConversationSnapshot.Keepable);
+            stored = stored with { RecentTurns = string.Join('\n', ids.TakeLast(ConversationSnapshot.KeptTurns - 1)) };
+        }
         // Only a row whose text holds the id can be that activity; parsing every recent row was a fifth of a turn's JSON work.
         var quotedId = JsonSerializer.Serialize(incoming.Id, ActivityJson.Options);
         var earlier = recent.Where(r => r.Direction == "in" && r.Json.Contains(quotedId, StringComparison.Ordinal))
             .Select(r => Read(r.Json)).FirstOrDefault(a => a?.Id == incoming.Id);
-        if (earlier is null) return null;
+        if (earlier is null) return (null, stored);
         // The same id with other words is a client reusing ids, not a repeat: the turn runs.
         var nlu = language.Model.Parse(incoming.Text ?? "", now);
-        if (StoredCopy(incoming, identity, conversationId, nlu.Entities).Text != earlier.Text) return null;
+        if (StoredCopy(incoming, identity, conversationId, nlu.Entities).Text != earlier.Text) return (null, stored);
         var replies = recent.Where(r => r.Direction == "out").Reverse().Select(r => (Json: r.Json, Activity: Read(r.Json)))
             .Where(r => r.Activity?.ReplyToId == incoming.Id).ToList();
         log.TurnAnsweredAgain();
-        return new TurnResult(replies.Select(r => r.Activity!).ToList(), replies.Select(r => r.Json).ToList());
+        return (new TurnResult(replies.Select(r => r.Activity!).ToList(), replies.Select(r => r.Json).ToList()), stored);
     }
 
     /// <summary>One run of a turn; null when its state save lost the race on the version.</summary>
@@ -151,7 +163,8 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
         var replies = Stamp(turn.Replies, incoming, identity, conversationId, now);
         var transcript = new List<TranscriptEntry>(replies.Count + 1) { Entry("in", StoredCopy(incoming, identity, conversationId, nlu.Entities)) };
         foreach (var reply in replies) transcript.Add(Entry("out", reply));
-        var saved = await store.SaveAsync(new ConversationWrite(read, JsonSerializer.Serialize(state, ConversationData.Json), locale, now, transcript), ct);
+        var saved = await store.SaveAsync(new ConversationWrite(read, JsonSerializer.Serialize(state, ConversationData.Json), locale, now, transcript,
+            read.WithTurn(incoming.Id!)), ct);
         return saved ? new TurnResult(replies, transcript.Skip(1).Select(e => e.Json).ToList()) : null;
     }
 

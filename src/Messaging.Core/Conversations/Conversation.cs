@@ -20,6 +20,11 @@ public sealed class ConversationRecord
     /// conversations whose identity is vouched for otherwise (Zalo, Direct Line) or that are their own identity.
     /// </summary>
     public string? CredentialHash { get; set; }
+    /// <summary>
+    /// The ids of the last inbound activities, one per line, newest last: a turn whose id is not among them was never
+    /// answered, so the transcript need not be read to recognise a repeat. Null on rows written before it was kept.
+    /// </summary>
+    public string? RecentTurns { get; set; }
 }
 
 /// <summary>

@@ -8,9 +8,37 @@ namespace Messaging.Core.Conversations;
 
 /// <summary>A conversation's row as a turn reads it. <see cref="Version"/> 0 means it has never been saved.</summary>
 public sealed record ConversationSnapshot(string Id, string ChannelId, string UserId, string Locale, string StateJson,
-    int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? CredentialHash = null)
+    int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? CredentialHash = null, string? RecentTurns = "")
 {
+    /// <summary>Inbound activity ids kept per conversation: more turns than the transcript rows a repeat is looked for in.</summary>
+    public const int KeptTurns = 24;
+
+    /// <summary>Longer ids are not kept (a line each, bounded): a turn with one is always looked up in the transcript.</summary>
+    public const int MaxKeptId = 100;
+
     public bool IsNew => Version == 0;
+
+    /// <summary>
+    /// Whether a turn with this id may have been answered already: false only when the kept ids prove it was not, so the
+    /// transcript is read for every id that could be a repeat (and for rows written before ids were kept).
+    /// </summary>
+    public bool MayHaveAnswered(string turnId)
+    {
+        if (RecentTurns is null || !Keepable(turnId)) return true;
+        foreach (var line in RecentTurns.AsSpan().EnumerateLines())
+            if (line.SequenceEqual(turnId)) return true;
+        return false;
+    }
+
+    public static bool Keepable(string? turnId) => turnId is { Length: > 0 and <= MaxKeptId } && turnId.AsSpan().IndexOfAny('\r', '\n') < 0;
+
+    /// <summary>The kept ids after a turn with this id: it joins them, the oldest beyond <see cref="KeptTurns"/> leave.</summary>
+    public string? WithTurn(string turnId)
+    {
+        if (!Keepable(turnId)) return RecentTurns;
+        var kept = string.IsNullOrEmpty(RecentTurns) ? [] : RecentTurns.Split('\n');
+        return string.Join('\n', kept.Skip(Math.Max(0, kept.Length - (KeptTurns - 1))).Append(turnId));
+    }
 
     public static ConversationSnapshot New(string id, string channelId, string userId, DateTimeOffset now) =>
         new(id, channelId, userId, "vi", "{}", 0, now, now);
@@ -21,7 +49,7 @@ public sealed record TranscriptEntry(string Direction, string Json, string? Text
 
 /// <summary>What one turn saves: the new state, checked against the version it read, and the turn's transcript rows.</summary>
 public sealed record ConversationWrite(ConversationSnapshot Read, string StateJson, string Locale, DateTimeOffset At,
-    IReadOnlyList<TranscriptEntry> Transcript);
+    IReadOnlyList<TranscriptEntry> Transcript, string? RecentTurns = null);
 
 /// <summary>
 /// Conversation state and transcripts, on connections of their own (one writer, a few readers, each with its statements
@@ -34,7 +62,8 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, ConversationS
     : IAsyncDisposable, IDisposable
 {
     private readonly DirectAccess<ConversationWrite, bool> _table = new(scopes, log, (db, c) => new Writer(db, c),
-        "SELECT channel_id, user_id, locale, state_json, version, created_at, updated_at, credential_hash FROM conversations WHERE id = @id", "@id");
+        "SELECT channel_id, user_id, locale, state_json, version, created_at, updated_at, credential_hash, recent_turns FROM conversations WHERE id = @id",
+        "@id");
 
     public Task<ConversationSnapshot?> LoadAsync(string id, CancellationToken ct)
     {
@@ -42,7 +71,7 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, ConversationS
         return _table.QueryAsync(cmd => Set(cmd, "@id", id), async (r, token) =>
             await r.ReadAsync(token)
                 ? new ConversationSnapshot(id, r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
-                    db.ReadInstant(r, 5), db.ReadInstant(r, 6), r.IsDBNull(7) ? null : r.GetString(7))
+                    db.ReadInstant(r, 5), db.ReadInstant(r, 6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8))
                 : null, ct);
     }
 
@@ -82,12 +111,13 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, ConversationS
         // Prepared once, re-run with new values: SQLite parses each statement once for the life of the writer.
         private readonly DbCommand _update = db.Command(connection,
             "UPDATE conversations SET state_json = @state, locale = @locale, version = @version + 1, updated_at = @at, " +
-            "last_sequence = last_sequence + @count WHERE id = @id AND version = @version RETURNING last_sequence",
-            "@state", "@locale", "@version", "@at", "@count", "@id");
+            "last_sequence = last_sequence + @count, recent_turns = COALESCE(@recent, recent_turns) WHERE id = @id AND version = @version " +
+            "RETURNING last_sequence",
+            "@state", "@locale", "@version", "@at", "@count", "@id", "@recent");
         private readonly DbCommand _insert = db.Command(connection,
-            "INSERT INTO conversations (id, channel_id, user_id, locale, state_json, version, last_sequence, created_at, updated_at) " +
-            "VALUES (@id, @channel, @user, @locale, @state, 1, @count, @at, @at) ON CONFLICT (id) DO NOTHING RETURNING last_sequence",
-            "@id", "@channel", "@user", "@locale", "@state", "@count", "@at");
+            "INSERT INTO conversations (id, channel_id, user_id, locale, state_json, version, last_sequence, created_at, updated_at, recent_turns) " +
+            "VALUES (@id, @channel, @user, @locale, @state, 1, @count, @at, @at, @recent) ON CONFLICT (id) DO NOTHING RETURNING last_sequence",
+            "@id", "@channel", "@user", "@locale", "@state", "@count", "@at", "@recent");
         private readonly DbCommand _activity = db.Command(connection,
             "INSERT INTO conversation_activities (conversation_id, sequence, direction, json, text, at) " +
             "VALUES (@conversation, @sequence, @direction, @json, @text, @at)",
@@ -108,6 +138,7 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, ConversationS
                 Set(command, "@locale", w.Locale);
                 Set(command, "@at", at);
                 Set(command, "@count", (long)w.Transcript.Count);
+                Set(command, "@recent", w.RecentTurns);
                 if (w.Read.IsNew)
                 {
                     Set(command, "@channel", w.Read.ChannelId);

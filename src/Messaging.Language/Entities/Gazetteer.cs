@@ -77,10 +77,11 @@ public sealed class Gazetteer
         for (var i = 0; i < words.Count; i++)
         {
             if (words[i].Text.Length == 0 || !_byInitial.TryGetValue(words[i].Text[0], out var candidates)) continue;
-            foreach (var (phrase, ids, toned) in candidates)
+            foreach (var candidate in candidates)
             {
-                if (i + phrase.Length > words.Count || !Resembles(ctx.Text, i, phrase, toned)) continue;
-                if (!TryAdd(ctx, i, phrase.Length, ids, 0.8)) continue;
+                var phrase = candidate.Words;
+                if (i + phrase.Length > words.Count || !Resembles(ctx.Text, i, candidate)) continue;
+                if (!TryAdd(ctx, i, phrase.Length, candidate.Ids, 0.8)) continue;
                 i += phrase.Length - 1;
                 break;
             }
@@ -98,14 +99,13 @@ public sealed class Gazetteer
         return true;
     }
 
-    private static bool Resembles(NormalizedText text, int at, string[] phrase, List<string?[]> toned)
+    private static bool Resembles(NormalizedText text, int at, Phrase candidate)
     {
+        var (phrase, toned) = (candidate.Words, candidate.Toned);
         var words = text.Words;
         // Short phrases ("tách hộ") take only a tone key left behind; a letter slip there would make other words.
-        var anySlip = phrase.Sum(w => w.Length) >= 8;
-        // A mark typed against the name's counts as the phrase's one slip, and only where slips are allowed at all.
-        var edits = Contradictions(text, at, toned);
-        if (edits > (anySlip ? 1 : 0)) return false;
+        var anySlip = candidate.AnySlip;
+        var edits = 0;
         for (var k = 0; k < phrase.Length; k++)
         {
             var w = words[at + k].Text;
@@ -114,7 +114,10 @@ public sealed class Gazetteer
                 || (anySlip && phrase[k].Length >= 4 && w.Length >= 3 && OneEditApart(w, phrase[k]));
             if (!slip || ++edits > 1) return false;
         }
-        return true;
+        // A mark typed against the name's counts as the phrase's one slip, and only where slips are allowed at all. Read
+        // last: most candidates fail on their letters, and reading the marks was a tenth of a parse.
+        var contradictions = Contradictions(text, at, toned);
+        return contradictions <= (anySlip ? 1 : 0) && edits + contradictions <= 1;
     }
 
     /// <summary>
@@ -174,7 +177,11 @@ public sealed class Gazetteer
         }
     }
 
-    private sealed record Phrase(string[] Words, List<string> Ids, List<string?[]> Toned);
+    private sealed record Phrase(string[] Words, List<string> Ids, List<string?[]> Toned)
+    {
+        /// <summary>Long enough (eight letters or more) for a slip of any letter to leave it recognisable.</summary>
+        public bool AnySlip { get; } = Words.Sum(w => w.Length) >= 8;
+    }
 
     private static bool Matches(IReadOnlyList<CanonicalWord> words, int at, string[] phrase)
     {

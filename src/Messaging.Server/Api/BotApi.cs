@@ -70,7 +70,7 @@ public static class BotApi
         db.Conversations.Add(new ConversationRecord
         {
             Id = id, ChannelId = "webchat", UserId = id, Locale = body?.Locale?.StartsWith("en", StringComparison.OrdinalIgnoreCase) == true ? "en" : "vi",
-            StateJson = "{}", Version = 1, CreatedAt = now, UpdatedAt = now, CredentialHash = Fingerprint.HashSecret(token),
+            StateJson = "{}", Version = 1, CreatedAt = now, UpdatedAt = now, CredentialHash = Fingerprint.HashSecret(token), RecentTurns = "",
         });
         await db.SaveChangesAsync(ct);
         return Results.Json(new StartedConversation(id, token), ActivityJson.Options, statusCode: 201);

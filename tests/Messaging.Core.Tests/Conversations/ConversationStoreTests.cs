@@ -23,6 +23,30 @@ public abstract class ConversationStoreTests(Func<Task<TestDatabase>> create) : 
             .Where(a => a.ConversationId == id).OrderBy(a => a.Sequence).ToListAsync());
 
     [Fact]
+    public async Task The_last_turn_ids_are_kept_with_the_state_and_only_an_id_among_them_or_one_that_cannot_be_kept_may_be_a_repeat()
+    {
+        var read = ConversationSnapshot.New("c-ids", "webchat", "u", Now);
+        for (var i = 1; i <= ConversationSnapshot.KeptTurns + 6; i++)
+        {
+            Assert.True(await Store.SaveAsync(Write(read, "{}", Now, "câu " + i) with { RecentTurns = read.WithTurn("t-" + i) }, default));
+            read = (await Store.LoadAsync("c-ids", default))!;
+        }
+        var kept = read.RecentTurns!.Split('\n');
+        Assert.Equal(ConversationSnapshot.KeptTurns, kept.Length);
+        Assert.Equal(("t-7", "t-30"), (kept[0], kept[^1]));
+        Assert.True(read.MayHaveAnswered("t-30"));
+        Assert.True(read.MayHaveAnswered("t-7"));
+        Assert.False(read.MayHaveAnswered("t-6"));
+        Assert.False(read.MayHaveAnswered("t-3"));
+        // Ids that are never kept are always looked up in the transcript, and leave the kept ones as they were.
+        var odd = new[] { new string('x', ConversationSnapshot.MaxKeptId + 1), "t-7\nt-8" };
+        Assert.All(odd, id => Assert.True(read.MayHaveAnswered(id)));
+        Assert.All(odd, id => Assert.Equal(read.RecentTurns, read.WithTurn(id)));
+        // A row from before the ids were kept knows nothing, so every id may be a repeat.
+        Assert.True((read with { RecentTurns = null }).MayHaveAnswered("t-1"));
+    }
+
+    [Fact]
     public async Task A_new_conversation_is_saved_then_read_back_with_its_transcript_in_order()
     {
         Assert.Null(await Store.LoadAsync("c1", default));

@@ -579,6 +579,10 @@ namespace Messaging.Core.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("locale");
 
+                    b.Property<string>("RecentTurns")
+                        .HasColumnType("text")
+                        .HasColumnName("recent_turns");
+
                     b.Property<string>("StateJson")
                         .IsRequired()
                         .HasColumnType("text")

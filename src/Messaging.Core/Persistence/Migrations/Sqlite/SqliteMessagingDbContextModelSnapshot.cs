@@ -565,6 +565,10 @@ namespace Messaging.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("locale");
 
+                    b.Property<string>("RecentTurns")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recent_turns");
+
                     b.Property<string>("StateJson")
                         .IsRequired()
                         .HasColumnType("TEXT")
