@@ -61,6 +61,7 @@ public static class MessagingCore
         services.AddSingleton<LiveTemplateCache>();
         services.AddSingleton<Messaging.Core.Conversations.ConversationSignals>();
         services.AddSingleton<Messaging.Core.Conversations.ConversationStore>();
+        services.AddScoped<Messaging.Core.Persistence.LazyDb>();
         services.AddScoped<TemplateStore>();
         services.AddScoped<Messaging.Core.Staff.StaffAccounts>();
         services.TryAddSingleton<IBookingCodes, RandomBookingCodes>();
@@ -83,6 +84,7 @@ public static class MessagingCore
             .PostConfigure(o => o.DemoMode = messaging.DemoData);
         services.AddScoped<Messaging.Core.Identity.AbuseGuard>();
         services.AddSingleton<Messaging.Core.Identity.Fingerprinter>();
+        services.AddSingleton<Messaging.Core.Identity.PhoneLinkReads>();
         services.AddScoped<Messaging.Core.Identity.PhoneVerification>();
         services.TryAddSingleton<INotificationSink, NoNotificationSink>();
         services.AddOptions<Messaging.Core.Privacy.RetentionOptions>().BindConfiguration(Messaging.Core.Privacy.RetentionOptions.Section);

@@ -10,11 +10,13 @@ namespace Messaging.Core.Appointments;
 
 /// <summary>Finds free slots, books them atomically, cancels, reschedules, checks in.</summary>
 public sealed class BookingService(
-    MessagingDbContext db, TimeProvider time, IOptions<BookingOptions> options, ProcedureCatalog catalog, IBookingCodes codes,
+    LazyDb database, TimeProvider time, IOptions<BookingOptions> options, ProcedureCatalog catalog, IBookingCodes codes,
     OfficeDirectory directory, IOptions<ReminderOptions> reminders, AbuseGuard guard, IOptions<AbuseOptions> abuse,
     IOptions<IdentityOptions> identity, Fingerprinter fingerprints, SlotReads slotReads)
 {
     private const int CodeAttempts = 3;
+
+    private MessagingDbContext db => database.Value;
 
     public async Task<IReadOnlyList<Slot>> FindFreeSlotsAsync(SlotQuery query, CancellationToken ct)
     {

@@ -6,6 +6,7 @@ using Messaging.Core.Persistence;
 using Messaging.Language.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Messaging.Core.Identity;
@@ -112,21 +113,17 @@ public enum CodeCheck { Verified, Wrong, Expired, TooManyAttempts, Unknown }
 public sealed record CodeCheckResult(CodeCheck Outcome, int AttemptsLeft);
 
 /// <summary>Sends one-time codes (capped per phone and per client), checks them (capped per code), records the links.</summary>
-public sealed class PhoneVerification(MessagingDbContext db, TimeProvider time, AbuseGuard guard, IOptions<IdentityOptions> options,
-    IOptions<AbuseOptions> abuse, INotificationSink sink, Fingerprinter fingerprints)
+public sealed class PhoneVerification(LazyDb database, TimeProvider time, AbuseGuard guard, IOptions<IdentityOptions> options,
+    IOptions<AbuseOptions> abuse, INotificationSink sink, Fingerprinter fingerprints, PhoneLinkReads links)
 {
     public const string CodeTemplate = "notify/one-time-code";
 
+    private MessagingDbContext db => database.Value;
+
     public bool CodesRequired => options.Value.CodesRequired;
 
-    // Compiled once per model (SQLite and PostgreSQL each have theirs, and a compiled query refuses another model):
-    // every booking turn after the phone question asks this, and EF's per-query work was most of its cost.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel,
-        Func<MessagingDbContext, string, string, string, CancellationToken, Task<bool>>> Linked = new();
-
     public Task<bool> IsLinkedAsync(string phone, string channel, string subject, CancellationToken ct) =>
-        Linked.GetValue(db.Model, _ => EF.CompileAsyncQuery((MessagingDbContext db, string phone, string channel, string subject, CancellationToken ct) =>
-            db.Set<PhoneLink>().Any(l => l.Phone == phone && l.Channel == channel && l.Subject == subject)))(db, phone, channel, subject, ct);
+        links.IsLinkedAsync(phone, channel, subject, ct);
 
     /// <summary>Whether an identity must prove this phone before using it (a booking, a preference).</summary>
     public async Task<bool> NeedsCodeAsync(string phone, string channel, string? subject, CancellationToken ct) =>
@@ -212,4 +209,27 @@ public sealed class PhoneVerification(MessagingDbContext db, TimeProvider time, 
 
     private static string Hash(Guid id, string code) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id.ToString("N") + ":" + code))).ToLowerInvariant();
+}
+
+/// <summary>
+/// Whether an identity proved a phone: every booking turn after the phone question asks it, so it is a statement
+/// prepared once on connections of its own (EF's per-query work and a pooled context per turn were most of its cost).
+/// </summary>
+public sealed class PhoneLinkReads(IServiceScopeFactory scopes) : IAsyncDisposable
+{
+    private readonly Lazy<PreparedReaders> _linked = new(() => new PreparedReaders(DirectDatabase.Describe(scopes),
+        "SELECT 1 FROM phone_links WHERE phone = @phone AND channel = @channel AND subject = @subject LIMIT 1", "@phone", "@channel", "@subject"));
+
+    public Task<bool> IsLinkedAsync(string phone, string channel, string subject, CancellationToken ct) =>
+        _linked.Value.QueryAsync(cmd =>
+        {
+            DirectDatabase.Set(cmd, "@phone", phone);
+            DirectDatabase.Set(cmd, "@channel", channel);
+            DirectDatabase.Set(cmd, "@subject", subject);
+        }, async (r, token) => await r.ReadAsync(token), ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_linked.IsValueCreated) await _linked.Value.DisposeAsync();
+    }
 }

@@ -55,9 +55,11 @@ public sealed record LiveTemplate(string Key, int Version, IReadOnlyDictionary<s
 /// Templates in the database: seeded from `templates/`, edited by admins as drafts, validated, published, rolled back,
 /// reset to the shipped default; every change audited. <see cref="RenderAsync"/> is what the bot and the notifier call.
 /// </summary>
-public sealed class TemplateStore(MessagingDbContext db, TemplateValidator validator, LiveTemplateCache cache,
+public sealed class TemplateStore(LazyDb database, TemplateValidator validator, LiveTemplateCache cache,
     TimeProvider time)
 {
+    private MessagingDbContext db => database.Value;
+
     private const string System = "system";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
