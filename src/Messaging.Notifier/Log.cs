@@ -60,11 +60,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 3014, Level = LogLevel.Information, Message = "A {Channel} receipt for an unknown message ({Kind})")]
     public static partial void UnknownReceipt(this ILogger logger, string channel, ReceiptKind kind);
 
-    /// <summary>The notification's key on every line written while it is handled, the providers' clients included.</summary>
     [LoggerMessage(EventId = 3015, Level = LogLevel.Warning,
         Message = "Notification {Key} was taken over from a worker that died calling {Channel}; sending again there with the same key")]
     public static partial void ResendingInFlight(this ILogger logger, string key, string channel);
 
+    /// <summary>The notification's key on every line written while it is handled, the providers' clients included.</summary>
     public static IDisposable? BeginNotificationScope(this ILogger logger, string key) => logger.BeginScope(new LogScope("NotificationKey", key));
 
     /// <summary>The channel being tried, inside the notification's scope: the channel is chosen per attempt.</summary>

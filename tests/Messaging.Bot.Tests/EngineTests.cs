@@ -46,6 +46,24 @@ public sealed class EngineTests : IAsyncLifetime
         Assert.Equal(21, ins);                                   // every message of both nodes is in the transcript once
         Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences); // no gap, no duplicate
         Assert.Equal(sequences.Count, last);
+
+        // The turn ids kept on the row for the replay check: a turn run again after losing the race keeps the winner's.
+        var (kept, inboundIds) = await Db(async db => (
+            (await db.Conversations.AsNoTracking().SingleAsync(c => c.Id == "race")).RecentTurns!.Split('\n'),
+            (await db.ConversationActivities.AsNoTracking().Where(x => x.ConversationId == "race" && x.Direction == "in").Select(x => x.Json).ToListAsync())
+                .Select(j => System.Text.Json.JsonDocument.Parse(j).RootElement.GetProperty("id").GetString()).ToList()));
+        Assert.Equal(inboundIds.Order(), kept.Order());
+
+        // A client posting the same turn again, to the other node: answered from the transcript there, not run twice.
+        var repeat = new Messaging.Bot.Activities.Activity
+        {
+            Id = "cross-node", Text = "giờ làm việc của công an xã Tịnh Hà", Locale = "vi-VN", ChannelId = "test",
+            From = new("citizen-race"), Conversation = new("race"),
+        };
+        var first = await _host.Engine.RunTurnAsync(repeat, default);
+        var again = await second.RunTurnAsync(repeat, default);
+        Assert.Equal(first.Select(r => r.Id), again.Select(r => r.Id));
+        Assert.Equal(22, await Db(db => db.ConversationActivities.CountAsync(x => x.ConversationId == "race" && x.Direction == "in")));
     }
 
     [Fact]

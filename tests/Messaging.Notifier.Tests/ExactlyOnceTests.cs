@@ -156,6 +156,13 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
         return booking;
     }
 
+    /// <summary>A claim of the key as another worker takes it, with no message of its own: what it leaves if it dies.</summary>
+    private Task<DeliveryClaim> ClaimAsAsync(string owner, string key, DateTimeOffset at, string template = "notify/broadcast", string body = "{}") =>
+        _db.Services.GetRequiredService<DeliveryLedger>().ClaimAsync(new ClaimRequest(new Delivery
+        {
+            Id = Guid.NewGuid(), Key = key, TemplateKey = template, Status = DeliveryStatus.Pending, RequestJson = body, CreatedAt = at, UpdatedAt = at,
+        }, owner, at, at + TimeSpan.FromMinutes(2)), default);
+
     private void Forget()
     {
         foreach (var s in _senders.Values) s.Sent.Clear();
@@ -190,14 +197,7 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
     {
         await Queue.SendAsync(Notice("crash-1"), null, default);
         // What a worker leaves when it is killed after claiming: a pending row under its name with a running lease.
-        var now = _db.Time.GetUtcNow();
-        var ledger = _db.Services.GetRequiredService<DeliveryLedger>();
-        var dead = await ledger.ClaimAsync(new ClaimRequest(new Delivery
-        {
-            Id = Guid.NewGuid(), Key = "crash-1", TemplateKey = "notify/broadcast", Status = DeliveryStatus.Pending, RequestJson = "{}",
-            CreatedAt = now, UpdatedAt = now,
-        }, "dead-worker/1", now, now + TimeSpan.FromMinutes(2)), default);
-        Assert.True(dead.Acquired);
+        Assert.True((await ClaimAsAsync("dead-worker/1", "crash-1", _db.Time.GetUtcNow())).Acquired);
 
         var message = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromMinutes(1), default));
         Assert.Equal(Outcome.HeldElsewhere, await Processor.ProcessAsync(message, default));
@@ -378,32 +378,28 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
     }
 
     /// <summary>
-    /// What a worker leaves when it is killed holding the queued reminder's claim: its pending row and lease, and, when
-    /// <paramref name="calling"/> names a channel, the committed start of that provider's call.
+    /// The queued reminder's claim left by a worker killed holding it (and, when <paramref name="calling"/> names a
+    /// channel, after committing that it was calling that provider), then the booking cancelled and the lease run out.
     /// </summary>
-    private async Task<string> DiedHoldingReminderAsync(string? calling)
+    private async Task<string> DiedHoldingReminderThenCancelledAsync(string? calling)
     {
+        var booking = await ReminderQueuedAsync();
         var peek = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromSeconds(1), default));
         var key = JsonSerializer.Deserialize<NotificationRequest>(peek.Body, NotificationProcessor.Json)!.Key;
         var now = _db.Time.GetUtcNow();
-        var ledger = _db.Services.GetRequiredService<DeliveryLedger>();
-        var dead = await ledger.ClaimAsync(new ClaimRequest(new Delivery
-        {
-            Id = Guid.NewGuid(), Key = key, TemplateKey = "notify/reminder", Status = DeliveryStatus.Pending, RequestJson = peek.Body,
-            CreatedAt = now, UpdatedAt = now,
-        }, "dead-worker/1", now, now + TimeSpan.FromMinutes(2)), default);
+        var dead = await ClaimAsAsync("dead-worker/1", key, now, "notify/reminder", peek.Body);
         Assert.True(dead.Acquired);
-        if (calling is not null) Assert.True(await ledger.StartSendAsync(new SendStart(dead.Id, "dead-worker/1", calling, now), default));
+        if (calling is not null)
+            Assert.True(await _db.Services.GetRequiredService<DeliveryLedger>().StartSendAsync(new SendStart(dead.Id, "dead-worker/1", calling, now), default));
+        await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().CancelAsync(booking.Code, null, "ốm", "citizen", default));
+        _db.Time.Advance(TimeSpan.FromMinutes(3));
         return key;
     }
 
     [Fact]
     public async Task A_reminder_whose_worker_died_calling_the_gateway_goes_again_under_its_key_though_its_booking_was_cancelled_meanwhile()
     {
-        var booking = await ReminderQueuedAsync();
-        var key = await DiedHoldingReminderAsync(calling: ChannelNames.Sms);
-        await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().CancelAsync(booking.Code, null, "ốm", "citizen", default));
-        _db.Time.Advance(TimeSpan.FromMinutes(3));
+        var key = await DiedHoldingReminderThenCancelledAsync(calling: ChannelNames.Sms);
 
         // The gateway may hold it already: calling it obsolete would record as unsent what the citizen may have got. The
         // same key makes the gateway take it once.
@@ -416,10 +412,7 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
     [Fact]
     public async Task A_reminder_whose_worker_died_before_calling_any_gateway_is_obsolete_once_its_booking_was_cancelled()
     {
-        var booking = await ReminderQueuedAsync();
-        var key = await DiedHoldingReminderAsync(calling: null);
-        await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().CancelAsync(booking.Code, null, "ốm", "citizen", default));
-        _db.Time.Advance(TimeSpan.FromMinutes(3));
+        var key = await DiedHoldingReminderThenCancelledAsync(calling: null);
 
         Assert.Equal([Outcome.Obsolete], await DrainAsync());
         Assert.Empty(_senders.Values.SelectMany(s => s.Sent));
@@ -429,10 +422,7 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
     [Fact]
     public async Task A_dead_workers_send_refused_for_good_on_its_channel_is_decided_afresh_before_the_next_channel()
     {
-        var booking = await ReminderQueuedAsync();
-        var key = await DiedHoldingReminderAsync(calling: ChannelNames.Sms);
-        await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().CancelAsync(booking.Code, null, "ốm", "citizen", default));
-        _db.Time.Advance(TimeSpan.FromMinutes(3));
+        var key = await DiedHoldingReminderThenCancelledAsync(calling: ChannelNames.Sms);
         Sms.Failures.Enqueue(new ChannelException("the number is not a mobile subscriber", permanent: true));
 
         // Refused, so nothing went out: from here the cancellation counts, and no other channel carries the old reminder.
@@ -448,14 +438,9 @@ public abstract class ExactlyOnceTests(Func<Dictionary<string, string?>, Action<
     {
         var now = _db.Time.GetUtcNow();
         var ledger = _db.Services.GetRequiredService<DeliveryLedger>();
-        Delivery Row() => new()
-        {
-            Id = Guid.NewGuid(), Key = "fence-1", TemplateKey = "notify/broadcast", Status = DeliveryStatus.Pending, RequestJson = "{}",
-            CreatedAt = now, UpdatedAt = now,
-        };
-        var slow = await ledger.ClaimAsync(new ClaimRequest(Row(), "slow-worker/1", now, now + TimeSpan.FromMinutes(2)), default);
+        var slow = await ClaimAsAsync("slow-worker/1", "fence-1", now);
         var later = now + TimeSpan.FromMinutes(3);
-        var next = await ledger.ClaimAsync(new ClaimRequest(Row(), "next-worker/1", later, later + TimeSpan.FromMinutes(2)), default);
+        var next = await ClaimAsAsync("next-worker/1", "fence-1", later);
         Assert.True(slow.Acquired && next.Acquired);
         Assert.Equal(slow.Id, next.Id);
 

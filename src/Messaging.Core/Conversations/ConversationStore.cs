@@ -8,7 +8,7 @@ namespace Messaging.Core.Conversations;
 
 /// <summary>A conversation's row as a turn reads it. <see cref="Version"/> 0 means it has never been saved.</summary>
 public sealed record ConversationSnapshot(string Id, string ChannelId, string UserId, string Locale, string StateJson,
-    int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? CredentialHash = null, string? RecentTurns = "")
+    int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? CredentialHash = null, string? RecentTurns = null)
 {
     /// <summary>Inbound activity ids kept per conversation: more turns than the transcript rows a repeat is looked for in.</summary>
     public const int KeptTurns = 24;
@@ -41,7 +41,7 @@ public sealed record ConversationSnapshot(string Id, string ChannelId, string Us
     }
 
     public static ConversationSnapshot New(string id, string channelId, string userId, DateTimeOffset now) =>
-        new(id, channelId, userId, "vi", "{}", 0, now, now);
+        new(id, channelId, userId, "vi", "{}", 0, now, now, RecentTurns: "");
 }
 
 /// <summary>One transcript row: "in" from the citizen, "out" from the bot.</summary>

@@ -47,9 +47,9 @@ public sealed record SentOutcome(bool ClaimHeld, bool QueueRowDeleted);
 /// claim and backs off. Just before a provider is called, the channel is committed on the row (by the claim's owner
 /// only, so a worker whose lease was taken over never calls it): a worker that dies mid-send leaves the lease to run
 /// out, and whoever claims next finds the channel and sends again with the same key, which the providers take as their
-/// idempotency key, whatever changed meanwhile. Without it, nothing reached a provider and the facts are read again. The record of a send (status, attempt and, on the embedded
-/// queue, the delete of the message) is one transaction. Claims and records are group-committed: concurrent
-/// notifications share commits.
+/// idempotency key, whatever changed meanwhile. Without it, nothing reached a provider and the facts are read again.
+/// The record of a send (status, attempt and, on the embedded queue, the delete of the message) is one transaction.
+/// Claims, send starts and records are group-committed: concurrent notifications share commits.
 /// </summary>
 public sealed class DeliveryLedger : IAsyncDisposable, IDisposable
 {
