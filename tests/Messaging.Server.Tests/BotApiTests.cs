@@ -41,6 +41,10 @@ public sealed class BotApiTests : IAsyncLifetime
         var action = reply.GetProperty("suggestedActions").GetProperty("actions")[0];
         Assert.Equal("imBack", action.GetProperty("type").GetString());
         Assert.False(string.IsNullOrEmpty(reply.GetProperty("replyToId").GetString()));
+        // Only the Activity schema's own fields: a helper property once went out as "textOrValue", repeating the text.
+        string[] schema = ["type", "id", "timestamp", "channelId", "from", "conversation", "recipient", "text", "locale", "value",
+            "suggestedActions", "attachments", "channelData", "replyToId", "deliveryMode", "inputHint", "textFormat"];
+        Assert.All(reply.EnumerateObject(), p => Assert.Contains(p.Name, schema));
     }
 
     [Fact]

@@ -28,7 +28,8 @@ public sealed record Activity
     /// <summary>"plain" on every reply: the bot's line breaks are meant as written, not as Markdown.</summary>
     [JsonPropertyName("textFormat")] public string? TextFormat { get; init; }
 
-    /// <summary>The text, or a string value a button posted back.</summary>
+    /// <summary>The text, or a string value a button posted back. Not part of the wire shape: it would repeat the text.</summary>
+    [JsonIgnore]
     public string? TextOrValue => !string.IsNullOrWhiteSpace(Text) ? Text
         : Value is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
 }
