@@ -61,12 +61,13 @@ public sealed class TemplateRenderer(TemplateRenderOptions options)
         CancellationToken ct = default)
     {
         var template = Compile(variant, source);
-        var context = NewContext(model, locale, html, System.Diagnostics.Stopwatch.GetTimestamp()
-            + (long)(options.Timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
-        context.CancellationToken = ct;
+        var context = Rent(model, locale, html, System.Diagnostics.Stopwatch.GetTimestamp()
+            + (long)(options.Timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency), ct);
         try
         {
-            return template.Render(context);
+            var text = template.Render(context);
+            Return(context);
+            return text;
         }
         catch (ScriptAbortException e)
         {
@@ -115,22 +116,33 @@ public sealed class TemplateRenderer(TemplateRenderOptions options)
         return template;
     }
 
-    private TemplateContext NewContext(JsonElement model, string locale, bool html, long deadline)
+    // A Scriban context costs about 21 KB to build, more than most renders allocate otherwise: contexts are kept and
+    // reset between renders. Reset drops every global, local and output of the last render (a variable a template
+    // assigned cannot reach the next one); a context whose render failed is not kept.
+    private const int MaxPooledContexts = 32;
+    private readonly ConcurrentBag<DeadlineContext> _contexts = [];
+
+    private DeadlineContext Rent(JsonElement model, string locale, bool html, long deadline, CancellationToken ct)
     {
-        var context = new DeadlineContext(SharedBuiltins, deadline)
+        if (!_contexts.TryTake(out var context))
         {
-            StrictVariables = true,
-            EnableRelaxedMemberAccess = false,
-            EnableRelaxedTargetAccess = false,
-            LoopLimit = options.LoopLimit,
-            RecursiveLimit = options.RecursiveLimit,
-            OutputLimit = options.OutputLimit,
-            LimitToString = options.OutputLimit,
-            RegexTimeOut = TimeSpan.FromMilliseconds(200),
-            // No .NET member is ever reflected: the model is ScriptObjects all the way down.
-            MemberFilter = _ => false,
-            TemplateLoader = null,
-        };
+            context = new DeadlineContext(SharedBuiltins)
+            {
+                StrictVariables = true,
+                EnableRelaxedMemberAccess = false,
+                EnableRelaxedTargetAccess = false,
+                LoopLimit = options.LoopLimit,
+                RecursiveLimit = options.RecursiveLimit,
+                OutputLimit = options.OutputLimit,
+                LimitToString = options.OutputLimit,
+                RegexTimeOut = TimeSpan.FromMilliseconds(200),
+                // No .NET member is ever reflected: the model is ScriptObjects all the way down.
+                MemberFilter = _ => false,
+                TemplateLoader = null,
+            };
+        }
+        context.Deadline = deadline;
+        context.CancellationToken = ct;
         context.PushCulture(Culture(locale));
         context.PushGlobal(Helpers(locale));
         var globals = new ScriptObject();
@@ -142,11 +154,20 @@ public sealed class TemplateRenderer(TemplateRenderOptions options)
         return context;
     }
 
-    private sealed class DeadlineContext(ScriptObject builtins, long deadline) : TemplateContext(builtins)
+    private void Return(DeadlineContext context)
     {
+        context.Reset();
+        context.CancellationToken = CancellationToken.None;
+        if (_contexts.Count < MaxPooledContexts) _contexts.Add(context);
+    }
+
+    private sealed class DeadlineContext(ScriptObject builtins) : TemplateContext(builtins)
+    {
+        public long Deadline { get; set; }
+
         protected override bool OnStepLoop(ScriptLoopStatementBase loop)
         {
-            if (System.Diagnostics.Stopwatch.GetTimestamp() > deadline) throw new TimeoutException("render deadline passed");
+            if (System.Diagnostics.Stopwatch.GetTimestamp() > Deadline) throw new TimeoutException("render deadline passed");
             return base.OnStepLoop(loop);
         }
     }

@@ -182,13 +182,29 @@ public static class BoundedBody
     public static async Task<byte[]?> ReadAsync(HttpRequest request, int max, CancellationToken ct)
     {
         if (request.ContentLength > max) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        if (request.ContentLength is { } declared)
         {
-            if (buffer.Length + read > max) return null;
-            buffer.Write(chunk, 0, read);
+            // The usual case: read straight into an array of the declared size (the server never reads past it).
+            var body = new byte[declared];
+            var filled = 0;
+            int n;
+            while (filled < body.Length && (n = await request.Body.ReadAsync(body.AsMemory(filled), ct)) > 0) filled += n;
+            return filled == body.Length ? body : body[..filled];
+        }
+        using var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(8192);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > max) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
         return buffer.ToArray();
     }

@@ -41,6 +41,36 @@ public sealed class RendererGuardTests
     }
 
     [Fact]
+    public void Nothing_a_render_leaves_behind_reaches_the_next_one()
+    {
+        // Contexts are reused between renders: a variable, a function, a culture or half an output must not carry over.
+        var renderer = new TemplateRenderer(new TemplateRenderOptions { Timeout = TimeSpan.FromMilliseconds(200), LoopLimit = 0 });
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.Equal("ok", renderer.Render("vi.a", "{{ leaked = 42 }}{{ func f; ret 1; end }}ok", Model, "en"));
+            Assert.Throws<TemplateRenderException>(() => renderer.Render("vi.b", "{{ leaked }}", Model, "vi"));
+            Assert.Throws<TemplateRenderException>(() => renderer.Render("vi.c", "{{ f }}", Model, "vi"));
+            Assert.Throws<TemplateRenderException>(() => renderer.Render("vi.d", "half {{ for i in 1..3 }}{{ i }}{{ nope }}{{ end }}", Model, "vi"));
+            Assert.Throws<TemplateRenderException>(() => renderer.Render("vi.e", "{{ for i in 1..2000000000 }}{{ end }}", Model, "vi"));
+            // The culture of the render before was English: numbers and money here are Vietnamese again.
+            Assert.Equal("1,5 30.000 đ", renderer.Render("vi.f", "{{ 1.5 }} {{ money fee }}", Model, "vi"));
+            Assert.Equal("1.5", renderer.Render("vi.g", "{{ 1.5 }}", Model, "en"));
+        }
+    }
+
+    [Fact]
+    public async Task Renders_on_many_threads_at_once_each_get_their_own_model()
+    {
+        var renderer = new TemplateRenderer();
+        var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() =>
+        {
+            var model = JsonDocument.Parse($$"""{"n": {{i}}}""").RootElement;
+            return Enumerable.Range(0, 200).Select(_ => renderer.Render("vi.n", "{{ n }}{{ x = n }}{{ x }}", model, "vi")).Distinct().ToList();
+        })));
+        for (var i = 0; i < results.Length; i++) Assert.Equal([$"{i}{i}"], results[i]);
+    }
+
+    [Fact]
     public void Deep_recursion_is_stopped()
     {
         var issue = Fails("{{ func f(n) }}{{ f(n + 1) }}{{ end }}{{ f(1) }}");
