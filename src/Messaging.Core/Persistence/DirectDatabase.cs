@@ -183,7 +183,12 @@ public sealed class GroupCommitter<TWrite, TResult>(Func<DirectDatabase> databas
         if (gate is not null) await gate.WaitAsync();
         try
         {
-            _writer ??= prepare(db, await db.OpenAsync(CancellationToken.None));
+            if (_writer is null)
+            {
+                var connection = await db.OpenAsync(CancellationToken.None);
+                if (db.Sqlite) SqliteCheckpointer.Exempt(connection);
+                _writer = prepare(db, connection);
+            }
             return await _writer.CommitAsync(writes, CancellationToken.None);
         }
         catch
@@ -196,6 +201,7 @@ public sealed class GroupCommitter<TWrite, TResult>(Func<DirectDatabase> databas
         finally
         {
             gate?.Release();
+            if (db.Sqlite) SqliteCheckpointer.For(db).AfterCommit();
         }
     }
 
