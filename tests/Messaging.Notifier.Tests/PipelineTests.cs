@@ -559,6 +559,66 @@ public sealed class RateLimitTests : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// A send held by its channel's rate limit reads the facts again before it goes: a chaos run caught a booking notice
+/// that waited seconds behind a backlog, its booking moved meanwhile, and went out anyway.
+/// </summary>
+public sealed class RateLimitedFreshnessTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+    private readonly RecordingSender _sms = new(ChannelNames.Sms);
+
+    public async Task InitializeAsync()
+    {
+        // Half a message a second: a bucket of one, refilled every two seconds.
+        _db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, now: TestData.At(2026, 11, 24, 9, 0),
+            settings: new Dictionary<string, string?> { ["Notifier:RatePerSecond:sms"] = "0.5" },
+            configure: (services, configuration) =>
+            {
+                services.AddMessagingNotifier(configuration, runWorkers: false);
+                services.RemoveAll<IChannelSender>();
+                services.AddSingleton<IChannelSender>(_sms);
+            });
+        await _db.InScopeAsync(sp => TestData.SeedAsync(sp.GetRequiredService<MessagingDbContext>()));
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private Task<Booking> BookAsync(int hour) => _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().BookAsync(
+        new BookingRequest("cccd-renewal", TestData.OfficeId, TestData.At(2026, 11, 26, hour, 0), "Nguyễn Văn An", "0912345678"), default));
+
+    private static string About(Booking booking) => JsonSerializer.Serialize(new NotificationRequest($"about:{booking.Id}", "notify/broadcast",
+        new Recipient("Nguyễn Văn An", "0912345678", ChannelOrder: ["sms"]),
+        JsonSerializer.SerializeToElement(new
+        {
+            citizen = new { name = "Nguyễn Văn An" }, office = new { name = "Công an xã Tịnh Hà", phone = "0255 3000 101" },
+            message = "Lịch hẹn của anh/chị.", bookings = Array.Empty<object>(),
+        }), NotificationPriority.Critical, Subject: new NotificationSubject(NotificationSubject.Booking, booking.Id.ToString(), booking.Version)),
+        NotificationProcessor.Json);
+
+    [Fact]
+    public async Task A_booking_cancelled_while_its_notice_waits_for_the_rate_limit_gets_no_notice()
+    {
+        var first = await BookAsync(8);
+        var second = await BookAsync(9);
+        var queue = _db.Services.GetRequiredService<INotificationQueue>();
+        var processor = _db.Services.GetRequiredService<NotificationProcessor>();
+        await queue.SendBatchAsync([About(first), About(second)], default);
+        var messages = new List<QueueMessage>();
+        while (messages.Count < 2) messages.AddRange(await queue.ReceiveAsync(2, TimeSpan.FromMinutes(5), default));
+
+        Assert.Equal(Outcome.Sent, await processor.ProcessAsync(messages[0], default)); // takes the bucket's one token
+        var waiting = processor.ProcessAsync(messages[1], default);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(waiting.IsCompleted, "the second notice should still be waiting for a token");
+        var other = messages[0].Body.Contains(first.Id.ToString()) ? second : first;
+        await _db.InScopeAsync(sp => sp.GetRequiredService<BookingService>().CancelAsync(other.Code, null, "ốm", "citizen", default));
+
+        Assert.Equal(Outcome.Obsolete, await waiting);
+        Assert.Single(_sms.Sent);
+    }
+}
+
 public sealed class SessionNotificationTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;

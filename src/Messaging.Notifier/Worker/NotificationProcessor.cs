@@ -215,6 +215,11 @@ public sealed class NotificationProcessor(
             {
                 using var permit = await limiter.AcquireAsync(1, ct);
             }
+            // The facts again, now: a channel's rate limit (above) can hold a send for seconds under a backlog, and a booking
+            // moved or cancelled meanwhile must not get the old notice. After the mark below a send is resent whatever
+            // changed, so this is the last moment to decide. (A chaos run caught a notice sent seconds after its change.)
+            if (inFlight is null && await Freshness.ObsoleteAsync(db, request, time.GetUtcNow(), ct) is { } changed)
+                return await FinishAsync(db, delivery, message, DeliveryStatus.Obsolete, changed, Outcome.Obsolete, ct);
             if (!await ledger.StartSendAsync(new SendStart(delivery.Id, owner, channel, time.GetUtcNow()), ct))
             {
                 // The lease lapsed while this worker was slow and another took the delivery over: only the owner calls a provider.
