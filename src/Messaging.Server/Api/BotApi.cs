@@ -186,9 +186,7 @@ public static class BoundedBody
         {
             // The usual case: read straight into an array of the declared size (the server never reads past it).
             var body = new byte[declared];
-            var filled = 0;
-            int n;
-            while (filled < body.Length && (n = await request.Body.ReadAsync(body.AsMemory(filled), ct)) > 0) filled += n;
+            var filled = await request.Body.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, ct);
             return filled == body.Length ? body : body[..filled];
         }
         using var buffer = new MemoryStream();
