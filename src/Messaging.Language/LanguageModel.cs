@@ -52,6 +52,7 @@ public sealed class LanguageModel
     private readonly ProcedureDescriber? _describer;
     private readonly LanguageOptions _options;
     private readonly TimeZoneInfo _zone;
+    private IReadOnlyList<IntentProcedure> _intentProcedures = [];
 
     private LanguageModel(IntentClassifier classifier, Gazetteer procedures, Gazetteer offices, ProcedureRefiner? refiner,
         ProcedureDescriber? describer, LanguageOptions options)
@@ -69,7 +70,7 @@ public sealed class LanguageModel
 
     public static LanguageModel Build(IEnumerable<IntentExample> examples, IEnumerable<GazetteerEntry> procedures,
         IEnumerable<GazetteerEntry> offices, LanguageOptions? options = null, IEnumerable<ProcedureRefinement>? refinements = null,
-        IEnumerable<ProcedureDescription>? descriptions = null)
+        IEnumerable<ProcedureDescription>? descriptions = null, IEnumerable<IntentProcedure>? intentProcedures = null)
     {
         options ??= new LanguageOptions();
         var untrained = new LanguageModel(null!, new Gazetteer(EntityTypes.Procedure, procedures, marksDecide: true),
@@ -84,7 +85,7 @@ public sealed class LanguageModel
             return ((IReadOnlyList<string>)Features.Extract(normalized, entities), e.Intent);
         }).ToList();
         return new LanguageModel(IntentClassifier.Train(rows), untrained._procedures, untrained._offices, untrained._refiner,
-            untrained._describer, options);
+            untrained._describer, options) { _intentProcedures = intentProcedures?.ToList() ?? [] };
     }
 
     public ParseResult Parse(string? text, DateTimeOffset referenceTime)
@@ -105,7 +106,7 @@ public sealed class LanguageModel
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
-        return new ParseResult(text, top, ranking, entities) { Doubts = DoubtsOf(ranking) };
+        return new ParseResult(text, top, ranking, IntentEntities.Apply(top.Name, normalized, entities, _intentProcedures)) { Doubts = DoubtsOf(ranking) };
     }
 
     /// <summary>

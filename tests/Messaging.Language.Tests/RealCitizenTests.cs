@@ -127,4 +127,52 @@ public sealed class RealCitizenTests
         Assert.NotEqual("home_visit", r.Intent.Name);
         Assert.DoesNotContain(r.Doubts, d => d.Name == "home_visit");
     }
+    [Theory]
+    // Monday 23 November: thứ 5 is the 26th, thứ 6 the 27th, mai the 24th.
+    [InlineData("đổi lịch hẹn từ thứ 5 sang thứ 6 giúp em", "2026-11-27", null)]
+    [InlineData("lịch sáng mai em bận, dời qua chiều thứ 6 nha", "2026-11-27", "afternoon")]
+    [InlineData("doi lich 9h sang mai thanh 2h chieu mot dc ko", "2026-11-25", null, "14:00")]
+    [InlineData("mai e ko di dc, doi lich giup e", null, null)]
+    [InlineData("lịch chiều nay e bận r, cho e dời qua hôm khác", null, null)]
+    // Only one day named, as the new one: it stays.
+    [InlineData("e bận r, dời sang chiều mai giúp e", "2026-11-24", "afternoon")]
+    [InlineData("đổi lịch hẹn qua thứ 6 được không", "2026-11-27", null)]
+    public void A_reschedule_keeps_the_day_it_moves_to_not_the_day_it_leaves(string text, string? date, string? part, string? time = null)
+    {
+        var r = Model.Parse(text);
+        Assert.Equal("reschedule_appointment", r.Intent.Name);
+        Assert.Equal(date is null ? [] : [date], Model.Values(text, "date"));
+        Assert.Equal(part is null ? [] : [part], Model.Values(text, "part_of_day"));
+        Assert.Equal(time is null ? [] : [time], Model.Values(text, "time"));
+    }
+
+    [Theory]
+    [InlineData("thu 7 cong an xa co lam viec ko", null)]
+    [InlineData("chủ nhật có mở cửa không ad", null)]
+    [InlineData("thứ 7 này có làm việc không", "2026-11-28")]
+    [InlineData("thứ 7 tuần sau có làm không", "2026-12-05")]
+    [InlineData("mai công an xã có làm việc không", "2026-11-24")]
+    public void A_weekday_asked_about_in_general_is_not_one_date(string text, string? date)
+    {
+        Assert.Equal("office_info", Model.Parse(text).Intent.Name);
+        Assert.Equal(date, Model.Single(text, "date"));
+    }
+
+    [Fact]
+    public void A_booking_keeps_a_bare_weekday() =>
+        Assert.Equal("2026-11-28", Model.Single("đặt lịch làm căn cước thứ 7", "date"));
+
+    [Theory]
+    [InlineData("bà nội em 85 tuổi nằm liệt, cần đổi cccd hết hạn, cán bộ xuống nhà được ko")]
+    [InlineData("me e bi liet muon lam lai the can cuoc bi mat, nho cong an den nha")]
+    [InlineData("ông em ngồi xe lăn, làm căn cước tại nhà cho ông được không ạ")]
+    public void A_home_visit_request_is_about_the_home_visit_whatever_card_it_names(string text)
+    {
+        Assert.Equal("home_visit", Model.Parse(text).Intent.Name);
+        Assert.Equal(["cccd-home-visit"], Model.Values(text, "procedure"));
+    }
+
+    [Fact]
+    public void Outside_a_home_visit_request_the_card_procedure_stays() =>
+        Assert.Equal(["cccd-renewal"], Model.Values("đổi cccd hết hạn cần giấy tờ gì", "procedure"));
 }

@@ -16,10 +16,15 @@ public static class KnowledgeGazetteers
     /// <summary>The model as every host builds it: training examples, the knowledge base and the offices as gazetteers.</summary>
     public static LanguageModel BuildModel(IEnumerable<IntentExample> examples, ProcedureCatalog catalog, IEnumerable<Office> offices,
         LanguageOptions? options = null) =>
-        LanguageModel.Build(examples, Procedures(catalog), Offices(offices), options, Refinements(catalog), Descriptions(catalog));
+        LanguageModel.Build(examples, Procedures(catalog), Offices(offices), options, Refinements(catalog), Descriptions(catalog),
+            IntentProcedures(catalog));
 
     public static IEnumerable<ProcedureDescription> Descriptions(ProcedureCatalog catalog) =>
         catalog.All.OrderBy(p => p.Id, StringComparer.Ordinal).SelectMany(p => p.DescribedBy.Select(d => new ProcedureDescription(p.Id, d)));
+
+    public static IEnumerable<IntentProcedure> IntentProcedures(ProcedureCatalog catalog) =>
+        catalog.All.Where(p => p.AskedAs is not null && p.Covers.Count > 0).OrderBy(p => p.Id, StringComparer.Ordinal)
+            .Select(p => new IntentProcedure(p.AskedAs!, p.Id, p.Covers));
 
     public static IEnumerable<ProcedureRefinement> Refinements(ProcedureCatalog catalog) =>
         catalog.All.Where(p => p.Refines is not null && p.Cues.Count > 0).OrderBy(p => p.Id, StringComparer.Ordinal)

@@ -19,6 +19,12 @@ public sealed class Procedure
     /// + cư trú | dân cư + ngày sinh | tên"), the first group being what the procedure is about.
     /// </summary>
     public List<string> DescribedBy { get; set; } = [];
+    /// <summary>
+    /// The intent whose messages are about this procedure whatever card procedure they name (with <see cref="Covers"/>):
+    /// "đổi căn cước tại nhà cho bà" asks for the home visit, not the renewal.
+    /// </summary>
+    public string? AskedAs { get; set; }
+    public List<string> Covers { get; set; } = [];
     public string Audience { get; set; } = "";
     public string? AudienceEn { get; set; }
     public List<ProcedureDocument>? Documents { get; set; }

@@ -65,6 +65,13 @@ public sealed partial class ProcedureCatalog
             procedures.Add(p);
         }
         if (procedures.Count == 0 && errors.Count == 0) errors.Add($"{directory}: no procedure files (*.md) found.");
+        foreach (var p in procedures)
+        {
+            if ((p.AskedAs is null) != (p.Covers.Count == 0))
+                errors.Add($"{p.Id}.md: asked_as and covers: give both (the intent, and the procedures its messages may name) or neither.");
+            foreach (var covered in p.Covers.Where(c => procedures.All(x => x.Id != c)))
+                errors.Add($"{p.Id}.md: covers: '{covered}' is not a procedure of the knowledge base.");
+        }
         if (errors.Count > 0) throw new ProcedureCatalogException(errors);
         return new ProcedureCatalog(procedures);
     }

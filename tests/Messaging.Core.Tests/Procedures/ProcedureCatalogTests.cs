@@ -120,4 +120,22 @@ public sealed class ProcedureCatalogTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void A_procedure_that_covers_an_unknown_one_or_lacks_its_intent_is_refused()
+    {
+        var dir = Directory.CreateTempSubdirectory("kb-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "sample.md"), Valid(extra: "asked_as: home_visit\ncovers: [sample, nowhere]"));
+            File.WriteAllText(Path.Combine(dir, "other.md"), Valid("other", "covers: [sample]"));
+            var e = Assert.Throws<ProcedureCatalogException>(() => ProcedureCatalog.LoadDirectory(dir));
+            Assert.Equal(["other.md: asked_as and covers: give both (the intent, and the procedures its messages may name) or neither.",
+                "sample.md: covers: 'nowhere' is not a procedure of the knowledge base."], e.Errors);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
