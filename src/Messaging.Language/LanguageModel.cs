@@ -53,6 +53,7 @@ public sealed class LanguageModel
     private readonly LanguageOptions _options;
     private readonly TimeZoneInfo _zone;
     private IReadOnlyList<IntentProcedure> _intentProcedures = [];
+    private ProcedureExcluder? _excluder;
 
     private LanguageModel(IntentClassifier classifier, Gazetteer procedures, Gazetteer offices, ProcedureRefiner? refiner,
         ProcedureDescriber? describer, LanguageOptions options)
@@ -70,12 +71,14 @@ public sealed class LanguageModel
 
     public static LanguageModel Build(IEnumerable<IntentExample> examples, IEnumerable<GazetteerEntry> procedures,
         IEnumerable<GazetteerEntry> offices, LanguageOptions? options = null, IEnumerable<ProcedureRefinement>? refinements = null,
-        IEnumerable<ProcedureDescription>? descriptions = null, IEnumerable<IntentProcedure>? intentProcedures = null)
+        IEnumerable<ProcedureDescription>? descriptions = null, IEnumerable<IntentProcedure>? intentProcedures = null,
+        IEnumerable<ProcedureExclusion>? exclusions = null)
     {
         options ??= new LanguageOptions();
         var untrained = new LanguageModel(null!, new Gazetteer(EntityTypes.Procedure, procedures, marksDecide: true),
             new Gazetteer(EntityTypes.Office, offices), refinements is null ? null : new ProcedureRefiner(refinements),
-            descriptions is null ? null : new ProcedureDescriber(descriptions), options);
+            descriptions is null ? null : new ProcedureDescriber(descriptions), options)
+        { _excluder = exclusions is null ? null : new ProcedureExcluder(exclusions) };
         // Entities are recognized in training examples too, so "<date>" in training means what it means at run time.
         var reference = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(7));
         var rows = examples.Select(e =>
@@ -85,7 +88,7 @@ public sealed class LanguageModel
             return ((IReadOnlyList<string>)Features.Extract(normalized, entities), e.Intent);
         }).ToList();
         return new LanguageModel(IntentClassifier.Train(rows), untrained._procedures, untrained._offices, untrained._refiner,
-            untrained._describer, options) { _intentProcedures = intentProcedures?.ToList() ?? [] };
+            untrained._describer, options) { _intentProcedures = intentProcedures?.ToList() ?? [], _excluder = untrained._excluder };
     }
 
     public ParseResult Parse(string? text, DateTimeOffset referenceTime)
@@ -197,6 +200,7 @@ public sealed class LanguageModel
         var ctx = new RecognitionContext(text, TimeZoneInfo.ConvertTime(referenceTime, _zone));
         NumberRecognizers.Recognize(ctx);
         _procedures.Recognize(ctx);
+        _excluder?.Exclude(ctx);
         _describer?.Describe(ctx);
         _offices.Recognize(ctx);
         DateRecognizer.Recognize(ctx);

@@ -175,4 +175,17 @@ public sealed class RealCitizenTests
     [Fact]
     public void Outside_a_home_visit_request_the_card_procedure_stays() =>
         Assert.Equal(["cccd-renewal"], Model.Values("đổi cccd hết hạn cần giấy tờ gì", "procedure"));
+
+    [Theory]
+    // A word beside the name gives it another meaning: goods imported, a tax, a driving school, a green card.
+    [InlineData("nhập khẩu hàng hóa từ trung quốc cần giấy tờ gì", null)]
+    [InlineData("thuế nhập khẩu xe máy bao nhiêu", null)]
+    [InlineData("hoc bang lai xe b2 het bao nhieu tien", null)]
+    [InlineData("đăng ký thường trú ở Mỹ được không", null)]
+    // The same names in their own sense stay, "ở nước ngoài" before the name included.
+    [InlineData("nhap khau cho vo vao nha chong", "permanent-residence")]
+    [InlineData("người định cư ở nước ngoài về đăng ký thường trú cần gì", "permanent-residence")]
+    [InlineData("doi bang lai xe het han o dau", "driving-licence")]
+    public void A_name_with_another_meaning_beside_it_is_not_the_procedure(string text, string? procedure) =>
+        Assert.Equal(procedure, Model.Parse(text).Entities.FirstOrDefault(e => e.Type == "procedure")?.Value);
 }

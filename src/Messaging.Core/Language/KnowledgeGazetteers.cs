@@ -17,10 +17,14 @@ public static class KnowledgeGazetteers
     public static LanguageModel BuildModel(IEnumerable<IntentExample> examples, ProcedureCatalog catalog, IEnumerable<Office> offices,
         LanguageOptions? options = null) =>
         LanguageModel.Build(examples, Procedures(catalog), Offices(offices), options, Refinements(catalog), Descriptions(catalog),
-            IntentProcedures(catalog));
+            IntentProcedures(catalog), Exclusions(catalog));
 
     public static IEnumerable<ProcedureDescription> Descriptions(ProcedureCatalog catalog) =>
         catalog.All.OrderBy(p => p.Id, StringComparer.Ordinal).SelectMany(p => p.DescribedBy.Select(d => new ProcedureDescription(p.Id, d)));
+
+    public static IEnumerable<ProcedureExclusion> Exclusions(ProcedureCatalog catalog) =>
+        catalog.All.Where(p => p.UnlessBeside.Count > 0).OrderBy(p => p.Id, StringComparer.Ordinal)
+            .Select(p => new ProcedureExclusion(p.Id, p.UnlessBeside));
 
     public static IEnumerable<IntentProcedure> IntentProcedures(ProcedureCatalog catalog) =>
         catalog.All.Where(p => p.AskedAs is not null && p.Covers.Count > 0).OrderBy(p => p.Id, StringComparer.Ordinal)

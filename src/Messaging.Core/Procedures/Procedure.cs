@@ -25,6 +25,8 @@ public sealed class Procedure
     /// </summary>
     public string? AskedAs { get; set; }
     public List<string> Covers { get; set; } = [];
+    /// <summary>Words that, right before or after one of the names, make it something else ("nhập khẩu hàng hóa").</summary>
+    public List<string> UnlessBeside { get; set; } = [];
     public string Audience { get; set; } = "";
     public string? AudienceEn { get; set; }
     public List<ProcedureDocument>? Documents { get; set; }

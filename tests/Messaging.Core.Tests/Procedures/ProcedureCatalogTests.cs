@@ -122,6 +122,13 @@ public sealed class ProcedureCatalogTests
     }
 
     [Fact]
+    public void Exclusions_are_read_with_the_side_they_apply_to()
+    {
+        var p = ProcedureCatalog.Parse("sample.md", Valid(extra: "unless_beside: [\"… hàng hóa\", \"thuế …\"]"), []);
+        Assert.Equal(["… hàng hóa", "thuế …"], p!.UnlessBeside);
+    }
+
+    [Fact]
     public void A_procedure_that_covers_an_unknown_one_or_lacks_its_intent_is_refused()
     {
         var dir = Directory.CreateTempSubdirectory("kb-").FullName;
