@@ -167,13 +167,20 @@ public sealed class LanguageModel
             FollowedById(ctx.Text.Original, e.End, idStarts) || PrecededBySo(ctx.Text, wordStarts, e.Start)));
     }
 
+    private static readonly HashSet<string> IdFillers = new(StringComparer.OrdinalIgnoreCase)
+        { "e", "em", "tôi", "toi", "t", "mình", "minh", "của", "cua", "là", "la", "tui", "my", "is" };
+
     /// <summary>Only the first ID number at or after the procedure can follow it with nothing but separators between.</summary>
     private static bool FollowedById(string original, int end, int[] idStarts)
     {
         var i = Array.BinarySearch(idStarts, end);
         if (i < 0) i = ~i;
         while (i > 0 && idStarts[i - 1] >= end) i--;
-        return i < idStarts.Length && original.AsSpan(end, idStarts[i] - end).Trim(" :.,-").IsEmpty;
+        if (i >= idStarts.Length) return false;
+        // "cccd e 0510…", "căn cước của tôi là 0511…": only a possessive or "là" between the card and the number.
+        // "cccd số 0513… làm xong chưa" asks about the card being made, so "số" is not one of them.
+        return original[end..idStarts[i]].Split([' ', ':', '.', ',', '-'], StringSplitOptions.RemoveEmptyEntries)
+            .All(w => IdFillers.Contains(w));
     }
 
     private static bool PrecededBySo(Messaging.Language.Text.NormalizedText text, int[] wordStarts, int start)

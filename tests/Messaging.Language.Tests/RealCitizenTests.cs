@@ -188,4 +188,51 @@ public sealed class RealCitizenTests
     [InlineData("doi bang lai xe het han o dau", "driving-licence")]
     public void A_name_with_another_meaning_beside_it_is_not_the_procedure(string text, string? procedure) =>
         Assert.Equal(procedure, Model.Parse(text).Entities.FirstOrDefault(e => e.Type == "procedure")?.Value);
+
+    [Theory]
+    // After "đổi" a bare "sang" is "over to"; after "buổi" or "vào" it is the morning.
+    [InlineData("doi lich tu thu 2 sang thu 4 duoc khong a", null)]
+    [InlineData("da cho em hoi doi cccd sang the can cuoc moi thi mat bao nhieu", null)]
+    [InlineData("doi sang buoi sang thu 3 tuan sau", "morning")]
+    // "tối thiểu" is the least, not the evening.
+    [InlineData("tách thửa đất cần diện tích tối thiểu bao nhiêu", null)]
+    [InlineData("can I reschedule to friday morning please", "morning")]
+    public void A_part_of_the_day_is_told_from_its_look_alikes(string text, string? part) =>
+        Assert.Equal(part, Model.Single(text, "part_of_day"));
+
+    [Theory]
+    // Monday 23 November: central "chiều ni" is today; "qua mốt" at the end of a move is the day after tomorrow.
+    [InlineData("lịch đổi căn cước chiều ni hủy giùm em hỉ", "2026-11-23")]
+    [InlineData("mai ban roi, doi qua mot nha", "2026-11-25")]
+    [InlineData("lam qua mot thang roi chua co", null)]
+    public void Dialect_and_unmarked_day_words_are_read_as_days(string text, string? date) =>
+        Assert.Equal(date, Model.Single(text, "date"));
+
+    [Fact]
+    public void A_home_visit_request_that_names_no_card_is_still_about_the_home_visit()
+    {
+        var r = Model.Parse("mạ tui già yếu rồi, đi không nổi, mấy anh xuống nhà chụp hình lấy dấu tay cho mạ được không");
+        Assert.Equal("home_visit", r.Intent.Name);
+        var p = Assert.Single(r.Entities, e => e.Type == "procedure");
+        Assert.Equal(("cccd-home-visit", 0, 0), (p.Value, p.Start, p.End));
+    }
+
+    [Theory]
+    [InlineData("What documents do I need to renew my Vietnamese ID card?", "cccd-renewal")]
+    [InlineData("I lost my ID card, how do I get a new one", "cccd-reissue")]
+    [InlineData("dd2 cho ba me gia ko xai smartphone thi lam sao", "vneid-level2")]
+    // The card named once and the renewal once: one procedure, the renewal.
+    [InlineData("doi cccd sang the can cuoc moi mat bao nhieu", "cccd-renewal")]
+    public void English_and_short_names_and_a_card_named_twice_are_one_procedure(string text, string procedure) =>
+        Assert.Equal([procedure], Model.Values(text, "procedure").Distinct());
+
+    [Theory]
+    [InlineData("cccd e 051094006219")]
+    [InlineData("căn cước của tôi là 051094006219")]
+    public void A_card_before_its_number_with_only_a_possessive_between_is_not_a_procedure(string text) =>
+        Assert.Empty(Model.Values(text, "procedure"));
+
+    [Fact]
+    public void A_reschedule_forgets_the_day_the_citizen_is_busy_on() =>
+        Assert.Empty(Model.Values("thôi dời qua bữa khác đi, bữa nay tui mắc đám giỗ", "date"));
 }

@@ -151,7 +151,7 @@ public static class DemoData
                 Province = "Quảng Ngãi", Address = "Phòng Quản lý xuất nhập cảnh, Công an tỉnh Quảng Ngãi",
                 Phone = "0255 3000 200",
                 Aliases = ["phòng xuất nhập cảnh", "phòng quản lý xuất nhập cảnh", "xuất nhập cảnh tỉnh", "phòng xnc", "công an tỉnh",
-                    "xuất nhập cảnh", "xnc", "xnc tỉnh", "xuất nhập cảnh quảng ngãi", "phòng pa08"], MapUrl = "https://www.google.com/maps/search/?api=1&query=Ph%C3%B2ng+Qu%E1%BA%A3n+l%C3%BD+xu%E1%BA%A5t+nh%E1%BA%ADp+c%E1%BA%A3nh+Qu%E1%BA%A3ng+Ng%C3%A3i",
+                    "xuất nhập cảnh", "xnc", "xnc tỉnh", "xuất nhập cảnh quảng ngãi", "phòng pa08", "immigration office", "quang ngai immigration office", "quang ngai immigration"], MapUrl = "https://www.google.com/maps/search/?api=1&query=Ph%C3%B2ng+Qu%E1%BA%A3n+l%C3%BD+xu%E1%BA%A5t+nh%E1%BA%ADp+c%E1%BA%A3nh+Qu%E1%BA%A3ng+Ng%C3%A3i",
                 Hours = Hours(saturdayMorning: true), Closures = Holidays(),
                 Services =
                 [

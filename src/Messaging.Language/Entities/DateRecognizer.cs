@@ -93,7 +93,8 @@ public static partial class DateRecognizer
             // "bữa nay", and "nay" right after a part of the day ("chiều nay", "tối nay"): today.
             case "bua" when W(1) == "nay":
                 return (today, 2, null);
-            case "nay" when i > 0 && ctx.Word(i - 1) is "sang" or "trua" or "chieu" or "toi" or "dem":
+            // Central "chiều ni" is "chiều nay".
+            case "nay" or "ni" when i > 0 && ctx.Word(i - 1) is "sang" or "trua" or "chieu" or "toi" or "dem":
                 return (today, 1, null);
             case "hom" when W(1) == "qua":
                 return (today.AddDays(-1), 2, null);
@@ -240,7 +241,9 @@ public static partial class DateRecognizer
         var token = ctx.Text.Tokens[source];
         if (token.HasDiacritics) return ctx.Text.Toned(source) == "mốt";
         // Without marks "mot" is usually "một" (one); only read it as a day where a day is expected.
-        return ctx.Text.Words.Count == 1 || ctx.Word(i - 1) is "sang" or "chieu" or "toi" or "trua" or "den" or "hen";
+        if (ctx.Text.Words.Count == 1 || ctx.Word(i - 1) is "sang" or "chieu" or "toi" or "trua" or "den" or "hen") return true;
+        // "dời qua mốt nha": where a move ends, a "mot" that ends the clause is a day; "qua một tháng" counts a month.
+        return ctx.Word(i - 1) is "qua" or "vao" && ctx.Word(i + 1) is "" or "nha" or "nhe" or "nhen" or "nghen" or "duoc" or "di" or "a" or "khong" or "luon" or "giup" or "gium" or "dum";
     }
 
     private static bool IsDayNumber(string word) =>

@@ -34,6 +34,10 @@ internal static class IntentEntities
             // "làm căn cước tại nhà cho bà, đổi căn cước": the same procedure once.
             var seen = new HashSet<string>(StringComparer.Ordinal);
             entities.RemoveAll(e => e.Type == EntityTypes.Procedure && e.Value == p.Id && !seen.Add(e.Value));
+            // "mạ tui đi không nổi, mấy anh xuống nhà giúp": the request names no card, but it is the home visit.
+            // Nothing in the text stands for it, so the span is empty.
+            if (!entities.Exists(e => e.Type == EntityTypes.Procedure))
+                entities.Add(new Entity(EntityTypes.Procedure, p.Id, 0, 0) { Detail = "implied by " + intent });
         }
         return entities;
     }
@@ -49,14 +53,16 @@ internal static class IntentEntities
     private static List<Entity> WithoutOldAppointment(NormalizedText text, List<Entity> entities)
     {
         if (!entities.Exists(IsWhen)) return entities;
-        foreach (var marker in Positions(text, entities, IsTransfer))
+        var markers = Positions(text, entities, IsTransfer).ToList();
+        // "bữa nay tui mắc", "thứ 5 em bận": a day the citizen cannot make, with no move between it and the reason.
+        foreach (var cannot in Positions(text, entities, IsCannotMakeIt))
+            entities.RemoveAll(e => IsWhen(e) && e.End <= cannot && !markers.Exists(m => m >= e.End && m < cannot));
+        foreach (var marker in markers)
         {
             if (!entities.Exists(e => IsWhen(e) && e.Start >= marker)) continue;
             entities.RemoveAll(e => IsWhen(e) && e.End <= marker);
-            return entities;
+            break;
         }
-        var cannot = Positions(text, entities, IsCannotMakeIt).DefaultIfEmpty(-1).Max();
-        if (cannot >= 0) entities.RemoveAll(e => IsWhen(e) && e.End <= cannot);
         return entities;
     }
 
@@ -74,7 +80,9 @@ internal static class IntentEntities
         string W(int k) => i + k < words.Count ? words[i + k].Text : "";
         return W(0) switch
         {
-            "ban" or "ket" or "busy" => true,
+            // Southern "mắc" (busy), "trùng lịch" (a clash).
+            "ban" or "ket" or "busy" or "mac" => true,
+            "trung" => W(1) is "lich" or "gio",
             "co" => W(1) == "viec",
             "khong" or "chua" => W(1) is "di" or "den" or "toi" or "len" or "qua" or "kip" or "the" or "ra" or "lam"
                 && (W(2) is "duoc" or "kip" or "noi" or "" || W(1) is "kip" or "the"),

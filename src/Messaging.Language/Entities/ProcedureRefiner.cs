@@ -36,6 +36,14 @@ public sealed class ProcedureRefiner
             if (!decided.TryGetValue(entity.Value, out var best)) decided[entity.Value] = best = Narrowest(text, narrower);
             if (best is not null) entities[e] = entity with { Value = best, Detail = "refined from " + entity.Value };
         }
+        // "đổi cccd sang thẻ căn cước mới": the renewal is named once and the card once more; both mean the renewal.
+        for (var e = 0; e < entities.Count; e++)
+        {
+            var entity = entities[e];
+            if (entity.Type != EntityTypes.Procedure || !_byGeneric.TryGetValue(entity.Value, out var narrower)) continue;
+            var named = entities.Where(x => x.Type == EntityTypes.Procedure && narrower.Exists(n => n.Id == x.Value)).Select(x => x.Value).Distinct().ToList();
+            if (named is [var only]) entities[e] = entity with { Value = only, Detail = "one with " + only };
+        }
     }
 
     private static string? Narrowest(NormalizedText text, List<(string Id, string[][] Cues)> narrower)

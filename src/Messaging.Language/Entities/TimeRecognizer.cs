@@ -112,6 +112,8 @@ public static partial class TimeRecognizer
         // "ở lại 2 đêm", "vài đêm", "qua đêm": nights counted, a length of stay rather than a time of day.
         if (word == "dem" && i > 0 && (ctx.Text.Tokens[ctx.Text.Words[i - 1].Source].IsNumber || Counted.Contains(ctx.Word(i - 1))))
             return false;
+        // "tối thiểu", "tối đa", "tối ưu": least, most, best, not the evening.
+        if (word == "toi" && ctx.Word(i + 1) is "thieu" or "da" or "uu") return false;
         if (token.HasDiacritics)
             return ctx.Text.Toned(source) is "sáng" or "trưa" or "chiều" or "tối" or "đêm";
         if (textHasMarks) return word == "trua";
@@ -121,8 +123,10 @@ public static partial class TimeRecognizer
         {
             // "sang tên", "sang nhượng": a transfer of a name or a vehicle.
             "sang" when next is "ten" or "nhuong" => false,
+            // After "đổi/dời/chuyển" a bare "sang" is "over to" ("đổi từ thứ 2 sang thứ 4", "đổi cccd sang thẻ mới"),
+            // unless another word already says where to ("dời vào sáng mai").
             "sang" => !(MoveVerbs.Contains(prev) || (prev is "lich" or "hen" or "gio" or "ngay" or "qua" or "di" or "ve"
-                && firstMoveVerb >= 0 && firstMoveVerb < i)),
+                && firstMoveVerb >= 0 && firstMoveVerb < i) || firstMoveVerb >= 0 && firstMoveVerb < i && prev is not ("vao" or "thanh" or "luc" or "buoi" or "sang")),
             "toi" => prev is "buoi" or "chieu" or "sang" || DayWords.Contains(next) || (i == 0 && ctx.Text.Words.Count == 1),
             "chieu" => prev != "ho",
             "dem" => prev is "buoi" or "ban" or "nua" || next is "nay" or "qua" or "mai",
@@ -136,6 +140,9 @@ public static partial class TimeRecognizer
         "trua" => "noon",
         "chieu" => "afternoon",
         "toi" or "dem" => "evening",
+        "morning" => "morning",
+        "afternoon" => "afternoon",
+        "evening" or "tonight" => "evening",
         _ => null,
     };
 
