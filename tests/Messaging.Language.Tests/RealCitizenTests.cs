@@ -235,4 +235,24 @@ public sealed class RealCitizenTests
     [Fact]
     public void A_reschedule_forgets_the_day_the_citizen_is_busy_on() =>
         Assert.Empty(Model.Values("thôi dời qua bữa khác đi, bữa nay tui mắc đám giỗ", "date"));
+
+    [Theory]
+    // An address in a letter, the card used as a tool, a car imported: not the procedure.
+    [InlineData("Tôi tên là Lê Văn Tâm, thường trú tại thôn Ngọc Thạnh, xin hỏi đổi căn cước hết hạn cần gì", "cccd-renewal")]
+    [InlineData("dang ky sim chinh chu bang can cuoc o dau", null)]
+    [InlineData("nhập khẩu ô tô cũ từ Nhật về thì cần giấy phép gì", null)]
+    // Marks decide where folding meets another word: "mấy bữa" is not "máy", "ở tổ" is not "ô tô".
+    [InlineData("tui nộp hồ sơ nhập khẩu cho con mấy bữa rồi", "permanent-residence")]
+    [InlineData("đăng ký thường trú tại xã Tịnh Hà cần gì", "permanent-residence")]
+    [InlineData("e muon nop ho so thuong tru tai thon Phu Son", "permanent-residence")]
+    public void A_name_used_for_an_address_a_tool_or_goods_is_not_asked_about(string text, string? procedure) =>
+        Assert.Equal(procedure is null ? [] : [procedure], Model.Values(text, "procedure").Distinct());
+
+    [Fact]
+    public void A_renewal_booked_for_a_morning_keeps_the_morning() =>
+        Assert.Equal("morning", Model.Single("dang ky lich hen doi can cuoc sang thu 2 giup em", "part_of_day"));
+
+    [Fact]
+    public void A_vneid_account_that_is_not_activated_is_the_account_procedure() =>
+        Assert.Equal(["vneid-account"], Model.Values("vneid bao tai khoan chua duoc kich hoat la sao ta", "procedure"));
 }

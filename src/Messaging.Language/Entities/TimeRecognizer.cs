@@ -85,10 +85,13 @@ public static partial class TimeRecognizer
         var typesMarks = ctx.Text.Tokens.Any(t => t.HasDiacritics);
         var firstMoveVerb = -1;
         for (var i = 0; i < words.Count && firstMoveVerb < 0; i++) if (MoveVerbs.Contains(words[i].Text)) firstMoveVerb = i;
+        // "đổi căn cước sáng thứ 2" books a renewal: a move verb inside a procedure's name moves no appointment.
+        var firstFreeMoveVerb = -1;
+        for (var i = 0; i < words.Count && firstFreeMoveVerb < 0; i++) if (MoveVerbs.Contains(words[i].Text) && ctx.IsWordFree(i)) firstFreeMoveVerb = i;
         for (var i = 0; i < words.Count; i++)
         {
             var value = Pod(words[i].Text);
-            if (value is null || !ctx.IsWordFree(i) || !IsPartOfDay(ctx, i, typesMarks, firstMoveVerb)) continue;
+            if (value is null || !ctx.IsWordFree(i) || !IsPartOfDay(ctx, i, typesMarks, firstMoveVerb, firstFreeMoveVerb)) continue;
             var first = i > 0 && ctx.Word(i - 1) == "buoi" && ctx.IsWordFree(i - 1) ? i - 1 : i;
             var (start, end) = ctx.Text.WordSpan(first, i);
             ctx.Add(new Entity(EntityTypes.PartOfDay, value, start, end));
@@ -104,7 +107,7 @@ public static partial class TimeRecognizer
     /// A word typed with marks is taken as typed; a bare word in a text that has marks elsewhere is the bare word;
     /// in a text typed entirely without marks the neighbours decide.
     /// </summary>
-    private static bool IsPartOfDay(RecognitionContext ctx, int i, bool textHasMarks, int firstMoveVerb)
+    private static bool IsPartOfDay(RecognitionContext ctx, int i, bool textHasMarks, int firstMoveVerb, int firstFreeMoveVerb)
     {
         var source = ctx.Text.Words[i].Source;
         var token = ctx.Text.Tokens[source];
@@ -126,13 +129,17 @@ public static partial class TimeRecognizer
             // After "đổi/dời/chuyển" a bare "sang" is "over to" ("đổi từ thứ 2 sang thứ 4", "đổi cccd sang thẻ mới"),
             // unless another word already says where to ("dời vào sáng mai").
             "sang" => !(MoveVerbs.Contains(prev) || (prev is "lich" or "hen" or "gio" or "ngay" or "qua" or "di" or "ve"
-                && firstMoveVerb >= 0 && firstMoveVerb < i) || firstMoveVerb >= 0 && firstMoveVerb < i && prev is not ("vao" or "thanh" or "luc" or "buoi" or "sang")),
+                && firstMoveVerb >= 0 && firstMoveVerb < i)
+                || firstMoveVerb >= 0 && firstMoveVerb < i && prev is not ("vao" or "thanh" or "luc" or "buoi" or "sang")
+                    && (firstFreeMoveVerb >= 0 && firstFreeMoveVerb < i || !DayWords.Contains(next) && !IsDigits(next))),
             "toi" => prev is "buoi" or "chieu" or "sang" || DayWords.Contains(next) || (i == 0 && ctx.Text.Words.Count == 1),
             "chieu" => prev != "ho",
             "dem" => prev is "buoi" or "ban" or "nua" || next is "nay" or "qua" or "mai",
             _ => true,
         };
     }
+
+    private static bool IsDigits(string word) => word.Length > 0 && word.All(char.IsAsciiDigit);
 
     private static string? Pod(string word) => word switch
     {
