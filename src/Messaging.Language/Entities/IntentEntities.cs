@@ -37,7 +37,7 @@ internal static class IntentEntities
             // "mạ tui đi không nổi, mấy anh xuống nhà giúp": the request names no card, but it is the home visit.
             // Nothing in the text stands for it, so the span is empty.
             if (!entities.Exists(e => e.Type == EntityTypes.Procedure))
-                entities.Add(new Entity(EntityTypes.Procedure, p.Id, 0, 0) { Detail = "implied by " + intent });
+                entities.Insert(0, new Entity(EntityTypes.Procedure, p.Id, 0, 0) { Detail = "implied by " + intent });
         }
         return entities;
     }
