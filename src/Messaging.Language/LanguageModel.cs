@@ -52,12 +52,14 @@ public sealed class LanguageModel
     private readonly ProcedureDescriber? _describer;
     private readonly LanguageOptions _options;
     private readonly TimeZoneInfo _zone;
-    private IReadOnlyList<IntentProcedure> _intentProcedures = [];
-    private ProcedureExcluder? _excluder;
+    private readonly IReadOnlyList<IntentProcedure> _intentProcedures;
+    private readonly ProcedureExcluder? _excluder;
 
     private LanguageModel(IntentClassifier classifier, Gazetteer procedures, Gazetteer offices, ProcedureRefiner? refiner,
-        ProcedureDescriber? describer, LanguageOptions options)
+        ProcedureDescriber? describer, ProcedureExcluder? excluder, IReadOnlyList<IntentProcedure> intentProcedures, LanguageOptions options)
     {
+        _excluder = excluder;
+        _intentProcedures = intentProcedures;
         _classifier = classifier;
         _procedures = procedures;
         _offices = offices;
@@ -77,8 +79,8 @@ public sealed class LanguageModel
         options ??= new LanguageOptions();
         var untrained = new LanguageModel(null!, new Gazetteer(EntityTypes.Procedure, procedures, marksDecide: true),
             new Gazetteer(EntityTypes.Office, offices), refinements is null ? null : new ProcedureRefiner(refinements),
-            descriptions is null ? null : new ProcedureDescriber(descriptions), options)
-        { _excluder = exclusions is null ? null : new ProcedureExcluder(exclusions) };
+            descriptions is null ? null : new ProcedureDescriber(descriptions), exclusions is null ? null : new ProcedureExcluder(exclusions),
+            intentProcedures?.ToList() ?? [], options);
         // Entities are recognized in training examples too, so "<date>" in training means what it means at run time.
         var reference = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(7));
         var rows = examples.Select(e =>
@@ -88,7 +90,7 @@ public sealed class LanguageModel
             return ((IReadOnlyList<string>)Features.Extract(normalized, entities), e.Intent);
         }).ToList();
         return new LanguageModel(IntentClassifier.Train(rows), untrained._procedures, untrained._offices, untrained._refiner,
-            untrained._describer, options) { _intentProcedures = intentProcedures?.ToList() ?? [], _excluder = untrained._excluder };
+            untrained._describer, untrained._excluder, untrained._intentProcedures, options);
     }
 
     public ParseResult Parse(string? text, DateTimeOffset referenceTime)
@@ -109,7 +111,8 @@ public sealed class LanguageModel
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
-        return new ParseResult(text, top, ranking, IntentEntities.Apply(top.Name, normalized, entities, _intentProcedures)) { Doubts = DoubtsOf(ranking) };
+        IntentEntities.Apply(top.Name, normalized, entities, _intentProcedures);
+        return new ParseResult(text, top, ranking, entities) { Doubts = DoubtsOf(ranking) };
     }
 
     /// <summary>
@@ -164,23 +167,29 @@ public sealed class LanguageModel
         var wordStarts = new int[ctx.Text.Words.Count];
         for (var w = 0; w < wordStarts.Length; w++) wordStarts[w] = ctx.Text.Tokens[ctx.Text.Words[w].Source].Start;
         ctx.Entities.RemoveAll(e => e.Type == EntityTypes.Procedure && (
-            FollowedById(ctx.Text.Original, e.End, idStarts) || PrecededBySo(ctx.Text, wordStarts, e.Start)));
+            FollowedById(ctx.Text, wordStarts, e.End, idStarts) || PrecededBySo(ctx.Text, wordStarts, e.Start)));
     }
 
-    private static readonly HashSet<string> IdFillers = new(StringComparer.OrdinalIgnoreCase)
-        { "e", "em", "tôi", "toi", "t", "mình", "minh", "của", "cua", "là", "la", "tui", "my", "is" };
+    /// <summary>Folded words that may stand between the card and its number: a possessive or "là".</summary>
+    private static readonly HashSet<string> IdFillers = ["e", "em", "toi", "t", "minh", "cua", "la", "tui", "my", "is"];
 
-    /// <summary>Only the first ID number at or after the procedure can follow it with nothing but separators between.</summary>
-    private static bool FollowedById(string original, int end, int[] idStarts)
+    /// <summary>
+    /// Only the first ID number at or after the procedure can follow it, with nothing but separators and fillers between:
+    /// "cccd e 0510…", "căn cước của tôi là 0511…". "cccd số 0513… làm xong chưa" asks about the card being made, so
+    /// "số" is not a filler. The walk stops at the first other word, so repeated mentions stay linear.
+    /// </summary>
+    private static bool FollowedById(NormalizedText text, int[] wordStarts, int end, int[] idStarts)
     {
         var i = Array.BinarySearch(idStarts, end);
         if (i < 0) i = ~i;
         while (i > 0 && idStarts[i - 1] >= end) i--;
         if (i >= idStarts.Length) return false;
-        // "cccd e 0510…", "căn cước của tôi là 0511…": only a possessive or "là" between the card and the number.
-        // "cccd số 0513… làm xong chưa" asks about the card being made, so "số" is not one of them.
-        return original[end..idStarts[i]].Split([' ', ':', '.', ',', '-'], StringSplitOptions.RemoveEmptyEntries)
-            .All(w => IdFillers.Contains(w));
+        var w = Array.BinarySearch(wordStarts, end);
+        if (w < 0) w = ~w;
+        while (w > 0 && wordStarts[w - 1] >= end) w--;
+        for (; w < wordStarts.Length && wordStarts[w] < idStarts[i]; w++)
+            if (!IdFillers.Contains(text.Words[w].Text)) return false;
+        return true;
     }
 
     private static bool PrecededBySo(Messaging.Language.Text.NormalizedText text, int[] wordStarts, int start)

@@ -46,6 +46,12 @@ public sealed class LinearTimeTests
         Add("procedure description words", "cu tru sua sai ten ");
         Add("dotted dates", "12.12.2026 ");
         Add("weekday before a date", "thu 5 ngay 10/12 ");
+        Add("reschedule moves and reasons", "doi lich thu 2 sang thu 3 ban ");
+        Add("weekdays asked in general", "thu 7 co lam viec ko ");
+        Add("names with another meaning beside them", "nhap khau hang ");
+        Add("an address in a letter", "thuong tru tai thon ");
+        Add("the card beside its renewal", "lam can cuoc doi cccd ");
+        Add("home visits", "lam can cuoc tai nha cho ba bi liet ");
         Add("combining marks", "a\u0301\u0300\u0303");
         Add("emoji", "😀");
         Add("mixed scripts", "申请 паспорт căn cước 0 ");
@@ -67,6 +73,13 @@ public sealed class LinearTimeTests
         Assert.True(measured <= TimeSpan.FromTicks(Math.Max((long)(baseline.Ticks * MaxRatio), TimeSpan.FromMilliseconds(100).Ticks)),
             $"{name}: {measured.TotalMilliseconds:F1} ms against {baseline.TotalMilliseconds:F1} ms for ordinary text of the same length");
     }
+
+    [Theory]
+    // The intent-aware rules only run for their intent: the long messages above must reach them.
+    [InlineData("doi lich thu 2 sang thu 3 ban ", "reschedule_appointment")]
+    [InlineData("thu 7 co lam viec ko ", "office_info")]
+    public void The_long_messages_for_intent_rules_are_read_as_that_intent(string unit, string intent) =>
+        Assert.Equal(intent, Model.Parse(Fill(unit)).Intent.Name);
 
     [Fact]
     public void The_digit_window_search_still_finds_numbers_inside_long_runs()

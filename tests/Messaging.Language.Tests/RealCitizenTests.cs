@@ -127,6 +127,7 @@ public sealed class RealCitizenTests
         Assert.NotEqual("home_visit", r.Intent.Name);
         Assert.DoesNotContain(r.Doubts, d => d.Name == "home_visit");
     }
+
     [Theory]
     // Monday 23 November: thứ 5 is the 26th, thứ 6 the 27th, mai the 24th.
     [InlineData("đổi lịch hẹn từ thứ 5 sang thứ 6 giúp em", "2026-11-27", null)]
@@ -137,6 +138,13 @@ public sealed class RealCitizenTests
     // Only one day named, as the new one: it stays.
     [InlineData("e bận r, dời sang chiều mai giúp e", "2026-11-24", "afternoon")]
     [InlineData("đổi lịch hẹn qua thứ 6 được không", "2026-11-27", null)]
+    // Words that fold like a move but are not one: "quá", "tờ".
+    [InlineData("gấp quá ad ơi, dời lịch thứ 5 sang thứ 6 giúp em", "2026-11-27", null)]
+    [InlineData("gap qua ad oi, doi lich thu 5 sang thu 6 giup e", "2026-11-27", null)]
+    [InlineData("em nộp tờ khai rồi, đổi lịch thứ 5 sang thứ 6 nha", "2026-11-27", null)]
+    // The busy day comes after the new one, in its own clause.
+    [InlineData("dời lịch qua thứ 6 được không ạ, thứ 5 em bận", "2026-11-27", null)]
+    [InlineData("chuyển lịch sang chiều mai giúp em, sáng mai em bận", "2026-11-24", "afternoon")]
     public void A_reschedule_keeps_the_day_it_moves_to_not_the_day_it_leaves(string text, string? date, string? part, string? time = null)
     {
         var r = Model.Parse(text);
@@ -197,6 +205,8 @@ public sealed class RealCitizenTests
     // "tối thiểu" is the least, not the evening.
     [InlineData("tách thửa đất cần diện tích tối thiểu bao nhiêu", null)]
     [InlineData("can I reschedule to friday morning please", "morning")]
+    // Unmarked "doi" is also "đợi" (wait): no appointment moves there.
+    [InlineData("e doi lau roi, sang mai e len lai dc ko", "morning")]
     public void A_part_of_the_day_is_told_from_its_look_alikes(string text, string? part) =>
         Assert.Equal(part, Model.Single(text, "part_of_day"));
 
@@ -245,6 +255,13 @@ public sealed class RealCitizenTests
     [InlineData("tui nộp hồ sơ nhập khẩu cho con mấy bữa rồi", "permanent-residence")]
     [InlineData("đăng ký thường trú tại xã Tịnh Hà cần gì", "permanent-residence")]
     [InlineData("e muon nop ho so thuong tru tai thon Phu Son", "permanent-residence")]
+    // A comma parts the name from the phrase; a place name that goes on is another place; "chuyển nơi thường trú" moves it.
+    [InlineData("em muốn nhập khẩu, hàng xóm nói cần giấy xác nhận", "permanent-residence")]
+    [InlineData("đăng ký thường trú ở Đức Phổ cần gì", "permanent-residence")]
+    [InlineData("chuyển nơi thường trú về nhà chồng cần gì", "permanent-residence")]
+    [InlineData("nhập khẩu cho con ở tổ 5 cần gì", "permanent-residence")]
+    // Without marks "o to" reads as the car.
+    [InlineData("nhap khau o to cu tu nhat ve can giay phep gi", null)]
     public void A_name_used_for_an_address_a_tool_or_goods_is_not_asked_about(string text, string? procedure) =>
         Assert.Equal(procedure is null ? [] : [procedure], Model.Values(text, "procedure").Distinct());
 
@@ -255,4 +272,9 @@ public sealed class RealCitizenTests
     [Fact]
     public void A_vneid_account_that_is_not_activated_is_the_account_procedure() =>
         Assert.Equal(["vneid-account"], Model.Values("vneid bao tai khoan chua duoc kich hoat la sao ta", "procedure"));
+
+    [Fact]
+    public void A_card_and_its_renewal_in_two_clauses_are_two_procedures() =>
+        Assert.Equal(["cccd-first-issue", "cccd-renewal"],
+            Model.Values("con em làm cccd lần đầu, còn em đổi căn cước luôn được không", "procedure").Distinct().Order());
 }

@@ -24,8 +24,13 @@ public sealed class Procedure
     /// "đổi căn cước tại nhà cho bà" asks for the home visit, not the renewal.
     /// </summary>
     public string? AskedAs { get; set; }
+    /// <summary>The procedures a message of <see cref="AskedAs"/> may name that mean this one ("đổi căn cước" in a home-visit request).</summary>
     public List<string> Covers { get; set; } = [];
-    /// <summary>Words that, right before or after one of the names, make it something else ("nhập khẩu hàng hóa").</summary>
+    /// <summary>
+    /// Words that, right before or after one of the names, make it something else: "… hàng hóa" after the name
+    /// ("nhập khẩu hàng hóa"), "thuế …" before it, a phrase without "…" on either side, "[thường trú] tại thôn" only
+    /// after that name as written (an address in a letter).
+    /// </summary>
     public List<string> UnlessBeside { get; set; } = [];
     public string Audience { get; set; } = "";
     public string? AudienceEn { get; set; }

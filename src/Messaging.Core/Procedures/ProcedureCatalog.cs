@@ -71,6 +71,9 @@ public sealed partial class ProcedureCatalog
                 errors.Add($"{p.Id}.md: asked_as and covers: give both (the intent, and the procedures its messages may name) or neither.");
             foreach (var covered in p.Covers.Where(c => procedures.All(x => x.Id != c)))
                 errors.Add($"{p.Id}.md: covers: '{covered}' is not a procedure of the knowledge base.");
+            if (p.Covers.Contains(p.Id)) errors.Add($"{p.Id}.md: covers: a procedure does not cover itself.");
+            if (p.AskedAs is not null && !Messaging.Language.Intents.IntentNames.All.Contains(p.AskedAs))
+                errors.Add($"{p.Id}.md: asked_as: '{p.AskedAs}' is not an intent (one of: {string.Join(", ", Messaging.Language.Intents.IntentNames.All)}).");
         }
         if (errors.Count > 0) throw new ProcedureCatalogException(errors);
         return new ProcedureCatalog(procedures);
@@ -130,6 +133,21 @@ public sealed partial class ProcedureCatalog
         Need(p.LastChecked is null || DateOnly.TryParseExact(p.LastChecked, "yyyy-MM-dd", out _), "last_checked", "is a date, yyyy-MM-dd.");
         for (var i = 0; i < p.Tips.Count; i++)
             Need(!string.IsNullOrWhiteSpace(p.Tips[i].Text), $"tips[{i}].text", "is required.");
+        foreach (var x in p.UnlessBeside)
+        {
+            var open = x.IndexOf('[');
+            var close = x.IndexOf(']');
+            if (open < 0 && close < 0) continue;
+            if (open < 0 || close < open || x.IndexOf('[', open + 1) >= 0 || x.IndexOf(']', close + 1) >= 0)
+            {
+                errors.Add($"{file}: unless_beside: '{x}': one name in brackets, as in \"[thường trú] tại thôn\".");
+                continue;
+            }
+            Need(open == 0 || close == x.Length - 1, "unless_beside", $"'{x}': the words go on one side of the bracketed name, not both.");
+            var name = Messaging.Language.Text.Normalizer.Canonical(x[(open + 1)..close]);
+            Need(new[] { p.Title }.Concat(p.Aliases).Any(a => Messaging.Language.Text.Normalizer.Canonical(a) == name), "unless_beside",
+                $"'{x}': the bracketed name must be the title or one of the aliases, as written.");
+        }
         foreach (var v in p.Verify)
         {
             Need(VerifiableFields.Contains(v.Field.Split('.')[0]), "verify.field",

@@ -16,14 +16,17 @@ public sealed record IntentProcedure(string Intent, string Id, IReadOnlyList<str
 /// </summary>
 internal static class IntentEntities
 {
-    public static List<Entity> Apply(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures)
+    /// <summary>Adjusts <paramref name="entities"/> (sorted by position, as recognized) in place.</summary>
+    public static void Apply(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures)
     {
         switch (intent)
         {
             case IntentNames.RescheduleAppointment:
-                return WithoutOldAppointment(text, entities);
+                WithoutOldAppointment(text, entities);
+                return;
             case IntentNames.OfficeInfo:
-                return WithoutWeekdaysInGeneral(text, entities);
+                WithoutWeekdaysInGeneral(text, entities);
+                return;
         }
         foreach (var p in procedures)
         {
@@ -39,44 +42,75 @@ internal static class IntentEntities
             if (!entities.Exists(e => e.Type == EntityTypes.Procedure))
                 entities.Insert(0, new Entity(EntityTypes.Procedure, p.Id, 0, 0) { Detail = "implied by " + intent });
         }
-        return entities;
     }
 
     private static bool IsWhen(Entity e) => e.Type is EntityTypes.Date or EntityTypes.PartOfDay or EntityTypes.Time;
 
     /// <summary>
     /// "đổi lịch từ thứ 5 sang thứ 6", "lịch sáng mai em bận, dời qua chiều thứ 6": a reschedule names the day it leaves
-    /// as well as the day it wants, and the dialog takes the first date it finds. A day before "sang/qua/thành" with
-    /// another day after it is the old one; a day the citizen cannot make ("bận", "không đi kịp") with no new day
-    /// named is the old one too, and the bot should ask for the new one.
+    /// as well as the day it wants, and the dialog takes the first date it finds. A day before the first "sang/qua/thành"
+    /// that has days on both sides is the old one; a day the citizen cannot make ("bận", "không đi kịp") in the same
+    /// clause is the old one too, and with no other day named the bot asks for the new one.
     /// </summary>
-    private static List<Entity> WithoutOldAppointment(NormalizedText text, List<Entity> entities)
+    private static void WithoutOldAppointment(NormalizedText text, List<Entity> entities)
     {
-        if (!entities.Exists(IsWhen)) return entities;
-        var markers = Positions(text, entities, IsTransfer).ToList();
-        // "bữa nay tui mắc", "thứ 5 em bận": a day the citizen cannot make, with no move between it and the reason.
-        foreach (var cannot in Positions(text, entities, IsCannotMakeIt))
-            entities.RemoveAll(e => IsWhen(e) && e.End <= cannot && !markers.Exists(m => m >= e.End && m < cannot));
-        foreach (var marker in markers)
+        if (!entities.Exists(IsWhen)) return;
+        var clauseEnds = ClauseEnds(text.Original);
+        var markers = Positions(text, entities, IsTransfer);
+        var cannots = Positions(text, entities, IsCannotMakeIt);
+        // "bữa nay tui mắc", "thứ 5 em bận": the reason follows the day in one clause, with no move between them.
+        // "dời qua thứ 6 được không ạ, thứ 5 em bận" keeps the Friday: a comma closes its clause first.
+        entities.RemoveAll(e => IsWhen(e) && WordPositions.NextIn(cannots, e.End) is { } cannot && clauseEnds[e.End] >= cannot
+            && !(WordPositions.NextIn(markers, e.End) is { } move && move < cannot));
+        var firstWhen = int.MaxValue;
+        var lastWhen = -1;
+        foreach (var e in entities)
         {
-            if (!entities.Exists(e => IsWhen(e) && e.Start >= marker)) continue;
-            entities.RemoveAll(e => IsWhen(e) && e.End <= marker);
+            if (!IsWhen(e)) continue;
+            firstWhen = Math.Min(firstWhen, e.End);
+            lastWhen = Math.Max(lastWhen, e.Start);
+        }
+        foreach (var move in markers)
+        {
+            if (move < firstWhen) continue;
+            if (move <= lastWhen) entities.RemoveAll(e => IsWhen(e) && e.End <= move);
             break;
         }
-        return entities;
     }
 
-    /// <summary>"sang", "qua", "thành", "to": where the new day starts. "hôm qua" and "tuần qua" are past days, not a move.</summary>
-    private static bool IsTransfer(IReadOnlyList<CanonicalWord> words, int i) => words[i].Text switch
+    /// <summary>For each position, where its clause ends: the next comma, full stop, question or exclamation mark, or line break.</summary>
+    private static int[] ClauseEnds(string original)
     {
-        "sang" => !(i + 1 < words.Count && words[i + 1].Text is "nam" or "ten"),
-        "qua" => !(i > 0 && words[i - 1].Text is "hom" or "tuan" or "thang" or "nam" or "bua" or "vua"),
-        "thanh" or "to" or "into" => true,
-        _ => false,
-    };
+        var ends = new int[original.Length + 1];
+        ends[original.Length] = original.Length;
+        for (var i = original.Length - 1; i >= 0; i--)
+            ends[i] = original[i] is ',' or '.' or ';' or '!' or '?' or '\n' ? i : ends[i + 1];
+        return ends;
+    }
 
-    private static bool IsCannotMakeIt(IReadOnlyList<CanonicalWord> words, int i)
+    /// <summary>
+    /// "sang", "qua", "thành", "to": where the new day starts. "hôm qua" and "tuần qua" are past days, "thành phố" a
+    /// city; typed with marks, "quá", "tờ", "sáng" are other words.
+    /// </summary>
+    private static bool IsTransfer(NormalizedText text, int i)
     {
+        var words = text.Words;
+        var token = text.Tokens[words[i].Source];
+        if (token.HasDiacritics && text.Toned(words[i].Source) is not ("sang" or "qua" or "thành")) return false;
+        string W(int k) => i + k >= 0 && i + k < words.Count ? words[i + k].Text : "";
+        return W(0) switch
+        {
+            "sang" => W(1) is not ("nam" or "ten" or "nhuong"),
+            "qua" => W(-1) is not ("hom" or "tuan" or "thang" or "nam" or "bua" or "vua"),
+            "thanh" => W(1) is not ("pho" or "vien" or "cong" or "nien"),
+            "to" or "into" => !token.HasDiacritics,
+            _ => false,
+        };
+    }
+
+    private static bool IsCannotMakeIt(NormalizedText text, int i)
+    {
+        var words = text.Words;
         string W(int k) => i + k < words.Count ? words[i + k].Text : "";
         return W(0) switch
         {
@@ -91,40 +125,43 @@ internal static class IntentEntities
         };
     }
 
-    /// <summary>Start (in the original text) of each word outside an entity where the predicate holds, in order.</summary>
-    private static IEnumerable<int> Positions(NormalizedText text, List<Entity> entities, Func<IReadOnlyList<CanonicalWord>, int, bool> at)
+    /// <summary>
+    /// Start (in the original text) of each word outside an entity where the predicate holds, ascending. The entities
+    /// come sorted and apart, so one pointer walks them beside the words.
+    /// </summary>
+    private static List<int> Positions(NormalizedText text, List<Entity> entities, Func<NormalizedText, int, bool> at)
     {
+        var found = new List<int>();
+        var next = 0;
         for (var i = 0; i < text.Words.Count; i++)
         {
             var start = text.Tokens[text.Words[i].Source].Start;
-            if (entities.Exists(e => e.Start <= start && start < e.End)) continue;
-            if (at(text.Words, i)) yield return start;
+            while (next < entities.Count && entities[next].End <= start) next++;
+            if (next < entities.Count && entities[next].Start <= start) continue;
+            if (at(text, i)) found.Add(start);
         }
+        return found;
     }
 
     /// <summary>
     /// "thứ 7 có làm việc không", "chủ nhật có mở cửa ko": a weekday asked about in general names every such day, not
     /// the next one; "thứ 7 này", "thứ 7 tuần sau", "mai" name one day and stay.
     /// </summary>
-    private static List<Entity> WithoutWeekdaysInGeneral(NormalizedText text, List<Entity> entities)
+    private static void WithoutWeekdaysInGeneral(NormalizedText text, List<Entity> entities)
     {
-        entities.RemoveAll(e => e.Type == EntityTypes.Date && IsBareWeekday(text, e));
-        return entities;
+        if (!entities.Exists(e => e.Type == EntityTypes.Date)) return;
+        var words = new WordPositions(text);
+        entities.RemoveAll(e => e.Type == EntityTypes.Date && IsBareWeekday(text, words, e));
     }
 
-    private static bool IsBareWeekday(NormalizedText text, Entity date)
+    private static bool IsBareWeekday(NormalizedText text, WordPositions words, Entity date)
     {
-        var inside = new List<string>(3);
-        var after = "";
-        foreach (var w in text.Words)
-        {
-            var token = text.Tokens[w.Source];
-            if (token.Start >= date.Start && token.End <= date.End) inside.Add(w.Text);
-            else if (token.Start >= date.End) { after = w.Text; break; }
-        }
-        var weekday = inside.Count == 2 && (inside[0] == "thu" || inside is ["chu", "nhat"])
-            || inside.Count == 1 && inside[0] is "monday" or "tuesday" or "wednesday" or "thursday" or "friday" or "saturday" or "sunday";
-        // "thứ 7 này", "thứ 7 tới": one day. The words right before count too ("hôm thứ 3", "sáng thứ 7 này" stays).
-        return weekday && after is not ("nay" or "ni" or "toi" or "sap" or "ngay");
+        var (first, last) = words.Inside(date.Start, date.End);
+        if (first < 0) return false;
+        string W(int i) => i < text.Words.Count ? text.Words[i].Text : "";
+        var weekday = last == first + 1 && (W(first) == "thu" || W(first) == "chu" && W(last) == "nhat")
+            || last == first && W(first) is "monday" or "tuesday" or "wednesday" or "thursday" or "friday" or "saturday" or "sunday";
+        // "thứ 7 này", "thứ 7 tới": one day.
+        return weekday && W(last + 1) is not ("nay" or "ni" or "toi" or "sap" or "ngay");
     }
 }

@@ -62,21 +62,37 @@ public sealed class ProcedureExcluder
     {
         if (_byId.Count == 0) return;
         var text = ctx.Text;
-        ctx.Entities.RemoveAll(e =>
+        WordPositions? words = null;
+        // Freed, the words of "thường trú tại thôn …" stay open to the recognizers that run later.
+        ctx.Release(ctx.Entities.Where(Excluded).ToList());
+
+        bool Excluded(Entity e)
         {
             if (e.Type != EntityTypes.Procedure || !_byId.TryGetValue(e.Value, out var rules)) return false;
-            // The words the mention covers, by their tokens' positions in the original text.
-            int first = -1, last = -1;
-            for (var i = 0; i < text.Words.Count; i++)
-            {
-                var token = text.Tokens[text.Words[i].Source];
-                if (token.Start >= e.Start && token.End <= e.End) { if (first < 0) first = i; last = i; }
-                else if (token.Start >= e.End) break;
-            }
+            words ??= new WordPositions(text);
+            var (first, last) = words.Inside(e.Start, e.End);
             return first >= 0 && rules.Any(r => (r.Mention is null || IsMention(text, first, last, r.Mention) && !AfterAnAct(text, first))
-                && (r.After && Matches(text, last + 1, r.Phrase) || r.Before && Matches(text, first - r.Phrase.Length, r.Phrase)));
-        });
+                && (r.After && Matches(text, last + 1, r.Phrase) && Adjacent(text, last, last + 1) && !NameGoesOn(text, last + r.Phrase.Length)
+                    || r.Before && Matches(text, first - r.Phrase.Length, r.Phrase) && Adjacent(text, first - 1, first)));
+        }
     }
+
+    /// <summary>"em muốn nhập khẩu, hàng xóm nói …": a comma or a full stop between the name and the phrase parts them.</summary>
+    private static bool Adjacent(NormalizedText text, int left, int right)
+    {
+        if (text.Words[left].Source == text.Words[right].Source) return true;
+        var a = text.Tokens[text.Words[left].Source];
+        var b = text.Tokens[text.Words[right].Source];
+        if (a.End > b.Start) return true;
+        return text.Original.AsSpan(a.End, b.Start - a.End).IsWhiteSpace();
+    }
+
+    /// <summary>"thường trú ở Đức Phổ", "ở Mỹ Tho": a capitalised place name that goes on past the phrase is somewhere else.</summary>
+    private static bool NameGoesOn(NormalizedText text, int lastOfPhrase) =>
+        lastOfPhrase + 1 < text.Words.Count
+        && text.Tokens[text.Words[lastOfPhrase].Source].Capitalized
+        && text.Tokens[text.Words[lastOfPhrase + 1].Source].Capitalized
+        && text.Words[lastOfPhrase + 1].Source != text.Words[lastOfPhrase].Source;
 
     /// <summary>
     /// "nộp hồ sơ thường trú tại Cẩm Thành", "đăng ký thường trú tại": after a word that applies for something, a bare

@@ -36,14 +36,38 @@ public sealed class ProcedureRefiner
             if (!decided.TryGetValue(entity.Value, out var best)) decided[entity.Value] = best = Narrowest(text, narrower);
             if (best is not null) entities[e] = entity with { Value = best, Detail = "refined from " + entity.Value };
         }
-        // "đổi cccd sang thẻ căn cước mới": the renewal is named once and the card once more; both mean the renewal.
+        // "đổi cccd sang thẻ căn cước mới": the renewal is named once and the card once more, in one clause; both mean the
+        // renewal. "con em làm cccd lần đầu, còn em đổi căn cước" names two procedures in two clauses and keeps both.
+        Dictionary<int, HashSet<string>>? byClause = null;
+        int[]? clauses = null;
         for (var e = 0; e < entities.Count; e++)
         {
             var entity = entities[e];
             if (entity.Type != EntityTypes.Procedure || !_byGeneric.TryGetValue(entity.Value, out var narrower)) continue;
-            var named = entities.Where(x => x.Type == EntityTypes.Procedure && narrower.Exists(n => n.Id == x.Value)).Select(x => x.Value).Distinct().ToList();
+            if (byClause is null)
+            {
+                clauses = ClauseIndex(text.Original);
+                byClause = [];
+                foreach (var x in entities.Where(x => x.Type == EntityTypes.Procedure))
+                {
+                    var c = clauses[Math.Min(x.Start, clauses.Length - 1)];
+                    if (!byClause.TryGetValue(c, out var values)) byClause[c] = values = new HashSet<string>(StringComparer.Ordinal);
+                    values.Add(x.Value);
+                }
+            }
+            var present = byClause[clauses![Math.Min(entity.Start, clauses.Length - 1)]];
+            var named = narrower.Select(n => n.Id).Where(present.Contains).Distinct().ToList();
             if (named is [var only]) entities[e] = entity with { Value = only, Detail = "one with " + only };
         }
+    }
+
+    /// <summary>For each position, how many clause breaks (comma, full stop, question or exclamation mark, line break) come before it.</summary>
+    private static int[] ClauseIndex(string original)
+    {
+        var index = new int[original.Length + 1];
+        for (var i = 0; i < original.Length; i++)
+            index[i + 1] = index[i] + (original[i] is ',' or '.' or ';' or '!' or '?' or '\n' ? 1 : 0);
+        return index;
     }
 
     private static string? Narrowest(NormalizedText text, List<(string Id, string[][] Cues)> narrower)

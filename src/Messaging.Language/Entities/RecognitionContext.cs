@@ -38,6 +38,15 @@ public sealed class RecognitionContext
         Entities.Add(entity);
     }
 
+    /// <summary>Drops entities a later rule has ruled out and frees their characters for the recognizers after it.</summary>
+    public void Release(IReadOnlyCollection<Entity> gone)
+    {
+        if (gone.Count == 0) return;
+        var set = new HashSet<Entity>(gone, ReferenceEqualityComparer.Instance);
+        Entities.RemoveAll(set.Contains);
+        foreach (var e in gone) for (var i = e.Start; i < e.End; i++) _claimed[i] = false;
+    }
+
     /// <summary>The index of the first canonical word whose token ends after <paramref name="start"/> (a binary search).</summary>
     public int FirstWordEndingAfter(int start)
     {

@@ -87,7 +87,7 @@ public static partial class TimeRecognizer
         for (var i = 0; i < words.Count && firstMoveVerb < 0; i++) if (MoveVerbs.Contains(words[i].Text)) firstMoveVerb = i;
         // "đổi căn cước sáng thứ 2" books a renewal: a move verb inside a procedure's name moves no appointment.
         var firstFreeMoveVerb = -1;
-        for (var i = 0; i < words.Count && firstFreeMoveVerb < 0; i++) if (MoveVerbs.Contains(words[i].Text) && ctx.IsWordFree(i)) firstFreeMoveVerb = i;
+        for (var i = 0; i < words.Count && firstFreeMoveVerb < 0; i++) if (MovesAnAppointment(ctx, i) && ctx.IsWordFree(i)) firstFreeMoveVerb = i;
         for (var i = 0; i < words.Count; i++)
         {
             var value = Pod(words[i].Text);
@@ -99,6 +99,19 @@ public static partial class TimeRecognizer
     }
 
     private static readonly HashSet<string> MoveVerbs = ["doi", "chuyen", "lui", "hoan", "day", "dich"];
+
+    /// <summary>
+    /// "đổi", "dời", "chuyển" typed as such; without marks "doi" is also "đợi" (wait) and "day" is "đây", so there the next
+    /// word must say what moves ("doi lich", "doi tu thu 2", "doi sang").
+    /// </summary>
+    private static bool MovesAnAppointment(RecognitionContext ctx, int i)
+    {
+        if (!MoveVerbs.Contains(ctx.Word(i))) return false;
+        var source = ctx.Text.Words[i].Source;
+        if (ctx.Text.Tokens[source].HasDiacritics)
+            return ctx.Text.Toned(source) is "đổi" or "dời" or "chuyển" or "lùi" or "hoãn" or "dịch" or "đẩy";
+        return ctx.Word(i + 1) is "lich" or "hen" or "gio" or "ngay" or "tu" or "qua" or "sang" or "thanh" or "lai" or "buoi";
+    }
     private static readonly HashSet<string> Counted = ["may", "vai", "mot", "hai", "ba", "bon", "nam", "qua", "nhieu", "suot"];
     private static readonly HashSet<string> DayWords = ["nay", "mai", "qua", "thu", "chu", "hom", "ngay", "mung", "kia"];
 

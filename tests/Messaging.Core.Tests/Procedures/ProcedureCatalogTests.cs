@@ -134,11 +134,39 @@ public sealed class ProcedureCatalogTests
         var dir = Directory.CreateTempSubdirectory("kb-").FullName;
         try
         {
-            File.WriteAllText(Path.Combine(dir, "sample.md"), Valid(extra: "asked_as: home_visit\ncovers: [sample, nowhere]"));
+            File.WriteAllText(Path.Combine(dir, "sample.md"), Valid(extra: "asked_as: home_visit\ncovers: [other, nowhere]"));
             File.WriteAllText(Path.Combine(dir, "other.md"), Valid("other", "covers: [sample]"));
             var e = Assert.Throws<ProcedureCatalogException>(() => ProcedureCatalog.LoadDirectory(dir));
             Assert.Equal(["other.md: asked_as and covers: give both (the intent, and the procedures its messages may name) or neither.",
                 "sample.md: covers: 'nowhere' is not a procedure of the knowledge base."], e.Errors);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("unless_beside: [\"[mau tại\"]", "one name in brackets")]
+    [InlineData("unless_beside: [\"ở [mau] tại\"]", "one side of the bracketed name")]
+    [InlineData("unless_beside: [\"[nowhere] tại\"]", "the title or one of the aliases")]
+    public void A_malformed_exclusion_is_refused(string extra, string problem) =>
+        Assert.Contains(Errors("sample.md", Valid(extra: extra)), e => e.Contains(problem, StringComparison.Ordinal));
+
+    [Fact]
+    public void An_exclusion_on_an_alias_is_accepted() =>
+        Assert.Empty(Errors("sample.md", Valid(extra: "unless_beside: [\"[mau] tại thôn\", \"thuế …\"]")));
+
+    [Fact]
+    public void Asked_as_must_be_an_intent_and_a_procedure_cannot_cover_itself()
+    {
+        var dir = Directory.CreateTempSubdirectory("kb-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "sample.md"), Valid(extra: "asked_as: home-visit\ncovers: [sample]"));
+            var e = Assert.Throws<ProcedureCatalogException>(() => ProcedureCatalog.LoadDirectory(dir));
+            Assert.Contains(e.Errors, x => x.Contains("a procedure does not cover itself", StringComparison.Ordinal));
+            Assert.Contains(e.Errors, x => x.Contains("'home-visit' is not an intent", StringComparison.Ordinal));
         }
         finally
         {
