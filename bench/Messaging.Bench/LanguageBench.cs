@@ -25,6 +25,7 @@ public static class LanguageBench
         ("realistic-c (mixed, written after the model)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-c.yml")),
         ("realistic-d (mixed, written 2026-12-03)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-d.yml")),
         ("realistic-e (mixed, written after the last change)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-e.yml")),
+        ("realistic-f (entity-heavy, development set)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-f.yml")),
     ];
 
     /// <summary>A summary row per held-out set, then (with --verbose) every confusion and entity error.</summary>

@@ -111,7 +111,8 @@ public sealed class LanguageModel
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
-        IntentEntities.Apply(top.Name, normalized, entities, _intentProcedures);
+        IntentEntities.Apply(top.Name, normalized, entities, _intentProcedures,
+            DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(referenceTime, _zone).DateTime));
         return new ParseResult(text, top, ranking, entities) { Doubts = DoubtsOf(ranking) };
     }
 
@@ -153,6 +154,24 @@ public sealed class LanguageModel
         if (tasks.Count < 2 || tasks[0].Confidence < 0.15) return [];
         var close = tasks.Take(3).Where(r => tasks[0].Confidence - r.Confidence <= _options.ClarifyMargin).ToList();
         return close.Count >= 2 ? close : [];
+    }
+
+    /// <summary>Whether a free "sang/qua/thành" stands between the part of the day and the clock times on either side of it.</summary>
+    private static bool MovedFromNearestTimes(Entity part, List<Entity> times, List<int> starts, WordPositions words, int[] moves)
+    {
+        var after = starts.BinarySearch(part.End);
+        if (after < 0) after = ~after;
+        bool Moved(int from, int to) => moves[words.FirstAtOrAfter(to)] - moves[words.FirstAtOrAfter(from)] > 0;
+        if (after < times.Count && !Moved(part.End, times[after].Start)) return false;
+        return after == 0 || times[after - 1].End <= part.Start && Moved(times[after - 1].End, part.Start);
+    }
+
+    private static int[] CountMoves(RecognitionContext ctx)
+    {
+        var counts = new int[ctx.Text.Words.Count + 1];
+        for (var w = 0; w < ctx.Text.Words.Count; w++)
+            counts[w + 1] = counts[w] + (ctx.Word(w) is "sang" or "qua" or "thanh" && ctx.IsWordFree(w) ? 1 : 0);
+        return counts;
     }
 
     /// <summary>
@@ -222,7 +241,15 @@ public sealed class LanguageModel
         DateRecognizer.Recognize(ctx);
         TimeRecognizer.Recognize(ctx);
         // "sáng mai 7h30": the clock time says it all; a part of the day beside it would only be a second, vaguer answer.
-        if (ctx.Entities.Any(e => e.Type == EntityTypes.Time)) ctx.Entities.RemoveAll(e => e.Type == EntityTypes.PartOfDay);
+        // "từ 2h chiều nay sang sáng mai": a move parts them, and the morning is the new time.
+        var times = ctx.Entities.Where(e => e.Type == EntityTypes.Time).OrderBy(e => e.Start).ToList();
+        if (times.Count > 0 && ctx.Entities.Exists(e => e.Type == EntityTypes.PartOfDay))
+        {
+            var words = new WordPositions(ctx.Text);
+            var moves = CountMoves(ctx);
+            var starts = times.ConvertAll(t => t.Start);
+            ctx.Entities.RemoveAll(e => e.Type == EntityTypes.PartOfDay && !MovedFromNearestTimes(e, times, starts, words, moves));
+        }
         DropIdNumberMentions(ctx);
         _refiner?.Refine(ctx.Text, ctx.Entities);
         ctx.Entities.Sort((a, b) => a.Start.CompareTo(b.Start));

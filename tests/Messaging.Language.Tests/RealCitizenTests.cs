@@ -277,4 +277,55 @@ public sealed class RealCitizenTests
     public void A_card_and_its_renewal_in_two_clauses_are_two_procedures() =>
         Assert.Equal(["cccd-first-issue", "cccd-renewal"],
             Model.Values("con em làm cccd lần đầu, còn em đổi căn cước luôn được không", "procedure").Distinct().Order());
+
+    [Theory]
+    // Monday 23 November 2026, 09:00.
+    // A booking lies ahead: "thứ 2" said on a Monday is next Monday; a missed day is not the day booked.
+    [InlineData("hẹn sáng thứ 2 làm căn cước cho em", "2026-11-30")]
+    [InlineData("lỡ hẹn hôm qua rồi, giờ đặt lại lịch làm căn cước vào chiều mai được không", "2026-11-24")]
+    // A week beside a named day is context; "mai mốt" is some day; "một lịch" is one; a lunar date is no calendar date.
+    [InlineData("Lam on xep cho toi mot lich doi GPLX, thu sau tuan sau, 9h", "2026-12-04")]
+    [InlineData("e o xa ve, o nha toi het tuan sau thoi, hen e lam cccd ngay 4/12 dc ko", "2026-12-04")]
+    [InlineData("cho e 1 lich chieu t6 lam tam tru nha, e o tro gan khu cn", "2026-11-27")]
+    [InlineData("dk tam tru xong roi mai mot chuyen qua tro khac thi co phai lam lai ko", null)]
+    [InlineData("Đám giỗ ông mùng 8 tháng 2 âm, con cháu về ngủ lại đông, có phải khai báo lưu trú không", null)]
+    // Southern and unmarked day words.
+    [InlineData("cho e rut lich hen chuyen khau hom mot nhe", "2026-11-25")]
+    [InlineData("bữa qua em có gọi mà không ai nghe", "2026-11-22")]
+    public void Days_are_read_as_a_citizen_means_them(string text, string? date) =>
+        Assert.Equal(date is null ? [] : [date], Model.Values(text, "date"));
+
+    [Fact]
+    public void A_lunar_date_leaves_no_clock_time_behind() =>
+        Assert.Empty(Model.Values("Đám giỗ ông mùng 8 tháng 2 âm, có phải khai báo lưu trú không", "time"));
+
+    [Theory]
+    [InlineData("lich hen tach ho thu 5 e bi om, xin lui lai thu 5 tuan sau", "2026-12-03", null)]
+    [InlineData("doi lich lam ly lich tu phap tu 2h chieu nay sang sang mai", "2026-11-24", "morning")]
+    public void A_reschedule_told_with_a_reason_or_from_a_clock_time_keeps_the_new_day(string text, string date, string? part)
+    {
+        Assert.Equal("reschedule_appointment", Model.Parse(text).Intent.Name);
+        Assert.Equal([date], Model.Values(text, "date"));
+        Assert.Equal(part is null ? [] : [part], Model.Values(text, "part_of_day"));
+    }
+
+    [Theory]
+    [InlineData("đợi từ 8h tới giờ chưa tới lượt, số của tui 23", "08:00")]
+    public void A_clock_time_before_tới_is_not_the_evening(string text, string time) =>
+        Assert.Equal([time], Model.Values(text, "time"));
+
+    [Theory]
+    [InlineData("the cua e het han ngay 2/12 toi, gio di doi som dc ko hay phai doi toi ngay", null)]
+    [InlineData("xe buyt ra san bay chuyen dau tien may gio sang", "morning")]
+    public void Unmarked_tới_and_chuyến_are_not_what_they_fold_like(string text, string? part) =>
+        Assert.Equal(part, Model.Single(text, "part_of_day"));
+
+    [Theory]
+    [InlineData("Can I make an appointment to register temporary residence on Monday?", "temporary-residence")]
+    [InlineData("my driving license expired last year, where do I renew it", "driving-licence")]
+    [InlineData("Book me in for a judicial record certificate, Monday 2pm", "judicial-record")]
+    [InlineData("lam can cu cong dan cho con 14 tuoi", "cccd-first-issue")]
+    [InlineData("Thẻ căn cước của tôi ghi sai năm sinh, giờ muốn sửa thì làm thủ tục gì", "cccd-renewal")]
+    public void English_names_voice_slips_and_wrong_details_name_the_procedure(string text, string procedure) =>
+        Assert.Equal([procedure], Model.Values(text, "procedure").Distinct());
 }

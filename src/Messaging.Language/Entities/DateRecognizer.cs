@@ -41,6 +41,41 @@ public static partial class DateRecognizer
     {
         Numeric(ctx);
         Words(ctx);
+        WithoutLunarAndRedundantWeeks(ctx);
+    }
+
+    /// <summary>"tới qua cầu" is not "tối qua": typed with marks the word must be the night's.</summary>
+    private static bool IsNight(RecognitionContext ctx, int word)
+    {
+        var source = ctx.Text.Words[word].Source;
+        return !ctx.Text.Tokens[source].HasDiacritics || ctx.Text.Toned(source) is "tối" or "đêm";
+    }
+
+    /// <summary>
+    /// "mùng 8 tháng 2 âm" is a lunar date, not the calendar's. A week beside a named day ("ở nhà tới hết tuần sau, hẹn
+    /// ngày 4/3") is context: the day is the answer.
+    /// </summary>
+    private static void WithoutLunarAndRedundantWeeks(RecognitionContext ctx)
+    {
+        var dates = ctx.Entities.Where(e => e.Type == EntityTypes.Date).ToList();
+        if (dates.Count == 0) return;
+        var words = new WordPositions(ctx.Text);
+        var gone = new HashSet<Entity>(ReferenceEqualityComparer.Instance);
+        foreach (var d in dates)
+        {
+            var next = words.FirstAtOrAfter(d.End);
+            if (next < words.Count && ctx.Word(next) is "am" or "al" && IsLunar(ctx, next)) gone.Add(d);
+        }
+        if (dates.Exists(d => d.Detail is null && !gone.Contains(d)))
+            foreach (var d in dates) if (d.Detail?.StartsWith("until ", StringComparison.Ordinal) == true) gone.Add(d);
+        // The characters stay claimed: "2 âm" must not become a clock time ("2 am") either.
+        ctx.Entities.RemoveAll(gone.Contains);
+    }
+
+    private static bool IsLunar(RecognitionContext ctx, int word)
+    {
+        var source = ctx.Text.Words[word].Source;
+        return !ctx.Text.Tokens[source].HasDiacritics || ctx.Text.Toned(source) == "âm";
     }
 
     private static void Numeric(RecognitionContext ctx)
@@ -98,6 +133,11 @@ public static partial class DateRecognizer
                 return (today, 1, null);
             case "hom" when W(1) == "qua":
                 return (today.AddDays(-1), 2, null);
+            // Southern "bữa qua", and "tối qua"/"đêm qua" (last night, whose part of the day is read on its own).
+            case "bua" when W(1) == "qua":
+                return (today.AddDays(-1), 2, null);
+            case "qua" when i > 0 && ctx.Word(i - 1) is "toi" or "dem" && IsNight(ctx, i - 1) && !(i > 1 && ctx.Word(i - 2) is "doi" or "dich" or "chuyen" or "lui"):
+                return (today.AddDays(-1), 1, null);
             case "hom" when W(1) == "kia":
                 return (today.AddDays(-2), 2, null);
             case "ngay" when W(1) == "mai":
@@ -230,6 +270,7 @@ public static partial class DateRecognizer
         // "mãi", "mái" typed with their marks are other words.
         if (token.HasDiacritics && ctx.Text.Toned(source) != "mai") return false;
         if (token.Capitalized && source > 0) return false;                        // "chị Mai", "... Mai"
+        if (ctx.Word(i + 1) == "mot") return false;                                // "mai mốt": some day later
         if (i > 0 && NameContext.Contains(ctx.Word(i - 1))) return false;         // "hoa mai", "tên Mai"
         if (source + 1 < ctx.Text.Tokens.Count && ctx.Text.Tokens[source + 1].Capitalized && token.Capitalized) return false;
         return true;
@@ -241,7 +282,11 @@ public static partial class DateRecognizer
         var token = ctx.Text.Tokens[source];
         if (token.HasDiacritics) return ctx.Text.Toned(source) == "mốt";
         // Without marks "mot" is usually "một" (one); only read it as a day where a day is expected.
-        if (ctx.Text.Words.Count == 1 || ctx.Word(i - 1) is "sang" or "chieu" or "toi" or "trua" or "den" or "hen") return true;
+        // "xếp cho tôi một lịch": "một" before a counted noun is one, whatever stands before it.
+        if (ctx.Word(i + 1) is "lich" or "cai" or "chut" or "so" or "nguoi" or "lan" or "buoi" or "ngay" or "thang" or "nam"
+            or "tuan" or "gio" or "ti" or "it" or "con" or "ban" or "bo" or "to" or "suat" or "slot" or "ho") return false;
+        if (ctx.Text.Words.Count == 1 || ctx.Word(i - 1) is "sang" or "chieu" or "toi" or "trua" or "den" or "hen" or "hom" or "bua") return true;
+        if (ctx.Word(i - 1) == "mai") return false;
         // "dời qua mốt nha": where a move ends, a "mot" that ends the clause is a day; "qua một tháng" counts a month.
         return ctx.Word(i - 1) is "qua" or "vao" && ctx.Word(i + 1) is "" or "nha" or "nhe" or "nhen" or "nghen" or "duoc" or "di" or "a" or "khong" or "luon" or "giup" or "gium" or "dum";
     }

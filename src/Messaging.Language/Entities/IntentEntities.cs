@@ -17,13 +17,17 @@ public sealed record IntentProcedure(string Intent, string Id, IReadOnlyList<str
 internal static class IntentEntities
 {
     /// <summary>Adjusts <paramref name="entities"/> (sorted by position, as recognized) in place.</summary>
-    public static void Apply(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures)
+    public static void Apply(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)
     {
         switch (intent)
         {
             case IntentNames.RescheduleAppointment:
                 WithoutOldAppointment(text, entities);
+                AheadOfToday(text, entities, today);
                 return;
+            case IntentNames.BookAppointment:
+                AheadOfToday(text, entities, today);
+                break;
             case IntentNames.OfficeInfo:
                 WithoutWeekdaysInGeneral(text, entities);
                 return;
@@ -42,6 +46,25 @@ internal static class IntentEntities
             if (!entities.Exists(e => e.Type == EntityTypes.Procedure))
                 entities.Insert(0, new Entity(EntityTypes.Procedure, p.Id, 0, 0) { Detail = "implied by " + intent });
         }
+    }
+
+    /// <summary>
+    /// An appointment lies ahead: "thứ 4" said on a Wednesday to book is next Wednesday (today would be "hôm nay"), and
+    /// "lỡ hẹn hôm qua, đặt lại chiều mai" books tomorrow, not the day missed.
+    /// </summary>
+    private static void AheadOfToday(NormalizedText text, List<Entity> entities, DateOnly today)
+    {
+        var iso = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var next = today.AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        WordPositions? words = null;
+        for (var i = 0; i < entities.Count; i++)
+        {
+            if (entities[i].Type != EntityTypes.Date || entities[i].Value != iso) continue;
+            words ??= new WordPositions(text);
+            if (IsBareWeekday(text, words, entities[i])) entities[i] = entities[i] with { Value = next, Detail = "next week: today is that weekday" };
+        }
+        if (entities.Exists(e => e.Type == EntityTypes.Date && string.CompareOrdinal(e.Value, iso) >= 0))
+            entities.RemoveAll(e => e.Type == EntityTypes.Date && string.CompareOrdinal(e.Value, iso) < 0);
     }
 
     private static bool IsWhen(Entity e) => e.Type is EntityTypes.Date or EntityTypes.PartOfDay or EntityTypes.Time;
@@ -96,13 +119,15 @@ internal static class IntentEntities
     {
         var words = text.Words;
         var token = text.Tokens[words[i].Source];
-        if (token.HasDiacritics && text.Toned(words[i].Source) is not ("sang" or "qua" or "thành")) return false;
+        if (token.HasDiacritics && text.Toned(words[i].Source) is not ("sang" or "qua" or "thành" or "lại" or "vào")) return false;
         string W(int k) => i + k >= 0 && i + k < words.Count ? words[i + k].Text : "";
         return W(0) switch
         {
             "sang" => W(1) is not ("nam" or "ten" or "nhuong"),
             "qua" => W(-1) is not ("hom" or "tuan" or "thang" or "nam" or "bua" or "vua"),
             "thanh" => W(1) is not ("pho" or "vien" or "cong" or "nien"),
+            // "lùi lại thứ 5 tuần sau", "dời vào chiều mai": right after the move verb.
+            "lai" or "vao" => W(-1) is "doi" or "lui" or "hoan" or "chuyen" or "dich" or "day",
             "to" or "into" => !token.HasDiacritics,
             _ => false,
         };
@@ -115,7 +140,7 @@ internal static class IntentEntities
         return W(0) switch
         {
             // Southern "mắc" (busy), "trùng lịch" (a clash).
-            "ban" or "ket" or "busy" or "mac" => true,
+            "ban" or "ket" or "busy" or "mac" or "om" or "benh" or "sick" => true,
             "trung" => W(1) is "lich" or "gio",
             "co" => W(1) == "viec",
             "khong" or "chua" => W(1) is "di" or "den" or "toi" or "len" or "qua" or "kip" or "the" or "ra" or "lam"

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Messaging.Language.Text;
 
 namespace Messaging.Language.Entities;
 
@@ -33,7 +34,8 @@ public static partial class TimeRecognizer
                 hour -= 1;
                 minute = 60 - int.Parse(m.Groups["kem"].Value, CultureInfo.InvariantCulture);
             }
-            var pod = m.Groups["pod"].Success ? m.Groups["pod"].Value : PartOfDayBefore(ctx, start);
+            // "đợi từ 8h tới giờ": typed with marks, "tới" is not "tối".
+            var pod = m.Groups["pod"].Success && IsTypedAsPartOfDay(text, m.Groups["pod"]) ? m.Groups["pod"].Value : PartOfDayBefore(ctx, start);
             hour = pod switch
             {
                 "chieu" or "toi" or "dem" when hour < 12 => hour + 12,
@@ -72,6 +74,13 @@ public static partial class TimeRecognizer
     private static partial Regex EnglishPattern();
 
     /// <summary>"chiều 2h": a part of the day said before the time.</summary>
+    private static bool IsTypedAsPartOfDay(NormalizedText text, System.Text.RegularExpressions.Group pod)
+    {
+        var (start, end) = text.OriginalSpan(pod.Index, pod.Index + pod.Length);
+        var typed = text.Original[start..end].ToLowerInvariant();
+        return typed.All(char.IsAscii) || ToneMarks.Canonicalize(typed) is "sáng" or "trưa" or "chiều" or "tối" or "đêm";
+    }
+
     private static string? PartOfDayBefore(RecognitionContext ctx, int start)
     {
         var i = ctx.FirstWordEndingAfter(start);
@@ -83,15 +92,19 @@ public static partial class TimeRecognizer
     {
         var words = ctx.Text.Words;
         var typesMarks = ctx.Text.Tokens.Any(t => t.HasDiacritics);
-        var firstMoveVerb = -1;
-        for (var i = 0; i < words.Count && firstMoveVerb < 0; i++) if (MoveVerbs.Contains(words[i].Text)) firstMoveVerb = i;
-        // "đổi căn cước sáng thứ 2" books a renewal: a move verb inside a procedure's name moves no appointment.
-        var firstFreeMoveVerb = -1;
-        for (var i = 0; i < words.Count && firstFreeMoveVerb < 0; i++) if (MovesAnAppointment(ctx, i) && ctx.IsWordFree(i)) firstFreeMoveVerb = i;
+        // A move verb on its own ("đổi lịch", "dời sang"), or inside a procedure's name ("đổi cccd sang thẻ mới"), where it
+        // moves no appointment: "đổi căn cước sáng thứ 2" books a renewal for a morning.
+        int firstFreeMove = -1, firstNamedMove = -1;
+        for (var i = 0; i < words.Count && (firstFreeMove < 0 || firstNamedMove < 0); i++)
+        {
+            if (!MoveVerbs.Contains(words[i].Text)) continue;
+            if (!ctx.IsWordFree(i)) { if (firstNamedMove < 0) firstNamedMove = i; }
+            else if (firstFreeMove < 0 && MovesAnAppointment(ctx, i)) firstFreeMove = i;
+        }
         for (var i = 0; i < words.Count; i++)
         {
             var value = Pod(words[i].Text);
-            if (value is null || !ctx.IsWordFree(i) || !IsPartOfDay(ctx, i, typesMarks, firstMoveVerb, firstFreeMoveVerb)) continue;
+            if (value is null || !ctx.IsWordFree(i) || !IsPartOfDay(ctx, i, typesMarks, firstFreeMove, firstNamedMove)) continue;
             var first = i > 0 && ctx.Word(i - 1) == "buoi" && ctx.IsWordFree(i - 1) ? i - 1 : i;
             var (start, end) = ctx.Text.WordSpan(first, i);
             ctx.Add(new Entity(EntityTypes.PartOfDay, value, start, end));
@@ -120,7 +133,7 @@ public static partial class TimeRecognizer
     /// A word typed with marks is taken as typed; a bare word in a text that has marks elsewhere is the bare word;
     /// in a text typed entirely without marks the neighbours decide.
     /// </summary>
-    private static bool IsPartOfDay(RecognitionContext ctx, int i, bool textHasMarks, int firstMoveVerb, int firstFreeMoveVerb)
+    private static bool IsPartOfDay(RecognitionContext ctx, int i, bool textHasMarks, int firstFreeMove, int firstNamedMove)
     {
         var source = ctx.Text.Words[i].Source;
         var token = ctx.Text.Tokens[source];
@@ -141,16 +154,20 @@ public static partial class TimeRecognizer
             "sang" when next is "ten" or "nhuong" => false,
             // After "đổi/dời/chuyển" a bare "sang" is "over to" ("đổi từ thứ 2 sang thứ 4", "đổi cccd sang thẻ mới"),
             // unless another word already says where to ("dời vào sáng mai").
-            "sang" => !(MoveVerbs.Contains(prev) || (prev is "lich" or "hen" or "gio" or "ngay" or "qua" or "di" or "ve"
-                && firstMoveVerb >= 0 && firstMoveVerb < i)
-                || firstMoveVerb >= 0 && firstMoveVerb < i && prev is not ("vao" or "thanh" or "luc" or "buoi" or "sang")
-                    && (firstFreeMoveVerb >= 0 && firstFreeMoveVerb < i || !DayWords.Contains(next) && !IsDigits(next))),
-            "toi" => prev is "buoi" or "chieu" or "sang" || DayWords.Contains(next) || (i == 0 && ctx.Text.Words.Count == 1),
+            "sang" => !(MoveVerbs.Contains(prev)
+                || prev is "lich" or "hen" or "gio" or "ngay" or "qua" or "di" or "ve" && (Before(firstFreeMove, i) || Before(firstNamedMove, i))
+                || prev is not ("vao" or "thanh" or "luc" or "buoi" or "sang")
+                    && (Before(firstFreeMove, i) || Before(firstNamedMove, i) && !DayWords.Contains(next) && !IsDigits(next))),
+            // Unmarked "tới ngày" (until the day) folds like "tối ngày"; only a day number after it makes it an evening.
+            "toi" => prev is "buoi" or "chieu" or "sang" || DayWords.Contains(next) && !(next == "ngay" && !IsDigits(ctx.Word(i + 2)))
+                || (i == 0 && ctx.Text.Words.Count == 1),
             "chieu" => prev != "ho",
             "dem" => prev is "buoi" or "ban" or "nua" || next is "nay" or "qua" or "mai",
             _ => true,
         };
     }
+
+    private static bool Before(int word, int i) => word >= 0 && word < i;
 
     private static bool IsDigits(string word) => word.Length > 0 && word.All(char.IsAsciiDigit);
 

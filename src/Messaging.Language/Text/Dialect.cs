@@ -67,6 +67,9 @@ internal static class Dialect
                 return next is { Capitalized: true } || previous is "an" or "cong" ? ["thi", "tran"] : ["tam", "tru"];
             case "ca":
                 return (previous is not null && AllBefore.Contains(previous)) || (next is { } n && AllAfter.Contains(n.Folded)) ? ["ca"] : ["cong", "an"];
+            // "khu cn", "cụm cn": an industrial zone, not Sunday.
+            case "cn" when previous is "khu" or "cum":
+                return ["cong", "nghiep"];
             case "chu" when previous is not null && ResidenceBefore.Contains(previous):
                 return ["tru"];
             case "mo" when previous is not null && WhereBefore.Contains(previous):
