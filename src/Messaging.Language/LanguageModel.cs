@@ -54,10 +54,16 @@ public sealed class LanguageModel
     private readonly TimeZoneInfo _zone;
     private readonly IReadOnlyList<IntentProcedure> _intentProcedures;
     private readonly ProcedureExcluder? _excluder;
+    private readonly IReadOnlySet<string>? _frequent;
+
+    /// <summary>Words seen fewer times than this in training are also read by their letters.</summary>
+    private const int RareBelow = 5;
 
     private LanguageModel(IntentClassifier classifier, Gazetteer procedures, Gazetteer offices, ProcedureRefiner? refiner,
-        ProcedureDescriber? describer, ProcedureExcluder? excluder, IReadOnlyList<IntentProcedure> intentProcedures, LanguageOptions options)
+        ProcedureDescriber? describer, ProcedureExcluder? excluder, IReadOnlyList<IntentProcedure> intentProcedures, LanguageOptions options,
+        IReadOnlySet<string>? frequent = null)
     {
+        _frequent = frequent;
         _excluder = excluder;
         _intentProcedures = intentProcedures;
         _classifier = classifier;
@@ -87,10 +93,14 @@ public sealed class LanguageModel
         {
             var normalized = Normalizer.Normalize(e.Text);
             var entities = untrained.Recognize(normalized, reference);
-            return ((IReadOnlyList<string>)Features.Extract(normalized, entities), e.Intent);
+            return (normalized, entities, e.Intent);
         }).ToList();
-        return new LanguageModel(IntentClassifier.Train(rows), untrained._procedures, untrained._offices, untrained._refiner,
-            untrained._describer, untrained._excluder, untrained._intentProcedures, options);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var r in rows) foreach (var w in r.normalized.Words) counts[w.Text] = counts.GetValueOrDefault(w.Text) + 1;
+        var frequent = counts.Where(c => c.Value >= RareBelow).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        var featureRows = rows.Select(r => ((IReadOnlyList<string>)Features.Extract(r.normalized, r.entities, frequent), r.Intent)).ToList();
+        return new LanguageModel(IntentClassifier.Train(featureRows), untrained._procedures, untrained._offices, untrained._refiner,
+            untrained._describer, untrained._excluder, untrained._intentProcedures, options, frequent);
     }
 
     public ParseResult Parse(string? text, DateTimeOffset referenceTime)
@@ -107,7 +117,7 @@ public sealed class LanguageModel
             var none = new IntentScore(IntentNames.OutOfScope, 1.0);
             return new ParseResult(text, none, [none], entities);
         }
-        var ranking = WithoutUnfoundedHomeVisit(_classifier.Rank(Features.Extract(normalized, entities)), normalized);
+        var ranking = WithoutUnfoundedHomeVisit(_classifier.Rank(Features.Extract(normalized, entities, _frequent)), normalized);
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
@@ -227,7 +237,7 @@ public sealed class LanguageModel
     public IReadOnlyList<(string Feature, double Weight)> Explain(string text, string intent, DateTimeOffset referenceTime)
     {
         var normalized = Normalizer.Normalize(text);
-        return _classifier.Explain(Features.Extract(normalized, Recognize(normalized, referenceTime)), intent);
+        return _classifier.Explain(Features.Extract(normalized, Recognize(normalized, referenceTime), _frequent), intent);
     }
 
     private List<Entity> Recognize(NormalizedText text, DateTimeOffset referenceTime)
@@ -263,8 +273,9 @@ public sealed class LanguageModel
 /// </summary>
 internal static class Features
 {
-    public static List<string> Extract(NormalizedText text, IReadOnlyList<Entity> entities)
+    public static List<string> Extract(NormalizedText text, IReadOnlyList<Entity> entities, IReadOnlySet<string>? frequent = null)
     {
+        List<string>? letters = null;
         var words = new List<string>(text.Words.Count + 2) { "<s>" };
         Entity? current = null;
         // Entities are sorted and never overlap, and words come in order: one pointer walks both (linear, not words × entities).
@@ -283,11 +294,20 @@ internal static class Features
             current = null;
             // A bare number counts by its shape: "5678" and "4321" are the same kind of answer.
             words.Add(token.IsNumber ? "<num" + Math.Min(w.Text.Length, 13) + ">" : w.Text);
+            // A word the training data hardly knows is also read by its letters, so a slip or a new word leans on the
+            // words it resembles.
+            if (frequent is not null && !token.IsNumber && w.Text.Length >= 3 && !frequent.Contains(w.Text))
+            {
+                letters ??= [];
+                var padded = "^" + w.Text + "$";
+                for (var c = 0; c + 3 <= padded.Length; c++) letters.Add("#" + padded.Substring(c, 3));
+            }
         }
         words.Add("</s>");
         var features = new List<string>(words.Count * 2);
         for (var i = 1; i < words.Count - 1; i++) features.Add(words[i]);
         for (var i = 0; i < words.Count - 1; i++) features.Add(words[i] + " " + words[i + 1]);
+        if (letters is not null) features.AddRange(letters);
         return features;
     }
 }
