@@ -80,8 +80,11 @@ public sealed class StaffAreaTests : IAsyncLifetime
         await page.Locator("h1", new() { HasTextString = "Xin chào" }).WaitForAsync();
         Assert.Contains("Mẫu tin", await page.InnerTextAsync("nav"));
         await StaffBrowser.ShotsAsync(page, "overview");
-        await page.ClickAsync("text=Đăng xuất");
-        await page.WaitForURLAsync("**/staff/login");
+        // The logout form's own button, and the navigation it starts awaited together: a full-suite run once clicked while
+        // the page was settling from the screenshots' viewport changes and waited 30 s for a navigation never started.
+        var signedOut = page.WaitForURLAsync("**/staff/login");
+        await page.Locator("form.logout button[type=submit]").ClickAsync();
+        await signedOut;
         await page.GotoAsync(_server.BaseUrl + "/staff/bookings");
         Assert.Contains("/staff/login", page.Url);
 
