@@ -193,10 +193,9 @@ public sealed class LanguageModel
         // Both lookups are by position (binary search), not a walk per procedure: a message repeating "căn cước"
         // hundreds of times stays linear.
         var idStarts = ctx.Entities.Where(e => e.Type == EntityTypes.CitizenId).Select(e => e.Start).Order().ToArray();
-        var wordStarts = new int[ctx.Text.Words.Count];
-        for (var w = 0; w < wordStarts.Length; w++) wordStarts[w] = ctx.Text.Tokens[ctx.Text.Words[w].Source].Start;
+        var words = new WordPositions(ctx.Text);
         ctx.Entities.RemoveAll(e => e.Type == EntityTypes.Procedure && (
-            FollowedById(ctx.Text, wordStarts, e.End, idStarts) || PrecededBySo(ctx.Text, wordStarts, e.Start)));
+            FollowedById(ctx.Text, words, e.End, idStarts) || PrecededBySo(ctx.Text, words, e.Start)));
     }
 
     /// <summary>Folded words that may stand between the card and its number: a possessive or "là".</summary>
@@ -207,29 +206,24 @@ public sealed class LanguageModel
     /// "cccd e 0510…", "căn cước của tôi là 0511…". "cccd số 0513… làm xong chưa" asks about the card being made, so
     /// "số" is not a filler. The walk stops at the first other word, so repeated mentions stay linear.
     /// </summary>
-    private static bool FollowedById(NormalizedText text, int[] wordStarts, int end, int[] idStarts)
+    private static bool FollowedById(NormalizedText text, WordPositions words, int end, int[] idStarts)
     {
         var i = Array.BinarySearch(idStarts, end);
         if (i < 0) i = ~i;
         while (i > 0 && idStarts[i - 1] >= end) i--;
         if (i >= idStarts.Length) return false;
-        var w = Array.BinarySearch(wordStarts, end);
-        if (w < 0) w = ~w;
-        while (w > 0 && wordStarts[w - 1] >= end) w--;
-        for (; w < wordStarts.Length && wordStarts[w] < idStarts[i]; w++)
+        for (var w = words.FirstAtOrAfter(end); w < words.Count && words.StartOf(w) < idStarts[i]; w++)
             if (!IdFillers.Contains(text.Words[w].Text)) return false;
         return true;
     }
 
-    private static bool PrecededBySo(Messaging.Language.Text.NormalizedText text, int[] wordStarts, int start)
+    private static bool PrecededBySo(NormalizedText text, WordPositions words, int start)
     {
-        // The first word starting at or after the procedure; words are in order, so their starts are sorted.
-        var w = Array.BinarySearch(wordStarts, start);
-        if (w < 0) w = ~w;
-        while (w > 0 && wordStarts[w - 1] >= start) w--;
-        if (w >= wordStarts.Length) return false;
+        // The first word starting at or after the procedure.
+        var w = words.FirstAtOrAfter(start);
+        if (w >= words.Count) return false;
         // "số căn cước" is the ID number; "lấy số", "hồ sơ", "xin số" before a procedure are not.
-        return w > 0 && text.Words[w - 1].Text == "so" && wordStarts[w] == start
+        return w > 0 && text.Words[w - 1].Text == "so" && words.StartOf(w) == start
             && !(w > 1 && text.Words[w - 2].Text is "lay" or "boc" or "ho" or "xin");
     }
 

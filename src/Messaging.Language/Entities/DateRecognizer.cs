@@ -45,11 +45,7 @@ public static partial class DateRecognizer
     }
 
     /// <summary>"tới qua cầu" is not "tối qua": typed with marks the word must be the night's.</summary>
-    private static bool IsNight(RecognitionContext ctx, int word)
-    {
-        var source = ctx.Text.Words[word].Source;
-        return !ctx.Text.Tokens[source].HasDiacritics || ctx.Text.Toned(source) is "tối" or "đêm";
-    }
+    private static bool IsNight(RecognitionContext ctx, int word) => ctx.Text.MayBe(ctx.Text.Words[word].Source, "tối", "đêm");
 
     /// <summary>
     /// "mùng 8 tháng 2 âm" is a lunar date, not the calendar's. A week beside a named day ("ở nhà tới hết tuần sau, hẹn
@@ -72,11 +68,7 @@ public static partial class DateRecognizer
         ctx.Entities.RemoveAll(gone.Contains);
     }
 
-    private static bool IsLunar(RecognitionContext ctx, int word)
-    {
-        var source = ctx.Text.Words[word].Source;
-        return !ctx.Text.Tokens[source].HasDiacritics || ctx.Text.Toned(source) == "âm";
-    }
+    private static bool IsLunar(RecognitionContext ctx, int word) => ctx.Text.MayBe(ctx.Text.Words[word].Source, "âm");
 
     private static void Numeric(RecognitionContext ctx)
     {

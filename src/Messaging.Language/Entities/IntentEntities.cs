@@ -107,7 +107,7 @@ internal static class IntentEntities
         var ends = new int[original.Length + 1];
         ends[original.Length] = original.Length;
         for (var i = original.Length - 1; i >= 0; i--)
-            ends[i] = original[i] is ',' or '.' or ';' or '!' or '?' or '\n' ? i : ends[i + 1];
+            ends[i] = WordPositions.IsClauseBreak(original[i]) ? i : ends[i + 1];
         return ends;
     }
 
@@ -118,8 +118,7 @@ internal static class IntentEntities
     private static bool IsTransfer(NormalizedText text, int i)
     {
         var words = text.Words;
-        var token = text.Tokens[words[i].Source];
-        if (token.HasDiacritics && text.Toned(words[i].Source) is not ("sang" or "qua" or "thành" or "lại" or "vào")) return false;
+        if (!text.MayBe(words[i].Source, "sang", "qua", "thành", "lại", "vào")) return false;
         string W(int k) => i + k >= 0 && i + k < words.Count ? words[i + k].Text : "";
         return W(0) switch
         {
@@ -128,7 +127,7 @@ internal static class IntentEntities
             "thanh" => W(1) is not ("pho" or "vien" or "cong" or "nien"),
             // "lùi lại thứ 5 tuần sau", "dời vào chiều mai": right after the move verb.
             "lai" or "vao" => W(-1) is "doi" or "lui" or "hoan" or "chuyen" or "dich" or "day",
-            "to" or "into" => !token.HasDiacritics,
+            "to" or "into" => true,
             _ => false,
         };
     }

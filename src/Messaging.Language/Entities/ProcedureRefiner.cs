@@ -66,7 +66,7 @@ public sealed class ProcedureRefiner
     {
         var index = new int[original.Length + 1];
         for (var i = 0; i < original.Length; i++)
-            index[i + 1] = index[i] + (original[i] is ',' or '.' or ';' or '!' or '?' or '\n' ? 1 : 0);
+            index[i + 1] = index[i] + (WordPositions.IsClauseBreak(original[i]) ? 1 : 0);
         return index;
     }
 

@@ -43,6 +43,9 @@ internal sealed class WordPositions
         return last >= first ? (first, last) : (-1, -1);
     }
 
+    /// <summary>Where one clause of a message ends and the next begins: a comma, full stop, semicolon, question or exclamation mark, or line break.</summary>
+    public static bool IsClauseBreak(char c) => c is ',' or '.' or ';' or '!' or '?' or '\n';
+
     /// <summary>The smallest value in an ascending list at or after <paramref name="position"/>, or null.</summary>
     public static int? NextIn(List<int> ascending, int position)
     {

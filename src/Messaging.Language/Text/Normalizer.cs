@@ -34,6 +34,12 @@ public sealed class NormalizedText
         (Tokens[Words[first].Source].Start, Tokens[Words[last].Source].End);
 
     /// <summary>The lower-case text of a token as typed, tone marks in one convention (for diacritic-aware checks).</summary>
+    /// <summary>
+    /// Whether a token can be one of <paramref name="toned"/>: typed without marks it may be any word that folds like it;
+    /// typed with marks it must be one of them ("tới" is not "tối", "quá" is not "qua").
+    /// </summary>
+    public bool MayBe(int token, params ReadOnlySpan<string> toned) => !Tokens[token].HasDiacritics || toned.Contains(Toned(token));
+
     public string Toned(int token) =>
         ToneMarks.Canonicalize(Original[Tokens[token].Start..Tokens[token].End].ToLowerInvariant());
 }
