@@ -26,6 +26,8 @@ public static class LanguageBench
         ("realistic-d (mixed, written 2026-12-03)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-d.yml")),
         ("realistic-e (mixed, written after the last change)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-e.yml")),
         ("realistic-f (entity-heavy, development set)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-f.yml")),
+        ("realistic-g (new styles, development set after its first score)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-g.yml")),
+        ("realistic-h (an ordinary week's inbox, errors unread)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-h.yml")),
     ];
 
     /// <summary>A summary row per held-out set, then (with --verbose) every confusion and entity error.</summary>

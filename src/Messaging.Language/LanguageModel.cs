@@ -4,6 +4,20 @@ using Messaging.Language.Text;
 
 namespace Messaging.Language;
 
+/// <summary>
+/// What the knowledge base tells the model beyond its training examples: the names of procedures and offices, how a
+/// generic procedure narrows, how one is described without a name, which intent a procedure is asked as, names with
+/// another meaning beside them, and matters another body handles.
+/// </summary>
+public sealed record Knowledge(IReadOnlyList<GazetteerEntry> Procedures, IReadOnlyList<GazetteerEntry> Offices)
+{
+    public IReadOnlyList<ProcedureRefinement> Refinements { get; init; } = [];
+    public IReadOnlyList<ProcedureDescription> Descriptions { get; init; } = [];
+    public IReadOnlyList<IntentProcedure> IntentProcedures { get; init; } = [];
+    public IReadOnlyList<ProcedureExclusion> Exclusions { get; init; } = [];
+    public IReadOnlyList<GazetteerEntry> Referrals { get; init; } = [];
+}
+
 /// <summary>What the language model read in one message.</summary>
 public sealed record ParseResult(string Text, IntentScore Intent, IReadOnlyList<IntentScore> Ranking,
     IReadOnlyList<Entity> Entities)
@@ -48,45 +62,39 @@ public sealed class LanguageModel
     private readonly IntentClassifier _classifier;
     private readonly Gazetteer _procedures;
     private readonly Gazetteer _offices;
-    private readonly ProcedureRefiner? _refiner;
-    private readonly ProcedureDescriber? _describer;
+    private readonly Gazetteer _referrals;
+    private readonly ProcedureRefiner _refiner;
+    private readonly ProcedureDescriber _describer;
     private readonly LanguageOptions _options;
     private readonly TimeZoneInfo _zone;
     private readonly IReadOnlyList<IntentProcedure> _intentProcedures;
-    private readonly ProcedureExcluder? _excluder;
+    private readonly ProcedureExcluder _excluder;
     private readonly IReadOnlySet<string>? _frequent;
 
     /// <summary>Words seen fewer times than this in training are also read by their letters.</summary>
     private const int RareBelow = 5;
 
-    private LanguageModel(IntentClassifier classifier, Gazetteer procedures, Gazetteer offices, ProcedureRefiner? refiner,
-        ProcedureDescriber? describer, ProcedureExcluder? excluder, IReadOnlyList<IntentProcedure> intentProcedures, LanguageOptions options,
-        IReadOnlySet<string>? frequent = null)
+    private LanguageModel(IntentClassifier classifier, Knowledge knowledge, LanguageOptions options, IReadOnlySet<string>? frequent = null)
     {
-        _frequent = frequent;
-        _excluder = excluder;
-        _intentProcedures = intentProcedures;
         _classifier = classifier;
-        _procedures = procedures;
-        _offices = offices;
-        _refiner = refiner;
-        _describer = describer;
+        _procedures = new Gazetteer(EntityTypes.Procedure, knowledge.Procedures, marksDecide: true);
+        _offices = new Gazetteer(EntityTypes.Office, knowledge.Offices);
+        _referrals = new Gazetteer(EntityTypes.Referral, knowledge.Referrals, marksDecide: true);
+        _refiner = new ProcedureRefiner(knowledge.Refinements);
+        _describer = new ProcedureDescriber(knowledge.Descriptions);
+        _excluder = new ProcedureExcluder(knowledge.Exclusions);
+        _intentProcedures = knowledge.IntentProcedures;
         _options = options;
+        _frequent = frequent;
         _zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZoneId);
     }
 
     public IntentClassifier Classifier => _classifier;
 
-    public static LanguageModel Build(IEnumerable<IntentExample> examples, IEnumerable<GazetteerEntry> procedures,
-        IEnumerable<GazetteerEntry> offices, LanguageOptions? options = null, IEnumerable<ProcedureRefinement>? refinements = null,
-        IEnumerable<ProcedureDescription>? descriptions = null, IEnumerable<IntentProcedure>? intentProcedures = null,
-        IEnumerable<ProcedureExclusion>? exclusions = null)
+    public static LanguageModel Build(IEnumerable<IntentExample> examples, Knowledge knowledge, LanguageOptions? options = null)
     {
         options ??= new LanguageOptions();
-        var untrained = new LanguageModel(null!, new Gazetteer(EntityTypes.Procedure, procedures, marksDecide: true),
-            new Gazetteer(EntityTypes.Office, offices), refinements is null ? null : new ProcedureRefiner(refinements),
-            descriptions is null ? null : new ProcedureDescriber(descriptions), exclusions is null ? null : new ProcedureExcluder(exclusions),
-            intentProcedures?.ToList() ?? [], options);
+        var untrained = new LanguageModel(null!, knowledge, options);
         // Entities are recognized in training examples too, so "<date>" in training means what it means at run time.
         var reference = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(7));
         var rows = examples.Select(e =>
@@ -99,8 +107,7 @@ public sealed class LanguageModel
         foreach (var r in rows) foreach (var w in r.normalized.Words) counts[w.Text] = counts.GetValueOrDefault(w.Text) + 1;
         var frequent = counts.Where(c => c.Value >= RareBelow).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
         var featureRows = rows.Select(r => ((IReadOnlyList<string>)Features.Extract(r.normalized, r.entities, frequent), r.Intent)).ToList();
-        return new LanguageModel(IntentClassifier.Train(featureRows), untrained._procedures, untrained._offices, untrained._refiner,
-            untrained._describer, untrained._excluder, untrained._intentProcedures, options, frequent);
+        return new LanguageModel(IntentClassifier.Train(featureRows), knowledge, options, frequent);
     }
 
     public ParseResult Parse(string? text, DateTimeOffset referenceTime)
@@ -239,8 +246,9 @@ public sealed class LanguageModel
         var ctx = new RecognitionContext(text, TimeZoneInfo.ConvertTime(referenceTime, _zone));
         NumberRecognizers.Recognize(ctx);
         _procedures.Recognize(ctx);
-        _excluder?.Exclude(ctx);
-        _describer?.Describe(ctx);
+        _excluder.Exclude(ctx);
+        _describer.Describe(ctx);
+        _referrals.Recognize(ctx);
         _offices.Recognize(ctx);
         DateRecognizer.Recognize(ctx);
         TimeRecognizer.Recognize(ctx);
@@ -255,7 +263,7 @@ public sealed class LanguageModel
             ctx.Entities.RemoveAll(e => e.Type == EntityTypes.PartOfDay && !MovedFromNearestTimes(e, times, starts, words, moves));
         }
         DropIdNumberMentions(ctx);
-        _refiner?.Refine(ctx.Text, ctx.Entities);
+        _refiner.Refine(ctx.Text, ctx.Entities);
         ctx.Entities.Sort((a, b) => a.Start.CompareTo(b.Start));
         return ctx.Entities;
     }

@@ -17,7 +17,7 @@ public sealed class RareWordTests
     [Fact]
     public void A_slip_on_a_rare_word_leans_on_the_word_it_resembles()
     {
-        var model = LanguageModel.Build(Examples, [], []);
+        var model = LanguageModel.Build(Examples, new Knowledge([], []));
         // "pasport" was never seen; most of its letters ("^pa", "pas", "por", "ort", "rt$") were, on "passport".
         Assert.Equal("greeting", model.Parse("zzzz", At).Intent.Name);
         Assert.Equal("procedure_info", model.Parse("pasport", At).Intent.Name);
@@ -26,5 +26,5 @@ public sealed class RareWordTests
 
     [Fact]
     public void A_common_word_is_read_as_a_word_alone() =>
-        Assert.DoesNotContain(LanguageModel.Build(Examples, [], []).Explain("xin chao", "greeting", At), f => f.Feature.StartsWith('#'));
+        Assert.DoesNotContain(LanguageModel.Build(Examples, new Knowledge([], [])).Explain("xin chao", "greeting", At), f => f.Feature.StartsWith('#'));
 }

@@ -109,7 +109,7 @@ public sealed class RealCitizenTests
     public void When_two_tasks_are_close_the_model_says_it_is_unsure()
     {
         // A wish with neither a question nor a time: to learn how, or to book.
-        var r = Model.Parse("e muon lam the can cuoc");
+        var r = Model.Parse("muon lam the can cuoc");
         Assert.True(r.Doubts.Count >= 2, string.Join(", ", r.Ranking.Take(3).Select(x => $"{x.Name} {x.Confidence:F2}")));
         Assert.Contains(r.Doubts, d => d.Name == "book_appointment");
         Assert.Contains(r.Doubts, d => d.Name == "procedure_info");

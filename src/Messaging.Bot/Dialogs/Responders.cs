@@ -45,7 +45,25 @@ public sealed class OutOfScopeResponder : Responder
             && t.Nlu.Ranking[0].Confidence >= t.Service<LanguageModelProvider>().Options.ConfidenceThreshold;
         // What the bot did not understand goes to the admins' review page; a confident "not ours" does not.
         if (!sure) await t.Service<LanguageReviews>().RecordAsync(t.Text, t.Nlu, LanguageReview.NotUnderstoodReason, ct);
+        if (await Referrals.TrySayAsync(t, ct)) return;
         await t.SayAsync(sure ? "bot/out-of-scope" : "bot/not-understood", actions: Menu.Actions(t.Locale), ct: ct);
+    }
+}
+
+/// <summary>
+/// A matter another body handles, named in the message ("làm sổ đỏ", "đăng ký kết hôn"): the bot says where to go,
+/// which a general "not ours" does not.
+/// </summary>
+internal static class Referrals
+{
+    public static async Task<bool> TrySayAsync(TurnContext t, CancellationToken ct)
+    {
+        var referral = t.Service<ProcedureCatalog>().FindReferral(t.Entity(EntityTypes.Referral));
+        if (referral is null) return false;
+        var en = t.Locale == "en";
+        await t.SayAsync("bot/referral", new { topic = en ? referral.TitleEn : referral.Title, where = en ? referral.WhereEn : referral.Where },
+            actions: Menu.Actions(t.Locale), ct: ct);
+        return true;
     }
 }
 
@@ -157,6 +175,9 @@ public sealed class ProcedureInfoResponder : Responder
 
     public override async Task RespondAsync(TurnContext t, CancellationToken ct)
     {
+        // "làm giấy khai sinh cần gì" asks about papers, but of a matter another body handles: not the procedure of the
+        // last question, nor a list to choose from.
+        if (t.Entity(EntityTypes.Procedure) is null && await Referrals.TrySayAsync(t, ct)) return;
         var catalog = t.Service<ProcedureCatalog>();
         var id = t.Entity(EntityTypes.Procedure) ?? t.State.Memory.GetValueOrDefault("procedure");
         var procedure = catalog.Find(id);

@@ -16,8 +16,21 @@ public static class KnowledgeGazetteers
     /// <summary>The model as every host builds it: training examples, the knowledge base and the offices as gazetteers.</summary>
     public static LanguageModel BuildModel(IEnumerable<IntentExample> examples, ProcedureCatalog catalog, IEnumerable<Office> offices,
         LanguageOptions? options = null) =>
-        LanguageModel.Build(examples, Procedures(catalog), Offices(offices), options, Refinements(catalog), Descriptions(catalog),
-            IntentProcedures(catalog), Exclusions(catalog));
+        LanguageModel.Build(examples, Knowledge(catalog, offices), options);
+
+    public static Knowledge Knowledge(ProcedureCatalog catalog, IEnumerable<Office> offices) =>
+        new([.. Procedures(catalog)], [.. Offices(offices)])
+        {
+            Refinements = [.. Refinements(catalog)],
+            Descriptions = [.. Descriptions(catalog)],
+            IntentProcedures = [.. IntentProcedures(catalog)],
+            Exclusions = [.. Exclusions(catalog)],
+            Referrals = [.. Referrals(catalog)],
+        };
+
+    public static IEnumerable<GazetteerEntry> Referrals(ProcedureCatalog catalog) =>
+        catalog.Referrals.OrderBy(r => r.Id, StringComparer.Ordinal)
+            .SelectMany(r => r.Aliases.Select(a => new GazetteerEntry(r.Id, a)));
 
     public static IEnumerable<ProcedureDescription> Descriptions(ProcedureCatalog catalog) =>
         catalog.All.OrderBy(p => p.Id, StringComparer.Ordinal).SelectMany(p => p.DescribedBy.Select(d => new ProcedureDescription(p.Id, d)));

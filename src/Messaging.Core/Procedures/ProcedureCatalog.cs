@@ -20,11 +20,20 @@ public sealed partial class ProcedureCatalog
         ["national_code", "audience", "documents", "fee", "processing_time", "where", "legal_basis", "notes", "tips"];
 
     private readonly Dictionary<string, Procedure> _byId;
+    private readonly Dictionary<string, Referral> _referrals;
 
-    public ProcedureCatalog(IEnumerable<Procedure> procedures) =>
+    public ProcedureCatalog(IEnumerable<Procedure> procedures, IEnumerable<Referral>? referrals = null)
+    {
         _byId = procedures.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        _referrals = (referrals ?? []).ToDictionary(r => r.Id, StringComparer.Ordinal);
+    }
 
     public IReadOnlyCollection<Procedure> All => _byId.Values;
+
+    /// <summary>Matters another body handles, with where to go (<c>referrals.yml</c> beside the procedures).</summary>
+    public IReadOnlyCollection<Referral> Referrals => _referrals.Values;
+
+    public Referral? FindReferral(string? id) => id is not null && _referrals.TryGetValue(id, out var r) ? r : null;
 
     public Procedure? Find(string? id) => id is not null && _byId.TryGetValue(id, out var p) ? p : null;
 
@@ -75,8 +84,43 @@ public sealed partial class ProcedureCatalog
             if (p.AskedAs is not null && !Messaging.Language.Intents.IntentNames.All.Contains(p.AskedAs))
                 errors.Add($"{p.Id}.md: asked_as: '{p.AskedAs}' is not an intent (one of: {string.Join(", ", Messaging.Language.Intents.IntentNames.All)}).");
         }
+        var referrals = LoadReferrals(Path.Combine(directory, ReferralsFile), procedures, errors);
         if (errors.Count > 0) throw new ProcedureCatalogException(errors);
-        return new ProcedureCatalog(procedures);
+        return new ProcedureCatalog(procedures, referrals);
+    }
+
+    public const string ReferralsFile = "referrals.yml";
+
+    /// <summary>The optional referrals file; each entry complete, ids unique, and no name that also names one of our procedures.</summary>
+    private static List<Referral> LoadReferrals(string path, List<Procedure> procedures, List<string> errors)
+    {
+        if (!File.Exists(path)) return [];
+        List<Referral> referrals;
+        try
+        {
+            referrals = Deserializer.Deserialize<ReferralFile?>(File.ReadAllText(path))?.Referrals ?? [];
+        }
+        catch (YamlException e)
+        {
+            errors.Add($"{ReferralsFile}: line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}");
+            return [];
+        }
+        var ours = procedures.SelectMany(p => new[] { p.Title }.Concat(p.Aliases))
+            .Select(Normalizer.Canonical).ToHashSet(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < referrals.Count; i++)
+        {
+            var r = referrals[i];
+            var at = $"{ReferralsFile}: referrals[{i}]";
+            if (!IdPattern().IsMatch(r.Id)) errors.Add($"{at}.id: is required: lower-case letters, digits and dashes.");
+            else if (!seen.Add(r.Id)) errors.Add($"{at}.id: '{r.Id}' is used twice.");
+            foreach (var (value, field) in new[] { (r.Title, "title"), (r.TitleEn, "title_en"), (r.Where, "where"), (r.WhereEn, "where_en"), (r.Source, "source") })
+                if (string.IsNullOrWhiteSpace(value)) errors.Add($"{at}.{field}: is required.");
+            if (r.Aliases.Count == 0 || r.Aliases.Any(string.IsNullOrWhiteSpace)) errors.Add($"{at}.aliases: needs names, none empty.");
+            foreach (var alias in r.Aliases.Where(a => !string.IsNullOrWhiteSpace(a) && ours.Contains(Normalizer.Canonical(a))))
+                errors.Add($"{at}.aliases: '{alias}' also names one of our procedures.");
+        }
+        return referrals;
     }
 
     /// <summary>Parses one file; adds "file: field: problem" lines to <paramref name="errors"/>.</summary>

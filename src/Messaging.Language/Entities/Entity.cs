@@ -11,7 +11,10 @@ public static class EntityTypes
     public const string DossierCode = "dossier_code";
     public const string Procedure = "procedure";
     public const string Office = "office";
+    /// <summary>A matter another body handles ("đăng ký kết hôn", "sổ đỏ"): its value is the referral's id.</summary>
+    public const string Referral = "referral";
 
+    /// <summary>The types the evaluation sets label and score.</summary>
     public static readonly string[] All = [Date, Time, PartOfDay, Phone, CitizenId, DossierCode, Procedure, Office];
 }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Messaging.Language.Entities;
 
 namespace Messaging.Language.Intents;
 
@@ -55,7 +56,7 @@ public static class Evaluation
 
             // Sets, as the summary says: a procedure named twice in one message is still one procedure.
             var found = result.Entities.GroupBy(e => e.Type).ToDictionary(g => g.Key, g => g.Select(e => e.Value).Distinct().Order(StringComparer.Ordinal).ToList());
-            foreach (var type in found.Keys.Union(c.Entities.Keys))
+            foreach (var type in found.Keys.Union(c.Entities.Keys).Where(EntityTypes.All.Contains))
             {
                 var expected = c.Entities.TryGetValue(type, out var ev) ? ev.Distinct().Order(StringComparer.Ordinal).ToList() : [];
                 var actual = found.TryGetValue(type, out var av) ? av : [];

@@ -146,6 +146,38 @@ public sealed class ProcedureCatalogTests
         }
     }
 
+    [Fact]
+    public void The_shipped_referrals_load_with_where_to_go_in_both_languages()
+    {
+        Assert.True(Shipped.Referrals.Count >= 10);
+        var civil = Shipped.FindReferral("civil-status")!;
+        Assert.Contains("đăng ký kết hôn", civil.Aliases);
+        Assert.Contains("Ủy ban nhân dân", civil.Where);
+        Assert.Contains("People's Committee", civil.WhereEn);
+    }
+
+    [Fact]
+    public void A_referral_that_is_incomplete_repeats_an_id_or_names_one_of_our_procedures_is_refused()
+    {
+        var dir = Directory.CreateTempSubdirectory("kb-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "sample.md"), Valid());
+            File.WriteAllText(Path.Combine(dir, ProcedureCatalog.ReferralsFile), """
+                referrals:
+                  - { id: land, title: đất đai, title_en: land, where: UBND xã, where_en: the People's Committee, source: Luật Đất đai, aliases: [sổ đỏ, "Mẫu"] }
+                  - { id: land, title: đất, title_en: land, where_en: x, source: y, aliases: [đất] }
+                """);
+            var e = Assert.Throws<ProcedureCatalogException>(() => ProcedureCatalog.LoadDirectory(dir));
+            Assert.Equal(["referrals.yml: referrals[0].aliases: 'Mẫu' also names one of our procedures.",
+                "referrals.yml: referrals[1].id: 'land' is used twice.", "referrals.yml: referrals[1].where: is required."], e.Errors);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("unless_beside: [\"[mau tại\"]", "one name in brackets")]
     [InlineData("unless_beside: [\"ở [mau] tại\"]", "one side of the bracketed name")]
