@@ -44,6 +44,27 @@ public static class LanguageBench
     }
 
     /// <summary>Prints the ranking, entities and the features behind the top intent for each text.</summary>
+    /// <summary>
+    /// Every word typed without spaces that the model would split or respell, in the training examples and in the sets named (paths):
+    /// how a change to the lexicon is reviewed. Name only sets whose messages may be read.
+    /// </summary>
+    public static void Splits(string[] setPaths)
+    {
+        var model = BuildModel();
+        var texts = IntentData.LoadTraining(Path.Combine(RepoPaths.Dialogs, "intents")).Select(e => ("training", e.Text))
+            .Concat(setPaths.SelectMany(p => IntentData.LoadSet(p).Cases.Select(c => (Path.GetFileName(p), c.Text))));
+        foreach (var (source, text) in texts)
+        {
+            var plain = Messaging.Language.Text.Normalizer.Normalize(text).Tokens;
+            var read = Messaging.Language.Text.Normalizer.Normalize(text, model.Lexicon).Tokens;
+            foreach (var t in plain)
+            {
+                var pieces = read.Where(x => x.Start >= t.Start && x.End <= t.End).Select(x => x.Folded).ToList();
+                if (pieces is not [var one] || one != t.Folded) Console.WriteLine($"{source}: {t.Folded} -> {string.Join(' ', pieces)}  | {text}");
+            }
+        }
+    }
+
     public static void Explain(string[] texts)
     {
         var model = BuildModel();
@@ -74,6 +95,7 @@ public static class LanguageBench
         Console.WriteLine($"words per message: {string.Join(", ", Messages.Select(m => Messaging.Language.Text.Normalizer.Normalize(m).Tokens.Count))}");
         Console.WriteLine("| stage | calls | calls/s | p50 µs | p99 µs | max µs |\n|---|---:|---:|---:|---:|---:|");
         Run("normalizer alone (baseline)", iterations, i => Messaging.Language.Text.Normalizer.Normalize(Messages[i % Messages.Length]));
+        Run("normalizer with the lexicon", iterations, i => Messaging.Language.Text.Normalizer.Normalize(Messages[i % Messages.Length], model.Lexicon));
         Run("full parse (normalize, entities, intent)", iterations, i => model.Parse(Messages[i % Messages.Length], now));
     }
 

@@ -29,6 +29,9 @@ switch (command)
         break;
     case "chaos":
         return await ChaosBench.RunAsync(args.Skip(1).ToArray());
+    case "splits":
+        LanguageBench.Splits(args.Skip(1).ToArray());
+        break;
     case "parse":
         LanguageBench.Explain(args.Skip(1).ToArray());
         break;

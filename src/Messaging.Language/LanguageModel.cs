@@ -63,6 +63,7 @@ public sealed class LanguageModel
     private readonly Gazetteer _procedures;
     private readonly Gazetteer _offices;
     private readonly Gazetteer _referrals;
+    private readonly Lexicon _lexicon;
     private readonly ProcedureRefiner _refiner;
     private readonly ProcedureDescriber _describer;
     private readonly LanguageOptions _options;
@@ -74,9 +75,10 @@ public sealed class LanguageModel
     /// <summary>Words seen fewer times than this in training are also read by their letters.</summary>
     private const int RareBelow = 5;
 
-    private LanguageModel(IntentClassifier classifier, Knowledge knowledge, LanguageOptions options, IReadOnlySet<string>? frequent = null)
+    private LanguageModel(IntentClassifier classifier, Knowledge knowledge, Lexicon lexicon, LanguageOptions options, IReadOnlySet<string>? frequent = null)
     {
         _classifier = classifier;
+        _lexicon = lexicon;
         _procedures = new Gazetteer(EntityTypes.Procedure, knowledge.Procedures, marksDecide: true);
         _offices = new Gazetteer(EntityTypes.Office, knowledge.Offices);
         _referrals = new Gazetteer(EntityTypes.Referral, knowledge.Referrals, marksDecide: true);
@@ -91,15 +93,21 @@ public sealed class LanguageModel
 
     public IntentClassifier Classifier => _classifier;
 
+    /// <summary>The words of the training examples and the knowledge base: how words typed without spaces are split.</summary>
+    public Lexicon Lexicon => _lexicon;
+
     public static LanguageModel Build(IEnumerable<IntentExample> examples, Knowledge knowledge, LanguageOptions? options = null)
     {
         options ??= new LanguageOptions();
-        var untrained = new LanguageModel(null!, knowledge, options);
+        examples = examples.ToList();
+        var lexicon = new Lexicon(examples.Select(e => e.Text)
+            .Concat(new[] { knowledge.Procedures, knowledge.Offices, knowledge.Referrals }.SelectMany(g => g.Select(e => e.Phrase))));
+        var untrained = new LanguageModel(null!, knowledge, lexicon, options);
         // Entities are recognized in training examples too, so "<date>" in training means what it means at run time.
         var reference = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(7));
         var rows = examples.Select(e =>
         {
-            var normalized = Normalizer.Normalize(e.Text);
+            var normalized = Normalizer.Normalize(e.Text, lexicon);
             var entities = untrained.Recognize(normalized, reference);
             return (normalized, entities, e.Intent);
         }).ToList();
@@ -107,7 +115,7 @@ public sealed class LanguageModel
         foreach (var r in rows) foreach (var w in r.normalized.Words) counts[w.Text] = counts.GetValueOrDefault(w.Text) + 1;
         var frequent = counts.Where(c => c.Value >= RareBelow).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
         var featureRows = rows.Select(r => ((IReadOnlyList<string>)Features.Extract(r.normalized, r.entities, frequent), r.Intent)).ToList();
-        return new LanguageModel(IntentClassifier.Train(featureRows), knowledge, options, frequent);
+        return new LanguageModel(IntentClassifier.Train(featureRows), knowledge, lexicon, options, frequent);
     }
 
     public ParseResult Parse(string? text, DateTimeOffset referenceTime)
@@ -117,7 +125,7 @@ public sealed class LanguageModel
             throw new ArgumentOutOfRangeException(nameof(referenceTime), $"The reference time must lie between {DateRecognizer.MinYear} and {DateRecognizer.MaxYear}.");
         text ??= string.Empty;
         if (text.Length > _options.MaxTextLength) text = text[.._options.MaxTextLength];
-        var normalized = Normalizer.Normalize(text);
+        var normalized = Normalizer.Normalize(text, _lexicon);
         var entities = Recognize(normalized, referenceTime);
         if (normalized.Words.Count == 0)
         {
@@ -237,7 +245,7 @@ public sealed class LanguageModel
     /// <summary>Which features pushed the text towards an intent: the explanation an admin can read.</summary>
     public IReadOnlyList<(string Feature, double Weight)> Explain(string text, string intent, DateTimeOffset referenceTime)
     {
-        var normalized = Normalizer.Normalize(text);
+        var normalized = Normalizer.Normalize(text, _lexicon);
         return _classifier.Explain(Features.Extract(normalized, Recognize(normalized, referenceTime), _frequent), intent);
     }
 

@@ -21,6 +21,8 @@ public sealed class LinearTimeTests
         var data = new TheoryData<string, string>();
         void Add(string name, string unit) => data.Add(name, Fill(unit));
         Add("digit groups", "0 ");
+        // One word of 2,000 letters, every prefix a known syllable: the split's search must stay linear.
+        Add("syllables without spaces", "canhlam");
         Add("digit pairs", "09 ");
         Add("dotted digits", "1.");
         Add("dashed digits", "12-");

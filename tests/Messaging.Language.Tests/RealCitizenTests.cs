@@ -106,6 +106,24 @@ public sealed class RealCitizenTests
         Assert.Contains(Model.Parse("lam ho chieuu").Entities, e => e.Type == "procedure" && e.Value == "passport");
 
     [Fact]
+    public void A_message_typed_without_spaces_is_read_word_by_word()
+    {
+        var r = Model.Parse("datlichlamcancuocsangthu6");
+        Assert.Equal("book_appointment", r.Intent.Name);
+        Assert.Equal("cccd-first-issue", Model.Single("datlichlamcancuocsangthu6", "procedure"));
+        Assert.Equal("2026-11-27", Model.Single("datlichlamcancuocsangthu6", "date"));
+        Assert.Equal("morning", Model.Single("datlichlamcancuocsangthu6", "part_of_day"));
+    }
+
+    [Fact]
+    public void Northern_swaps_of_l_n_and_s_x_are_read_as_meant()
+    {
+        const string text = "mai buổi xáng em qua nàm căn cước được không";
+        Assert.Equal("morning", Model.Single(text, "part_of_day"));
+        Assert.Equal("cccd-first-issue", Model.Single(text, "procedure"));
+    }
+
+    [Fact]
     public void When_two_tasks_are_close_the_model_says_it_is_unsure()
     {
         // A wish with neither a question nor a time: to learn how, or to book.

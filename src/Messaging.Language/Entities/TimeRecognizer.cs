@@ -78,7 +78,10 @@ public static partial class TimeRecognizer
     {
         var (start, end) = text.OriginalSpan(pod.Index, pod.Index + pod.Length);
         var typed = text.Original[start..end].ToLowerInvariant();
-        return typed.All(char.IsAscii) || ToneMarks.Canonicalize(typed) is "sáng" or "trưa" or "chiều" or "tối" or "đêm";
+        // "xáng" typed for "sáng" was read as meant: its respelled form decides.
+        var token = text.TokenAt(start);
+        var toned = token >= 0 && text.Tokens[token].End == end ? text.Toned(token) : ToneMarks.Canonicalize(typed);
+        return typed.All(char.IsAscii) || toned is "sáng" or "trưa" or "chiều" or "tối" or "đêm";
     }
 
     private static string? PartOfDayBefore(RecognitionContext ctx, int start)

@@ -92,7 +92,7 @@ internal static class Abbreviations
         ["e"] = "em",
         ["z"] = "vay",
         ["v"] = "vay",
-        ["ib"] = "nhan tin",
+        ["ny"] = "nguoi yeu", ["ib"] = "nhan tin",
         ["inbox"] = "nhan tin",
     });
 

@@ -5,6 +5,9 @@ namespace Messaging.Language.Text;
 /// <summary>A word of the input: its folded form (a stretched "chàoooo" as "chao"), and where it sits in the original text.</summary>
 public readonly record struct Token(string Folded, int Start, int End, bool HasDiacritics, bool Capitalized)
 {
+    /// <summary>The word as meant when its first consonant was swapped as northern speakers do ("nàm" → "làm"), marks kept.</summary>
+    public string? Respelled { get; init; }
+
     public bool IsNumber => Folded.Length > 0 && char.IsAsciiDigit(Folded[0]) && Folded.All(char.IsAsciiDigit);
 }
 
@@ -40,8 +43,21 @@ public sealed class NormalizedText
     /// </summary>
     public bool MayBe(int token, params ReadOnlySpan<string> toned) => !Tokens[token].HasDiacritics || toned.Contains(Toned(token));
 
-    public string Toned(int token) =>
-        ToneMarks.Canonicalize(Original[Tokens[token].Start..Tokens[token].End].ToLowerInvariant());
+    public string Toned(int token) => Tokens[token].Respelled
+        ?? ToneMarks.Canonicalize(Original[Tokens[token].Start..Tokens[token].End].ToLowerInvariant());
+
+    /// <summary>The token that starts at an index of the original text, or -1 (binary search: tokens are in order).</summary>
+    public int TokenAt(int originalStart)
+    {
+        int lo = 0, hi = Tokens.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (Tokens[mid].Start == originalStart) return mid;
+            if (Tokens[mid].Start < originalStart) lo = mid + 1; else hi = mid - 1;
+        }
+        return -1;
+    }
 }
 
 /// <summary>
@@ -50,7 +66,9 @@ public sealed class NormalizedText
 /// </summary>
 public static class Normalizer
 {
-    public static NormalizedText Normalize(string? text)
+    /// <param name="lexicon">When given, a long run of syllables typed without spaces that the lexicon does not know as
+    /// one word is split into the words it does know ("datlichlamcancuoc"), each piece keeping its own span.</param>
+    public static NormalizedText Normalize(string? text, Lexicon? lexicon = null)
     {
         text ??= string.Empty;
         var folded = new StringBuilder(text.Length);
@@ -68,6 +86,8 @@ public static class Normalizer
         var f = folded.ToString();
 
         var tokens = new List<Token>();
+        // Where each token sits in the folded text, and whether its folded form is exactly those chars (not unstretched).
+        var foldedAt = new List<(int Start, bool Exact)>();
         var start = -1;
         for (var i = 0; i <= f.Length; i++)
         {
@@ -80,10 +100,26 @@ public static class Normalizer
                 var word = f[start..i];
                 // "cccd" is an abbreviation, not a stretched word.
                 var plain = Abbreviations.Map.ContainsKey(word) ? word : Unstretched(word);
-                tokens.Add(new Token(plain, os, oe, HasDiacritics(text, os, oe, word), char.IsUpper(text[os])));
+                if (plain == word && lexicon?.Split(word) is { } lengths)
+                {
+                    for (int p = 0, at = start; p < lengths.Length; at += lengths[p++])
+                    {
+                        var (ps, pe) = (map[at], at + lengths[p] < f.Length ? map[at + lengths[p]] : text.Length);
+                        var piece = word.Substring(at - start, lengths[p]);
+                        tokens.Add(new Token(piece, ps, pe, HasDiacritics(text, ps, pe, piece), char.IsUpper(text[ps])));
+                        foldedAt.Add((at, true));
+                    }
+                }
+                else
+                {
+                    tokens.Add(new Token(plain, os, oe, HasDiacritics(text, os, oe, word), char.IsUpper(text[os])));
+                    foldedAt.Add((start, plain == word));
+                }
                 start = -1;
             }
         }
+
+        if (lexicon is not null) f = Respell(text, f, tokens, foldedAt, lexicon);
 
         var words = new List<CanonicalWord>(tokens.Count + 4);
         for (var t = 0; t < tokens.Count; t++)
@@ -103,6 +139,27 @@ public static class Normalizer
             }
         }
         return new NormalizedText { Original = text, Folded = f, FoldedToOriginal = map, Tokens = tokens, Words = words };
+    }
+
+    /// <summary>
+    /// Northern speakers swap l/n, s/x and tr/ch when they type ("nàm" for "làm", "xổ" for "sổ", "chú" for "trú"). A word
+    /// the lexicon says is meant otherwise is read as meant, in the tokens and in the folded text alike (the swaps keep
+    /// the length, so every map back to the original still holds).
+    /// </summary>
+    private static string Respell(string text, string folded, List<Token> tokens, List<(int Start, bool Exact)> foldedAt, Lexicon lexicon)
+    {
+        char[]? chars = null;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (!foldedAt[i].Exact || !Lexicon.MaySwap(tokens[i].Folded)) continue;
+            var toned = tokens[i].HasDiacritics ? ToneMarks.Canonicalize(text[tokens[i].Start..tokens[i].End].ToLowerInvariant()) : null;
+            if (lexicon.Respell(tokens[i].Folded, toned, i > 0 ? tokens[i - 1].Folded : null,
+                    i + 1 < tokens.Count ? tokens[i + 1].Folded : null) is not { } meant) continue;
+            tokens[i] = tokens[i] with { Folded = meant.Folded, Respelled = meant.Toned };
+            chars ??= folded.ToCharArray();
+            meant.Folded.CopyTo(chars.AsSpan(foldedAt[i].Start));
+        }
+        return chars is null ? folded : new string(chars);
     }
 
     /// <summary>The canonical words joined by single spaces: what phrase lists and training examples are compared in.</summary>
