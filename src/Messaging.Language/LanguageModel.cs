@@ -149,9 +149,13 @@ public sealed class LanguageModel
     private static readonly string[] HomeVisitCues =
     [
         // The house as a place to go to, not "nhà" alone: "bé nhà em" is "my kid" and "nha" ends many a sentence.
-        " tai nha", " den nha", " xuong nha", " toi nha", " ve nha", " tan nha",
+        " tai nha", " den nha", " xuong nha", " toi nha", " ve nha", " len nha", " tan nha",
         " tan noi", " di duoc", " di lai", " liet", " nam mot cho", " khuyet tat", " benh", " om ", " gia yeu",
-        " tai gia", " xuong ", " den tan", " home", " house", " bedridden", " disab", " travel", " khong the den",
+        " tai gia", " den tan",
+        // Officers coming down, not the citizen going down to the commune ("tôi đi xuống xã"): "xuống" with who comes or
+        // what they come to do.
+        " xuong lam", " xuong giup", " xuong thu", " xuong chup", " xuong tan", " bo xuong", " an xuong", " nguoi xuong",
+        " anh xuong", " chi xuong", " home", " house", " bedridden", " disab", " travel", " khong the den",
         " nam vien", " nam giuong", " di dung", " xe lan", " wheelchair", " sick", " elderly", " lu ", " tai bien",
         " dot quy", " ngoi xe",
     ];

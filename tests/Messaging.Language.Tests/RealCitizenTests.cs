@@ -189,6 +189,15 @@ public sealed class RealCitizenTests
         Assert.Equal("2026-11-28", Model.Single("đặt lịch làm căn cước thứ 7", "date"));
 
     [Theory]
+    // The citizen going down to the commune is the opposite of officers coming to the house: no cue, no home visit.
+    [InlineData("thứ 6 tôi đi xuống xã làm thẻ căn cước, cho tôi lấy số trước", 0)]
+    [InlineData("em xuống công an xã nộp hồ sơ tạm trú được không", 0)]
+    // Officers coming up to the house in the hills ("lên nhà") is one.
+    [InlineData("nhờ cán bộ lên nhà làm thẻ căn cước cho bà em với", 1)]
+    public void Going_down_to_the_commune_is_no_home_visit_and_officers_coming_up_to_the_house_is(string text, int visit) =>
+        Assert.Equal(visit == 1, Model.Parse(text).Ranking.Single(r => r.Name == "home_visit").Confidence > 0);
+
+    [Theory]
     [InlineData("bà nội em 85 tuổi nằm liệt, cần đổi cccd hết hạn, cán bộ xuống nhà được ko")]
     [InlineData("me e bi liet muon lam lai the can cuoc bi mat, nho cong an den nha")]
     [InlineData("ông em ngồi xe lăn, làm căn cước tại nhà cho ông được không ạ")]
@@ -269,6 +278,9 @@ public sealed class RealCitizenTests
     [InlineData("Tôi tên là Lê Văn Tâm, thường trú tại thôn Ngọc Thạnh, xin hỏi đổi căn cước hết hạn cần gì", "cccd-renewal")]
     [InlineData("dang ky sim chinh chu bang can cuoc o dau", null)]
     [InlineData("nhập khẩu ô tô cũ từ Nhật về thì cần giấy phép gì", null)]
+    // The card as a paper to bring is not asked about: the passport is.
+    [InlineData("làm hộ chiếu có phải mang theo căn cước không", "passport")]
+    [InlineData("di lam ho chieu nho mang cccd ban goc nha", "passport")]
     // Marks decide where folding meets another word: "mấy bữa" is not "máy", "ở tổ" is not "ô tô".
     [InlineData("tui nộp hồ sơ nhập khẩu cho con mấy bữa rồi", "permanent-residence")]
     [InlineData("đăng ký thường trú tại xã Tịnh Hà cần gì", "permanent-residence")]
