@@ -322,8 +322,19 @@ public sealed class RealCitizenTests
     // Southern and unmarked day words.
     [InlineData("cho e rut lich hen chuyen khau hom mot nhe", "2026-11-25")]
     [InlineData("bữa qua em có gọi mà không ai nghe", "2026-11-22")]
+    // Southern "tuần rồi" is last week; central "hôm ni", "bữa ni" is today; English "yesterday".
+    [InlineData("hồ sơ tạm trú em nộp thứ sáu tuần rồi mà chưa có kết quả", "2026-11-20")]
+    [InlineData("hôm ni em nộp hồ sơ rồi, mấy ngày có ạ", "2026-11-23")]
+    [InlineData("I applied for my passport yesterday, when is it ready", "2026-11-22")]
     public void Days_are_read_as_a_citizen_means_them(string text, string? date) =>
         Assert.Equal(date is null ? [] : [date], Model.Values(text, "date"));
+
+    [Theory]
+    [InlineData("how do I get a residence confirmation", "residence-confirmation")]
+    [InlineData("I need to register my motorbike", "vehicle-registration")]
+    [InlineData("how to split the household", "household-split")]
+    public void Procedures_asked_in_english_are_named(string text, string procedure) =>
+        Assert.Equal(procedure, Model.Single(text, "procedure"));
 
     [Fact]
     public void A_lunar_date_leaves_no_clock_time_behind() =>

@@ -117,8 +117,10 @@ public static partial class DateRecognizer
             // "3 hôm nay" is "these three days", not a date.
             case "hom" when W(1) == "nay" && !(i > 0 && ctx.Text.Words[i - 1].Text.All(char.IsAsciiDigit)):
                 return (today, 2, null);
-            // "bữa nay", and "nay" right after a part of the day ("chiều nay", "tối nay"): today.
-            case "bua" when W(1) == "nay":
+            // "bữa nay", central "bữa ni", "hôm ni", and "nay" right after a part of the day ("chiều nay", "tối nay"): today.
+            case "bua" when W(1) is "nay" or "ni":
+                return (today, 2, null);
+            case "hom" when W(1) == "ni":
                 return (today, 2, null);
             // Central "chiều ni" is "chiều nay".
             case "nay" or "ni" when i > 0 && ctx.Word(i - 1) is "sang" or "trua" or "chieu" or "toi" or "dem":
@@ -167,11 +169,13 @@ public static partial class DateRecognizer
             case var n when W(1) is "ngay" or "hom" && W(2) == "nua" && n.Length is 1 or 2 && n.All(char.IsAsciiDigit)
                 && int.Parse(n, CultureInfo.InvariantCulture) is >= 1 and <= 60:
                 return (today.AddDays(int.Parse(n, CultureInfo.InvariantCulture)), 3, null);
-            // English, for the second locale: today, tomorrow, (next) monday … sunday, next week.
+            // English, for the second locale: today, tomorrow, yesterday, (next) monday … sunday, next week.
             case "today":
                 return (today, 1, null);
             case "tomorrow":
                 return (today.AddDays(1), 1, null);
+            case "yesterday":
+                return (today.AddDays(-1), 1, null);
             case "next" when W(1) == "week":
             {
                 var monday = MondayOf(today).AddDays(7);
@@ -210,7 +214,8 @@ public static partial class DateRecognizer
                 case "nay": return (monday.AddDays(weekday), length + 2, null);
                 case "sau" or "toi" when ctx.Word(k + 2) == "nua": return (monday.AddDays(14 + weekday), length + 3, null);
                 case "sau" or "toi": return (monday.AddDays(7 + weekday), length + 2, null);
-                case "truoc": return (monday.AddDays(-7 + weekday), length + 2, null);
+                // Southern "thứ sáu tuần rồi" is last week's Friday.
+                case "truoc" or "roi": return (monday.AddDays(-7 + weekday), length + 2, null);
             }
         }
         var offset = (weekday - DayIndex(today) + 7) % 7;
