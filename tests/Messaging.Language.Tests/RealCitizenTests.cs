@@ -343,6 +343,8 @@ public sealed class RealCitizenTests
     [Theory]
     [InlineData("lich hen tach ho thu 5 e bi om, xin lui lai thu 5 tuan sau", "2026-12-03", null)]
     [InlineData("doi lich lam ly lich tu phap tu 2h chieu nay sang sang mai", "2026-11-24", "morning")]
+    // Moved earlier: "đổi lên" (up) is a move like "sang".
+    [InlineData("lịch hẹn làm hộ chiếu ngày 10/12 em xin đổi lên ngày 1/12 được không", "2026-12-01", null)]
     public void A_reschedule_told_with_a_reason_or_from_a_clock_time_keeps_the_new_day(string text, string date, string? part)
     {
         Assert.Equal("reschedule_appointment", Model.Parse(text).Intent.Name);

@@ -55,7 +55,7 @@ public sealed class DateRecognizerTests
     [InlineData("hôm thứ 3 tôi nộp hồ sơ", "2026-11-17")]
     [InlineData("hom chu nhat", "2026-11-22")]
     [InlineData("hôm thứ 2", "2026-11-23")]
-    [InlineData("tuần trước", "2026-11-16")]
+    [InlineData("thứ 3 tuần trước", "2026-11-17")]
     [InlineData("tuần sau nữa", "2026-12-07")]
     [InlineData("ngày 5 tháng sau", "2026-12-05")]
     [InlineData("ngay 28 thang truoc", "2026-10-28")]
@@ -69,6 +69,10 @@ public sealed class DateRecognizerTests
     [InlineData("thu 7, 28/11 lam cccd", "2026-11-28")]
     [InlineData("thứ 6 ngày 27 tháng 11", "2026-11-27")]
     public void Forms(string text, string expected) => Assert.Equal(expected, Model.Single(text, EntityTypes.Date));
+
+    [Fact]
+    public void A_week_gone_by_is_how_long_ago_not_a_date() =>
+        Assert.Empty(Model.Values("hồ sơ em nộp tuần trước giờ có chưa", EntityTypes.Date));
 
     [Fact]
     public void A_weekday_on_that_same_day_is_today_and_weeks_start_on_monday()

@@ -160,11 +160,8 @@ public static partial class DateRecognizer
                 var monday = MondayOf(today).AddDays(further ? 14 : 7);
                 return (monday, further ? 3 : 2, "until " + Iso(monday.AddDays(6)));
             }
-            case "tuan" when W(1) == "truoc":
-            {
-                var monday = MondayOf(today).AddDays(-7);
-                return (monday, 2, "until " + Iso(monday.AddDays(6)));
-            }
+            // A bare "tuần trước" is no date: a week gone by is only how long ago ("nộp tuần trước"), never a day to book;
+            // "thứ 3 tuần trước" is read with its weekday.
             // "3 ngày nữa", "2 hôm nữa": counted from today.
             case var n when W(1) is "ngay" or "hom" && W(2) == "nua" && n.Length is 1 or 2 && n.All(char.IsAsciiDigit)
                 && int.Parse(n, CultureInfo.InvariantCulture) is >= 1 and <= 60:

@@ -118,15 +118,15 @@ internal static class IntentEntities
     private static bool IsTransfer(NormalizedText text, int i)
     {
         var words = text.Words;
-        if (!text.MayBe(words[i].Source, "sang", "qua", "thành", "lại", "vào")) return false;
+        if (!text.MayBe(words[i].Source, "sang", "qua", "thành", "lại", "vào", "lên", "xuống")) return false;
         string W(int k) => i + k >= 0 && i + k < words.Count ? words[i + k].Text : "";
         return W(0) switch
         {
             "sang" => W(1) is not ("nam" or "ten" or "nhuong"),
             "qua" => W(-1) is not ("hom" or "tuan" or "thang" or "nam" or "bua" or "vua"),
             "thanh" => W(1) is not ("pho" or "vien" or "cong" or "nien"),
-            // "lùi lại thứ 5 tuần sau", "dời vào chiều mai": right after the move verb.
-            "lai" or "vao" => W(-1) is "doi" or "lui" or "hoan" or "chuyen" or "dich" or "day",
+            // "lùi lại thứ 5 tuần sau", "dời vào chiều mai", "đổi lên ngày 17" (earlier), "dời xuống": right after the move verb.
+            "lai" or "vao" or "len" or "xuong" => W(-1) is "doi" or "lui" or "hoan" or "chuyen" or "dich" or "day",
             "to" or "into" => true,
             _ => false,
         };
