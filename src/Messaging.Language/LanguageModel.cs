@@ -241,9 +241,10 @@ public sealed class LanguageModel
         // The first word starting at or after the procedure.
         var w = words.FirstAtOrAfter(start);
         if (w >= words.Count) return false;
-        // "số căn cước" is the ID number; "lấy số", "hồ sơ", "xin số" before a procedure are not.
-        return w > 0 && text.Words[w - 1].Text == "so" && words.StartOf(w) == start
-            && !(w > 1 && text.Words[w - 2].Text is "lay" or "boc" or "ho" or "xin");
+        // "số căn cước" is the ID number; "lấy số", "hồ sơ", "xin số", "xin một số" before a procedure are not.
+        if (!(w > 0 && text.Words[w - 1].Text == "so" && words.StartOf(w) == start)) return false;
+        var before = w > 2 && text.Words[w - 2].Text is "mot" or "1" ? w - 3 : w - 2;
+        return !(before >= 0 && text.Words[before].Text is "lay" or "boc" or "ho" or "xin");
     }
 
     /// <summary>Which features pushed the text towards an intent: the explanation an admin can read.</summary>

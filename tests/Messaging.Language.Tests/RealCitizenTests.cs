@@ -263,6 +263,10 @@ public sealed class RealCitizenTests
     public void English_and_short_names_and_a_card_named_twice_are_one_procedure(string text, string procedure) =>
         Assert.Equal([procedure], Model.Values(text, "procedure").Distinct());
 
+    [Fact]
+    public void A_queue_number_asked_for_is_no_id_number() =>
+        Assert.Equal(["temporary-residence"], Model.Values("cho tôi xin một số đăng ký tạm trú sáng mai", "procedure"));
+
     [Theory]
     [InlineData("cccd e 051094006219")]
     [InlineData("căn cước của tôi là 051094006219")]
@@ -326,6 +330,8 @@ public sealed class RealCitizenTests
     [InlineData("hồ sơ tạm trú em nộp thứ sáu tuần rồi mà chưa có kết quả", "2026-11-20")]
     [InlineData("hôm ni em nộp hồ sơ rồi, mấy ngày có ạ", "2026-11-23")]
     [InlineData("I applied for my passport yesterday, when is it ready", "2026-11-22")]
+    // A clock time followed by "nay" is today.
+    [InlineData("hẹn em 16h30 nay làm căn cước được không", "2026-11-23")]
     public void Days_are_read_as_a_citizen_means_them(string text, string? date) =>
         Assert.Equal(date is null ? [] : [date], Model.Values(text, "date"));
 

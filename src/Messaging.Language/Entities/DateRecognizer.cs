@@ -125,6 +125,9 @@ public static partial class DateRecognizer
             // Central "chiều ni" is "chiều nay".
             case "nay" or "ni" when i > 0 && ctx.Word(i - 1) is "sang" or "trua" or "chieu" or "toi" or "dem":
                 return (today, 1, null);
+            // "16h30 nay", "9g nay": a clock time today.
+            case "nay" when i > 0 && ClockWord().IsMatch(ctx.Word(i - 1)):
+                return (today, 1, null);
             case "hom" when W(1) == "qua":
                 return (today.AddDays(-1), 2, null);
             // Southern "bữa qua", and "tối qua"/"đêm qua" (last night, whose part of the day is read on its own).
@@ -312,4 +315,7 @@ public static partial class DateRecognizer
     // Dotted only with a full year ("20.12.2026"): "1.5" and "2.500" are amounts.
     [GeneratedRegex(@"(?<![\d/.\-:,])(?<d>\d{1,2})\.(?<m>\d{1,2})\.(?<y>\d{4})(?![\d\p{L}]|\.\d)")]
     private static partial Regex DottedPattern();
+
+    [GeneratedRegex(@"^\d{1,2}(h|g|gio)(\d{2})?$")]
+    private static partial Regex ClockWord();
 }
