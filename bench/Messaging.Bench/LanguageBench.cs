@@ -43,7 +43,6 @@ public static class LanguageBench
         foreach (var (name, r) in reports) Console.Write($"\n== {name}\n" + r.ToText());
     }
 
-    /// <summary>Prints the ranking, entities and the features behind the top intent for each text.</summary>
     /// <summary>
     /// Every word typed without spaces that the model would split or respell, in the training examples and in the sets named (paths):
     /// how a change to the lexicon is reviewed. Name only sets whose messages may be read.
@@ -65,6 +64,7 @@ public static class LanguageBench
         }
     }
 
+    /// <summary>Prints the ranking, entities and the features behind the top intent for each text.</summary>
     public static void Explain(string[] texts)
     {
         var model = BuildModel();

@@ -27,6 +27,9 @@ public sealed record ParseResult(string Text, IntentScore Intent, IReadOnlyList<
     /// running): the bot asks which one instead of guessing or saying "out of scope".
     /// </summary>
     public IReadOnlyList<IntentScore> Doubts { get; init; } = [];
+
+    /// <summary>The message's canonical words as the model read them (words run together split, swaps respelled).</summary>
+    public string? Canonical { get; init; }
 }
 
 public sealed class LanguageOptions
@@ -138,7 +141,11 @@ public sealed class LanguageModel
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
         IntentEntities.Apply(top.Name, normalized, entities, _intentProcedures,
             DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(referenceTime, _zone).DateTime));
-        return new ParseResult(text, top, ranking, entities) { Doubts = DoubtsOf(ranking) };
+        return new ParseResult(text, top, ranking, entities)
+        {
+            Doubts = DoubtsOf(ranking),
+            Canonical = string.Join(' ', normalized.Words.Select(w => w.Text)),
+        };
     }
 
     /// <summary>
@@ -152,10 +159,10 @@ public sealed class LanguageModel
         " tai nha", " den nha", " xuong nha", " toi nha", " ve nha", " len nha", " tan nha",
         " tan noi", " di duoc", " di lai", " liet", " nam mot cho", " khuyet tat", " benh", " om ", " gia yeu",
         " tai gia", " den tan",
-        // Officers coming down, not the citizen going down to the commune ("tôi đi xuống xã"): "xuống" with who comes or
-        // what they come to do.
-        " xuong lam", " xuong giup", " xuong thu", " xuong chup", " xuong tan", " bo xuong", " an xuong", " nguoi xuong",
-        " anh xuong", " chi xuong", " home", " house", " bedridden", " disab", " travel", " khong the den",
+        // Officers coming down, not the citizen going down to the commune ("tôi đi xuống xã", "em xuống làm"): "xuống"
+        // with who comes.
+        " bo xuong", " an xuong", " nguoi xuong", " cac anh xuong", " may anh xuong", " xuong tan",
+        " home", " house", " bedridden", " disab", " travel", " khong the den",
         " nam vien", " nam giuong", " di dung", " xe lan", " wheelchair", " sick", " elderly", " lu ", " tai bien",
         " dot quy", " ngoi xe",
     ];

@@ -58,6 +58,22 @@ public sealed class LexiconTests
         Assert.Equal("nàm", n.Original[n.Tokens[0].Start..n.Tokens[0].End]);
     }
 
+    [Fact]
+    public void A_word_the_knowledge_base_names_once_is_not_split_into_common_words()
+    {
+        var words = new Lexicon(["deregister permanent residence", .. Enumerable.Repeat("de register", 5)]);
+        Assert.Equal("deregister permanent residence", Normalizer.Normalize("deregister permanent residence", words).Folded);
+    }
+
+    [Fact]
+    public void A_common_word_is_not_swapped_for_one_only_a_little_more_common_nor_a_name()
+    {
+        // "sai" (wrong) is common; "xài" (use) twice as common beside these very neighbours is still not enough.
+        var words = new Lexicon([.. Enumerable.Repeat("con xai duoc", 10), .. Enumerable.Repeat("sai ten", 5), .. Enumerable.Repeat("thế nào", 10)]);
+        Assert.Equal("ten con sai duoc sua", Normalizer.Normalize("ten con sai duoc sua", words).Folded);
+        Assert.Equal("lao", Normalizer.Normalize("đi Lào làm việc", words).Tokens[1].Folded);
+    }
+
     [Theory]
     [InlineData("cho toi lam ly nich tu phap", "cho toi lam ly lich tu phap")]
     [InlineData("cho toi nam ly lich", "cho toi lam ly lich")]

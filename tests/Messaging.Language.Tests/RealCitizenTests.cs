@@ -192,6 +192,7 @@ public sealed class RealCitizenTests
     // The citizen going down to the commune is the opposite of officers coming to the house: no cue, no home visit.
     [InlineData("thứ 6 tôi đi xuống xã làm thẻ căn cước, cho tôi lấy số trước", 0)]
     [InlineData("em xuống công an xã nộp hồ sơ tạm trú được không", 0)]
+    [InlineData("mai em xuống làm căn cước được không", 0)]
     // Officers coming up to the house in the hills ("lên nhà") is one.
     [InlineData("nhờ cán bộ lên nhà làm thẻ căn cước cho bà em với", 1)]
     public void Going_down_to_the_commune_is_no_home_visit_and_officers_coming_up_to_the_house_is(string text, int visit) =>

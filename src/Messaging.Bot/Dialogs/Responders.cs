@@ -41,11 +41,17 @@ public sealed class OutOfScopeResponder : Responder
 
     public override async Task RespondAsync(TurnContext t, CancellationToken ct)
     {
+        // "có cần giấy khai sinh không" after a child's card reads as another body's matter, but asks about that card.
+        if (t.State.Memory.ContainsKey("procedure") && Referrals.NamesAPaper(t))
+        {
+            await new ProcedureInfoResponder().RespondAsync(t, ct);
+            return;
+        }
         var sure = t.Nlu.Ranking.Count > 0 && t.Nlu.Ranking[0].Name == IntentNames.OutOfScope
             && t.Nlu.Ranking[0].Confidence >= t.Service<LanguageModelProvider>().Options.ConfidenceThreshold;
         // What the bot did not understand goes to the admins' review page; a confident "not ours" does not.
         if (!sure) await t.Service<LanguageReviews>().RecordAsync(t.Text, t.Nlu, LanguageReview.NotUnderstoodReason, ct);
-        if (await Referrals.TrySayAsync(t, ct)) return;
+        if (t.Entity(EntityTypes.Procedure) is null && await Referrals.TrySayAsync(t, remembered: null, ct)) return;
         await t.SayAsync(sure ? "bot/out-of-scope" : "bot/not-understood", actions: Menu.Actions(t.Locale), ct: ct);
     }
 }
@@ -56,15 +62,38 @@ public sealed class OutOfScopeResponder : Responder
 /// </summary>
 internal static class Referrals
 {
-    public static async Task<bool> TrySayAsync(TurnContext t, CancellationToken ct)
+    /// <param name="remembered">The procedure the conversation is about: a paper named in it ("có cần giấy khai sinh
+    /// không" after a child's card) is asked about for that procedure, not referred elsewhere.</param>
+    public static async Task<bool> TrySayAsync(TurnContext t, Procedure? remembered, CancellationToken ct)
     {
-        var referral = t.Service<ProcedureCatalog>().FindReferral(t.Entity(EntityTypes.Referral));
-        if (referral is null) return false;
+        var mention = t.EntityOf(EntityTypes.Referral);
+        var referral = t.Service<ProcedureCatalog>().FindReferral(mention?.Value);
+        if (referral is null || mention is null) return false;
+        if (remembered is not null && NamesAPaper(t)) return false;
         var en = t.Locale == "en";
         await t.SayAsync("bot/referral", new { topic = en ? referral.TitleEn : referral.Title, where = en ? referral.WhereEn : referral.Where },
             actions: Menu.Actions(t.Locale), ct: ct);
         return true;
     }
+
+    /// <summary>
+    /// Whether one of the matter's papers is asked about as a paper to bring ("có cần mang giấy khai sinh không"), which
+    /// our procedures may ask for too; getting the paper ("làm giấy khai sinh", "get a birth certificate") is the matter.
+    /// </summary>
+    public static bool NamesAPaper(TurnContext t)
+    {
+        var mention = t.EntityOf(EntityTypes.Referral);
+        var referral = t.Service<ProcedureCatalog>().FindReferral(mention?.Value);
+        if (referral is null || mention is null) return false;
+        var named = Normalizer.Canonical(t.Text[mention.Start..mention.End]);
+        if (!referral.Papers.Any(p => Normalizer.Canonical(p) == named)) return false;
+        var before = Normalizer.Canonical(t.Text[..mention.Start]).Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+        var words = (" " + t.Folded + " ");
+        return before is not ("lam" or "xin" or "cap" or "ky" or "trich" or "get" or "apply" or "obtain" or "request")
+            && BringWords.Any(w => words.Contains(w, StringComparison.Ordinal));
+    }
+
+    private static readonly string[] BringWords = [" can ", " mang ", " nop ", " phai ", " bring ", " need "];
 }
 
 /// <summary>
@@ -177,8 +206,9 @@ public sealed class ProcedureInfoResponder : Responder
     {
         // "làm giấy khai sinh cần gì" asks about papers, but of a matter another body handles: not the procedure of the
         // last question, nor a list to choose from.
-        if (t.Entity(EntityTypes.Procedure) is null && await Referrals.TrySayAsync(t, ct)) return;
         var catalog = t.Service<ProcedureCatalog>();
+        if (t.Entity(EntityTypes.Procedure) is null
+            && await Referrals.TrySayAsync(t, catalog.Find(t.State.Memory.GetValueOrDefault("procedure")), ct)) return;
         var id = t.Entity(EntityTypes.Procedure) ?? t.State.Memory.GetValueOrDefault("procedure");
         var procedure = catalog.Find(id);
         if (procedure is null)

@@ -26,7 +26,9 @@ public sealed class TurnContext(Activity incoming, ParseResult nlu, Conversation
     public IServiceProvider Services { get; } = services;
     public string ConversationId { get; } = conversationId;
     public string Text { get; } = incoming.TextOrValue ?? "";
-    public string Folded { get; } = Normalizer.Canonical(incoming.TextOrValue);
+    /// <summary>The message's canonical words as the model read them ("datlichlamcancuoc" split), for routing words.</summary>
+    public string Folded { get; } = nlu.Canonical is { } read && nlu.Text == (incoming.TextOrValue ?? "")
+        ? read : Normalizer.Canonical(incoming.TextOrValue);
     /// <summary>Who is speaking, as the adapter verified it; never the activity's own claims.</summary>
     public TurnIdentity Identity { get; } = identity;
     public string ChannelId => Identity.Channel;

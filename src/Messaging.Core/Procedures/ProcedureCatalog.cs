@@ -99,6 +99,16 @@ public sealed partial class ProcedureCatalog
         try
         {
             referrals = Deserializer.Deserialize<ReferralFile?>(File.ReadAllText(path))?.Referrals ?? [];
+            if (referrals.Any(r => r is null))
+            {
+                errors.Add($"{ReferralsFile}: referrals: an entry is empty.");
+                return [];
+            }
+            foreach (var r in referrals)
+            {
+                // YAML's "~" or a key without a value reads as null; the checks below then name the field.
+                r.Id ??= ""; r.Title ??= ""; r.TitleEn ??= ""; r.Where ??= ""; r.WhereEn ??= ""; r.Source ??= ""; r.Aliases ??= []; r.Papers ??= [];
+            }
         }
         catch (YamlException e)
         {
@@ -108,6 +118,7 @@ public sealed partial class ProcedureCatalog
         var ours = procedures.SelectMany(p => new[] { p.Title }.Concat(p.Aliases))
             .Select(Normalizer.Canonical).ToHashSet(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < referrals.Count; i++)
         {
             var r = referrals[i];
@@ -116,7 +127,13 @@ public sealed partial class ProcedureCatalog
             else if (!seen.Add(r.Id)) errors.Add($"{at}.id: '{r.Id}' is used twice.");
             foreach (var (value, field) in new[] { (r.Title, "title"), (r.TitleEn, "title_en"), (r.Where, "where"), (r.WhereEn, "where_en"), (r.Source, "source") })
                 if (string.IsNullOrWhiteSpace(value)) errors.Add($"{at}.{field}: is required.");
-            if (r.Aliases.Count == 0 || r.Aliases.Any(string.IsNullOrWhiteSpace)) errors.Add($"{at}.aliases: needs names, none empty.");
+            if (r.Aliases.Count == 0 || r.Aliases.Any(a => string.IsNullOrWhiteSpace(a) || Normalizer.Canonical(a).Length == 0))
+                errors.Add($"{at}.aliases: needs names, none empty.");
+            foreach (var paper in r.Papers.Where(x => !r.Aliases.Any(a => Normalizer.Canonical(a) == Normalizer.Canonical(x))))
+                errors.Add($"{at}.papers: '{paper}' is not one of the aliases.");
+            foreach (var alias in r.Aliases.Where(a => !string.IsNullOrWhiteSpace(a)))
+                if (!names.TryAdd(Normalizer.Canonical(alias), r.Id) && names[Normalizer.Canonical(alias)] != r.Id)
+                    errors.Add($"{at}.aliases: '{alias}' also names '{names[Normalizer.Canonical(alias)]}'.");
             foreach (var alias in r.Aliases.Where(a => !string.IsNullOrWhiteSpace(a) && ours.Contains(Normalizer.Canonical(a))))
                 errors.Add($"{at}.aliases: '{alias}' also names one of our procedures.");
         }

@@ -13,6 +13,11 @@ public sealed class Referral
     public string WhereEn { get; set; } = "";
     public string Source { get; set; } = "";
     public List<string> Aliases { get; set; } = [];
+    /// <summary>
+    /// Names of papers as well as of the matter ("giấy khai sinh", "công chứng"): in a conversation about one of our
+    /// procedures they ask about that procedure's papers, and are not referred elsewhere.
+    /// </summary>
+    public List<string> Papers { get; set; } = [];
 }
 
 internal sealed class ReferralFile

@@ -50,21 +50,23 @@ public sealed partial class Lexicon
     /// </summary>
     public int[]? Split(string run)
     {
-        if (run.Length < MinRun || _counts.GetValueOrDefault(run) >= 2 || Abbreviations.Map.ContainsKey(run)) return null;
+        // A word seen even once (in a procedure's English name, say: "deregister") is a word, not a run to split.
+        if (run.Length < MinRun || _counts.ContainsKey(run) || Abbreviations.Map.ContainsKey(run)) return null;
         var n = run.Length;
         var best = new double[n + 1];
         var from = new int[n + 1];
         Array.Fill(best, double.NegativeInfinity);
         best[0] = 0;
+        var digitsFrom = 0;
         for (var end = 1; end <= n; end++)
         {
-            // A run of digits is one piece of its own ("thu6" → "thu", "6"), at the cost of a rare word.
+            // A run of digits is one piece of its own ("thu6" → "thu", "6"), at the cost of a rare word. Where the run
+            // began is carried along, so a long run of digits stays linear.
             if (char.IsAsciiDigit(run[end - 1]))
             {
-                var start = end;
-                while (start > 0 && char.IsAsciiDigit(run[start - 1])) start--;
+                if (end == 1 || !char.IsAsciiDigit(run[end - 2])) digitsFrom = end - 1;
                 if (end < n && char.IsAsciiDigit(run[end])) continue;
-                Consider(start, end, -_logTotal);
+                Consider(digitsFrom, end, -_logTotal);
                 continue;
             }
             for (var start = Math.Max(0, end - MaxPiece); start < end; start++)
@@ -96,6 +98,9 @@ public sealed partial class Lexicon
     /// <summary>A word the swapped spelling must have been seen this often to be read instead.</summary>
     private const int Established = 10;
 
+    /// <summary>How much more common a swap must be than a common word typed as it stands.</summary>
+    private const int FarMoreCommon = 4;
+
     /// <summary>
     /// The word meant by a northern swap of the first consonant (l/n, s/x, tr/ch), or null to keep the word. Typed with
     /// marks: a form the lexicon never saw whose swap it knows well ("nàm", "xáng", "nịch"). Typed without: a word never
@@ -120,10 +125,12 @@ public sealed partial class Lexicon
             var known = toned is null ? _counts.GetValueOrDefault(swapped) : _toned.GetValueOrDefault(swappedToned!);
             // Typed with marks, a form never seen: its swap must also fit beside a neighbour ("nàm căn cước"). Typed without,
             // the swap must fit beside every neighbour there is ("ly nich tu phap"), and a common word ("nam" is also
-            // "năm") must have two neighbours, neither ever seen beside it.
+            // "năm") must have two neighbours, neither ever seen beside it, and be far rarer than its swap: "sai" is
+            // never read as "xài".
             var meant = known >= Established && (toned is not null
                 ? swappedSupport > 0
-                : FitsBetween(swapped, previous, next) && (count < 2 || support == 0 && previous is not null && next is not null));
+                : FitsBetween(swapped, previous, next) && (count < 2
+                    || support == 0 && previous is not null && next is not null && known >= FarMoreCommon * count));
             if (meant && known > bestScore) (best, bestScore) = ((swapped, swappedToned), known);
         }
         return best;

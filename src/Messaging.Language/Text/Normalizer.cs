@@ -151,7 +151,8 @@ public static class Normalizer
         char[]? chars = null;
         for (var i = 0; i < tokens.Count; i++)
         {
-            if (!foldedAt[i].Exact || !Lexicon.MaySwap(tokens[i].Folded)) continue;
+            // A capital inside a sentence is a name ("đi Lào", "anh Nam"), spelled as its owner spells it.
+            if (!foldedAt[i].Exact || !Lexicon.MaySwap(tokens[i].Folded) || tokens[i].Capitalized && i > 0) continue;
             var toned = tokens[i].HasDiacritics ? ToneMarks.Canonicalize(text[tokens[i].Start..tokens[i].End].ToLowerInvariant()) : null;
             if (lexicon.Respell(tokens[i].Folded, toned, i > 0 ? tokens[i - 1].Folded : null,
                     i + 1 < tokens.Count ? tokens[i + 1].Folded : null) is not { } meant) continue;

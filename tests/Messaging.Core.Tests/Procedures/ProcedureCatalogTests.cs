@@ -179,6 +179,29 @@ public sealed class ProcedureCatalogTests
     }
 
     [Theory]
+    [InlineData("referrals:\n  - \n", "an entry is empty")]
+    [InlineData("referrals:\n  - { id: ~, title: a, title_en: a, where: a, where_en: a, source: a, aliases: [sổ đỏ] }\n", "referrals[0].id: is required")]
+    [InlineData("referrals:\n  - { id: land, title: a, title_en: a, where: a, where_en: a, source: a, aliases: }\n", "referrals[0].aliases: needs names")]
+    [InlineData("referrals:\n  - { id: land, title: a, title_en: a, where: a, where_en: a, source: a, aliases: [\"…\"] }\n", "referrals[0].aliases: needs names")]
+    [InlineData("referrals:\n  - { id: land, title: a, title_en: a, where: a, where_en: a, source: a, aliases: [sổ đỏ], papers: [sổ hồng] }\n", "'sổ hồng' is not one of the aliases")]
+    [InlineData("referrals:\n  - { id: land, title: a, title_en: a, where: a, where_en: a, source: a, aliases: [sổ đỏ] }\n  - { id: bank, title: a, title_en: a, where: a, where_en: a, source: a, aliases: [so do] }\n", "'so do' also names 'land'")]
+    public void A_malformed_referrals_file_is_refused_with_the_field_at_fault(string yaml, string problem)
+    {
+        var dir = Directory.CreateTempSubdirectory("kb-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "sample.md"), Valid());
+            File.WriteAllText(Path.Combine(dir, ProcedureCatalog.ReferralsFile), yaml);
+            var e = Assert.Throws<ProcedureCatalogException>(() => ProcedureCatalog.LoadDirectory(dir));
+            Assert.Contains(e.Errors, x => x.Contains(problem, StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
     [InlineData("unless_beside: [\"[mau tại\"]", "one name in brackets")]
     [InlineData("unless_beside: [\"ở [mau] tại\"]", "one side of the bracketed name")]
     [InlineData("unless_beside: [\"[nowhere] tại\"]", "the title or one of the aliases")]
