@@ -23,6 +23,8 @@ public sealed class LinearTimeTests
         Add("digit groups", "0 ");
         // One word of 2,000 letters, every prefix a known syllable: the split's search must stay linear.
         Add("syllables without spaces", "canhlam");
+        // Digits inside one run of letters: the split carries where a run of digits began instead of walking back.
+        Add("digits inside a run", "thu123456789");
         Add("digit pairs", "09 ");
         Add("dotted digits", "1.");
         Add("dashed digits", "12-");

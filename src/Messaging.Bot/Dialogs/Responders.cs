@@ -51,7 +51,7 @@ public sealed class OutOfScopeResponder : Responder
             && t.Nlu.Ranking[0].Confidence >= t.Service<LanguageModelProvider>().Options.ConfidenceThreshold;
         // What the bot did not understand goes to the admins' review page; a confident "not ours" does not.
         if (!sure) await t.Service<LanguageReviews>().RecordAsync(t.Text, t.Nlu, LanguageReview.NotUnderstoodReason, ct);
-        if (t.Entity(EntityTypes.Procedure) is null && await Referrals.TrySayAsync(t, remembered: null, ct)) return;
+        if (t.Entity(EntityTypes.Procedure) is null && await Referrals.TrySayAsync(t, aboutAProcedure: false, ct)) return;
         await t.SayAsync(sure ? "bot/out-of-scope" : "bot/not-understood", actions: Menu.Actions(t.Locale), ct: ct);
     }
 }
@@ -62,14 +62,12 @@ public sealed class OutOfScopeResponder : Responder
 /// </summary>
 internal static class Referrals
 {
-    /// <param name="remembered">The procedure the conversation is about: a paper named in it ("có cần giấy khai sinh
-    /// không" after a child's card) is asked about for that procedure, not referred elsewhere.</param>
-    public static async Task<bool> TrySayAsync(TurnContext t, Procedure? remembered, CancellationToken ct)
+    /// <param name="aboutAProcedure">The conversation is about one of our procedures: a paper named in it ("có cần giấy
+    /// khai sinh không" after a child's card) is asked about for that procedure, not referred elsewhere.</param>
+    public static async Task<bool> TrySayAsync(TurnContext t, bool aboutAProcedure, CancellationToken ct)
     {
-        var mention = t.EntityOf(EntityTypes.Referral);
-        var referral = t.Service<ProcedureCatalog>().FindReferral(mention?.Value);
-        if (referral is null || mention is null) return false;
-        if (remembered is not null && NamesAPaper(t)) return false;
+        if (Mentioned(t) is not var (_, referral)) return false;
+        if (aboutAProcedure && NamesAPaper(t)) return false;
         var en = t.Locale == "en";
         await t.SayAsync("bot/referral", new { topic = en ? referral.TitleEn : referral.Title, where = en ? referral.WhereEn : referral.Where },
             actions: Menu.Actions(t.Locale), ct: ct);
@@ -82,9 +80,7 @@ internal static class Referrals
     /// </summary>
     public static bool NamesAPaper(TurnContext t)
     {
-        var mention = t.EntityOf(EntityTypes.Referral);
-        var referral = t.Service<ProcedureCatalog>().FindReferral(mention?.Value);
-        if (referral is null || mention is null) return false;
+        if (Mentioned(t) is not var (mention, referral)) return false;
         var named = Normalizer.Canonical(t.Text[mention.Start..mention.End]);
         if (!referral.Papers.Any(p => Normalizer.Canonical(p) == named)) return false;
         var before = Normalizer.Canonical(t.Text[..mention.Start]).Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
@@ -94,6 +90,10 @@ internal static class Referrals
     }
 
     private static readonly string[] BringWords = [" can ", " mang ", " nop ", " phai ", " bring ", " need "];
+
+    private static (Entity Mention, Referral Referral)? Mentioned(TurnContext t) =>
+        t.EntityOf(EntityTypes.Referral) is { } mention && t.Service<ProcedureCatalog>().FindReferral(mention.Value) is { } referral
+            ? (mention, referral) : null;
 }
 
 /// <summary>
@@ -208,7 +208,7 @@ public sealed class ProcedureInfoResponder : Responder
         // last question, nor a list to choose from.
         var catalog = t.Service<ProcedureCatalog>();
         if (t.Entity(EntityTypes.Procedure) is null
-            && await Referrals.TrySayAsync(t, catalog.Find(t.State.Memory.GetValueOrDefault("procedure")), ct)) return;
+            && await Referrals.TrySayAsync(t, catalog.Find(t.State.Memory.GetValueOrDefault("procedure")) is not null, ct)) return;
         var id = t.Entity(EntityTypes.Procedure) ?? t.State.Memory.GetValueOrDefault("procedure");
         var procedure = catalog.Find(id);
         if (procedure is null)

@@ -52,7 +52,7 @@ internal static class Dialect
         {
             // Most marked words are plain Vietnamese: only fold-alikes of a dialect form pay for the tone lookup.
             if (!TonedFolded.Contains(token.Folded)) return null;
-            var toned = ToneMarks.Canonicalize(original[token.Start..token.End].ToLowerInvariant());
+            var toned = token.Respelled ?? Normalizer.TonedAsTyped(original, token);
             if (toned == "chú" && previous is not null && ResidenceBefore.Contains(previous)) return ["tru"];
             return Toned.GetValueOrDefault(toned);
         }

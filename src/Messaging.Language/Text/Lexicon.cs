@@ -118,7 +118,7 @@ public sealed partial class Lexicon
         var bestScore = 0;
         foreach (var (from, to) in Swaps)
         {
-            if (!folded.StartsWith(from, StringComparison.Ordinal) || from == "n" && folded[1] is 'g' or 'h') continue;
+            if (!Starts(folded, from)) continue;
             var swapped = to + folded[from.Length..];
             var swappedToned = toned is null ? null : to + toned[from.Length..];
             var swappedSupport = Support(swapped, previous, next);
@@ -137,14 +137,11 @@ public sealed partial class Lexicon
     }
 
     /// <summary>Whether a word starts with a consonant northern speakers swap: the cheap test before any lookup.</summary>
-    public static bool MaySwap(string folded) => folded.Length >= 2 && folded[0] switch
-    {
-        'l' or 's' or 'x' => true,
-        'n' => folded[1] is not ('g' or 'h'),
-        't' => folded[1] == 'r',
-        'c' => folded[1] == 'h',
-        _ => false,
-    };
+    public static bool MaySwap(string folded) => folded.Length >= 2 && Array.Exists(Swaps, s => Starts(folded, s.From));
+
+    /// <summary>Whether a word begins with a swapped consonant: "n" is not the start of "ng", "nh".</summary>
+    private static bool Starts(string folded, string consonant) =>
+        folded.StartsWith(consonant, StringComparison.Ordinal) && !(consonant == "n" && folded[1] is 'g' or 'h');
 
     private bool FitsBetween(string word, string? previous, string? next) =>
         (previous is not null || next is not null)

@@ -43,8 +43,7 @@ public sealed class NormalizedText
     /// </summary>
     public bool MayBe(int token, params ReadOnlySpan<string> toned) => !Tokens[token].HasDiacritics || toned.Contains(Toned(token));
 
-    public string Toned(int token) => Tokens[token].Respelled
-        ?? ToneMarks.Canonicalize(Original[Tokens[token].Start..Tokens[token].End].ToLowerInvariant());
+    public string Toned(int token) => Tokens[token].Respelled ?? Normalizer.TonedAsTyped(Original, Tokens[token]);
 
     /// <summary>The token that starts at an index of the original text, or -1 (binary search: tokens are in order).</summary>
     public int TokenAt(int originalStart)
@@ -153,7 +152,7 @@ public static class Normalizer
         {
             // A capital inside a sentence is a name ("đi Lào", "anh Nam"), spelled as its owner spells it.
             if (!foldedAt[i].Exact || !Lexicon.MaySwap(tokens[i].Folded) || tokens[i].Capitalized && i > 0) continue;
-            var toned = tokens[i].HasDiacritics ? ToneMarks.Canonicalize(text[tokens[i].Start..tokens[i].End].ToLowerInvariant()) : null;
+            var toned = tokens[i].HasDiacritics ? TonedAsTyped(text, tokens[i]) : null;
             if (lexicon.Respell(tokens[i].Folded, toned, i > 0 ? tokens[i - 1].Folded : null,
                     i + 1 < tokens.Count ? tokens[i + 1].Folded : null) is not { } meant) continue;
             tokens[i] = tokens[i] with { Folded = meant.Folded, Respelled = meant.Toned };
@@ -162,6 +161,10 @@ public static class Normalizer
         }
         return chars is null ? folded : new string(chars);
     }
+
+    /// <summary>A token as typed, lower case, tone marks in one convention.</summary>
+    internal static string TonedAsTyped(string original, Token token) =>
+        ToneMarks.Canonicalize(original[token.Start..token.End].ToLowerInvariant());
 
     /// <summary>The canonical words joined by single spaces: what phrase lists and training examples are compared in.</summary>
     public static string Canonical(string? text) => string.Join(' ', Normalize(text).Words.Select(w => w.Text));
