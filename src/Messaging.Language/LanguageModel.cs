@@ -309,7 +309,8 @@ internal static class Features
             var entity = next < entities.Count && token.Start >= entities[next].Start && token.End <= entities[next].End ? entities[next] : null;
             if (entity is not null)
             {
-                if (!ReferenceEquals(entity, current)) words.Add("<" + entity.Type + ">");
+                // A week stands where a day would ("hẹn tuần sau", "hẹn thứ 6"): the classifier reads both as when.
+                if (!ReferenceEquals(entity, current)) words.Add(entity.Type == EntityTypes.Week ? "<date>" : "<" + entity.Type + ">");
                 current = entity;
                 continue;
             }

@@ -31,9 +31,6 @@ public sealed class DateRecognizerTests
     [InlineData("t5", "2026-11-26")]
     [InlineData("t7", "2026-11-28")]
     [InlineData("cn", "2026-11-29")]
-    [InlineData("tuần này", "2026-11-23")]
-    [InlineData("tuần sau", "2026-11-30")]
-    [InlineData("tuan toi", "2026-11-30")]
     [InlineData("thứ 6 tuần sau", "2026-12-04")]
     [InlineData("thu 6 tuan toi", "2026-12-04")]
     [InlineData("chủ nhật tuần sau", "2026-12-06")]
@@ -56,7 +53,6 @@ public sealed class DateRecognizerTests
     [InlineData("hom chu nhat", "2026-11-22")]
     [InlineData("hôm thứ 2", "2026-11-23")]
     [InlineData("thứ 3 tuần trước", "2026-11-17")]
-    [InlineData("tuần sau nữa", "2026-12-07")]
     [InlineData("ngày 5 tháng sau", "2026-12-05")]
     [InlineData("ngay 28 thang truoc", "2026-10-28")]
     [InlineData("ngày 30 tháng này", "2026-11-30")]
@@ -122,11 +118,26 @@ public sealed class DateRecognizerTests
         Assert.Single(r.Entities, e => e.Type == EntityTypes.Phone);
     }
 
-    [Fact]
-    public void A_week_carries_its_last_day()
+    [Theory]
+    [InlineData("tuần này", "2026-11-23", "2026-11-29")]
+    [InlineData("tuần sau", "2026-11-30", "2026-12-06")]
+    [InlineData("tuan toi", "2026-11-30", "2026-12-06")]
+    [InlineData("tuần sau nữa", "2026-12-07", "2026-12-13")]
+    [InlineData("next week", "2026-11-30", "2026-12-06")]
+    public void A_week_is_a_range_not_a_day(string text, string from, string until)
     {
-        var week = Model.Entity("tuần sau", EntityTypes.Date);
-        Assert.Equal("until 2026-12-06", week.Detail);
+        var week = Model.Entity(text, EntityTypes.Week);
+        Assert.Equal(from, week.Value);
+        Assert.Equal("until " + until, week.Detail);
+        Assert.DoesNotContain(Model.Parse(text).Entities, e => e.Type == EntityTypes.Date);
+    }
+
+    [Fact]
+    public void A_day_named_beside_its_week_leaves_no_week()
+    {
+        var entities = Model.Parse("ở nhà tới hết tuần sau, hẹn thứ 5 tuần sau nhé").Entities;
+        Assert.Single(entities, e => e.Type == EntityTypes.Date && e.Value == "2026-12-03");
+        Assert.DoesNotContain(entities, e => e.Type == EntityTypes.Week);
     }
 }
 

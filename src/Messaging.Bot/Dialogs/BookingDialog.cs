@@ -158,6 +158,7 @@ public sealed class BookingDialog : Dialog
             if (f.Get("slot") is { } s && BotFormat.ParseSlot(s) is { } parsed && OfficeTime.LocalDate(parsed.Start, null).ToString("yyyy-MM-dd") != d)
                 f.Set("slot", null);
         }
+        SlotPicker.TakeWeek(t, f);
         if (t.Entity(EntityTypes.PartOfDay) is { } pod) f.Set("pod", pod);
         if (t.Entity(EntityTypes.Time) is { } time && f.Prompt?.Slot != "slot") f.Set("time", time);
         if (t.Entity(EntityTypes.Phone) is { } phone) f.Set("phone", phone);

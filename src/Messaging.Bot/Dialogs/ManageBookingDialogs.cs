@@ -108,6 +108,7 @@ public sealed class RescheduleDialog : Dialog
         if (booking is null) return f.Get("done") is not null;
         f.Set("code", booking.Code);
         if (t.Entity(EntityTypes.Date) is { } d && d != f.Get("date")) { f.Set("date", d); f.Set("slot", null); }
+        SlotPicker.TakeWeek(t, f);
         if (t.Entity(EntityTypes.PartOfDay) is { } pod) f.Set("pod", pod);
         if (t.Entity(EntityTypes.Time) is { } time && f.Prompt?.Slot != "slot") f.Set("time", time);
 

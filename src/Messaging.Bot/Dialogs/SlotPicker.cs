@@ -1,6 +1,8 @@
+using System.Globalization;
 using Messaging.Bot.Engine;
 using Messaging.Core.Appointments;
 using Messaging.Core.Persistence;
+using Messaging.Language.Entities;
 
 namespace Messaging.Bot.Dialogs;
 
@@ -38,15 +40,28 @@ internal static class SlotPicker
             f.Set("date", null);
             date = null;
         }
+        if (date is null && Week(f.Get("week"), today) is var (from, until))
+        {
+            var inWeek = await FreeDaysAsync(bookings, procedure, office, from, until, ct);
+            if (inWeek.Count > 0)
+            {
+                await t.PromptAsync(f, "date", PromptKind.Date, "bot/booking.ask-date", new { procedure = procedureTitle, office = officeName, week = true },
+                    inWeek.Select(x => new Choice(x.ToString("yyyy-MM-dd"), BotFormat.DayTitle(x, t.Locale))).ToList(), ct: ct);
+                return Pick.Asked;
+            }
+            await t.SayAsync("bot/booking.no-slots-in-week", new { from = from.ToString("yyyy-MM-dd"), until = until.ToString("yyyy-MM-dd") }, ct: ct);
+        }
+        // The week was asked about above; whatever came of it, the nearest free days are offered next.
+        f.Set("week", null);
         if (date is null)
         {
-            var days = await FreeDaysAsync(bookings, procedure, office, today, ct);
+            var days = await FreeDaysAsync(bookings, procedure, office, today, today.AddDays(DaysAhead), ct);
             if (days.Count == 0)
             {
                 await t.SayAsync("bot/booking.no-availability", new { procedure = procedureTitle, office = officeName }, ct: ct);
                 return Pick.Impossible;
             }
-            await t.PromptAsync(f, "date", PromptKind.Date, "bot/booking.ask-date", new { procedure = procedureTitle, office = officeName },
+            await t.PromptAsync(f, "date", PromptKind.Date, "bot/booking.ask-date", new { procedure = procedureTitle, office = officeName, week = false },
                 days.Select(x => new Choice(x.ToString("yyyy-MM-dd"), BotFormat.DayTitle(x, t.Locale))).ToList(), ct: ct);
             return Pick.Asked;
         }
@@ -91,18 +106,47 @@ internal static class SlotPicker
     /// The first days with a free place, looked for a week at a time: the first week nearly always has enough, and
     /// reading a month of slots and counters on every date question was the dearest part of a booking turn.
     /// </summary>
-    private static async Task<List<DateOnly>> FreeDaysAsync(BookingService bookings, string procedure, string office, DateOnly today,
-        CancellationToken ct)
+    private static async Task<List<DateOnly>> FreeDaysAsync(BookingService bookings, string procedure, string office, DateOnly first,
+        DateOnly last, CancellationToken ct)
     {
         var days = new List<DateOnly>(DaysOffered);
-        for (var from = today; from <= today.AddDays(DaysAhead) && days.Count < DaysOffered; from = from.AddDays(7))
+        for (var from = first; from <= last && days.Count < DaysOffered; from = from.AddDays(7))
         {
-            var to = from.AddDays(6) < today.AddDays(DaysAhead) ? from.AddDays(6) : today.AddDays(DaysAhead);
+            var to = from.AddDays(6) < last ? from.AddDays(6) : last;
             var free = await bookings.FindFreeSlotsAsync(new SlotQuery(procedure, from, to, office, Limit: 5000), ct);
             foreach (var day in free.Select(s => OfficeTime.LocalDate(s.Start, null)).Distinct())
                 if (days.Count < DaysOffered) days.Add(day);
         }
         return days;
+    }
+
+    /// <summary>
+    /// A week the citizen named ("tuần sau"), as stored by <see cref="TakeWeek"/>, from today on. A week beyond the offices'
+    /// horizon stays: finding no day in it, the bot says so rather than silently offering other days.
+    /// </summary>
+    private static (DateOnly From, DateOnly Until)? Week(string? stored, DateOnly today)
+    {
+        if (stored?.Split("..") is not [var a, var b]
+            || !DateOnly.TryParseExact(a, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
+            || !DateOnly.TryParseExact(b, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var until)) return null;
+        if (from < today) from = today;
+        // A week is seven days; a stored value that spans more (edited state) is not searched beyond them.
+        if (until > from.AddDays(6)) until = from.AddDays(6);
+        return from <= until ? (from, until) : null;
+    }
+
+    /// <summary>
+    /// "hẹn tuần sau": the days offered are that week's. A day named in the same message wins ("thứ 6 tuần sau" is a day),
+    /// and a later day replaces the week.
+    /// </summary>
+    internal static void TakeWeek(TurnContext t, DialogFrame f)
+    {
+        if (t.EntityOf(EntityTypes.Date) is not null) { f.Set("week", null); return; }
+        if (t.EntityOf(EntityTypes.Week) is not { } week) return;
+        var until = week.Detail?.StartsWith("until ", StringComparison.Ordinal) == true ? week.Detail["until ".Length..] : week.Value;
+        f.Set("week", week.Value + ".." + until);
+        f.Set("date", null);
+        f.Set("slot", null);
     }
 
     private static List<Slot> ByPartOfDay(IReadOnlyList<Slot> slots, string? pod)

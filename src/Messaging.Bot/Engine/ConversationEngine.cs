@@ -233,6 +233,13 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
                 await ContinueAsync(t, top, ct);
                 return;
             }
+            // "tuần sau" answers "which day?" with a week: the dialog takes it and offers that week's days.
+            if (prompt.Kind == PromptKind.Date && t.EntityOf(Messaging.Language.Entities.EntityTypes.Week) is not null)
+            {
+                top.Prompt = null;
+                await ContinueAsync(t, top, ct);
+                return;
+            }
             if (IsNewTask(t, top))
             {
                 stack.Remove(top);

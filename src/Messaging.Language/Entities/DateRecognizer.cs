@@ -53,7 +53,7 @@ public static partial class DateRecognizer
     /// </summary>
     private static void WithoutLunarAndRedundantWeeks(RecognitionContext ctx)
     {
-        var dates = ctx.Entities.Where(e => e.Type == EntityTypes.Date).ToList();
+        var dates = ctx.Entities.Where(e => e.Type is EntityTypes.Date or EntityTypes.Week).ToList();
         if (dates.Count == 0) return;
         var words = new WordPositions(ctx.Text);
         var gone = new HashSet<Entity>(ReferenceEqualityComparer.Instance);
@@ -62,8 +62,8 @@ public static partial class DateRecognizer
             var next = words.FirstAtOrAfter(d.End);
             if (next < words.Count && ctx.Word(next) is "am" or "al" && IsLunar(ctx, next)) gone.Add(d);
         }
-        if (dates.Exists(d => d.Detail is null && !gone.Contains(d)))
-            foreach (var d in dates) if (d.Detail?.StartsWith("until ", StringComparison.Ordinal) == true) gone.Add(d);
+        if (dates.Exists(d => d.Type == EntityTypes.Date && !gone.Contains(d)))
+            foreach (var d in dates) if (d.Type == EntityTypes.Week) gone.Add(d);
         // The characters stay claimed: "2 âm" must not become a clock time ("2 am") either.
         ctx.Entities.RemoveAll(gone.Contains);
     }
@@ -102,7 +102,10 @@ public static partial class DateRecognizer
             }
             var (start, end) = ctx.Text.WordSpan(i, i + length - 1);
             if (!ctx.IsFree(start, end)) continue;
-            ctx.Add(Make(date.Value, start, end) with { Detail = detail });
+            // A range ("tuần sau") is a week to choose a day in, not a day.
+            ctx.Add(detail?.StartsWith("until ", StringComparison.Ordinal) == true
+                ? new Entity(EntityTypes.Week, Iso(date.Value), start, end) { Detail = detail }
+                : Make(date.Value, start, end) with { Detail = detail });
             i += length - 1;
         }
     }

@@ -13,6 +13,11 @@ public static class EntityTypes
     public const string Office = "office";
     /// <summary>A matter another body handles ("đăng ký kết hôn", "sổ đỏ"): its value is the referral's id.</summary>
     public const string Referral = "referral";
+    /// <summary>
+    /// A week named without a day ("tuần sau", "next week"): a range to offer days from, not a day. Its value is the
+    /// range's first day still ahead, its detail "until" the last. Not scored: the sets label only days.
+    /// </summary>
+    public const string Week = "week";
 
     /// <summary>The types the evaluation sets label and score.</summary>
     public static readonly string[] All = [Date, Time, PartOfDay, Phone, CitizenId, DossierCode, Procedure, Office];

@@ -67,7 +67,7 @@ internal static class IntentEntities
             entities.RemoveAll(e => e.Type == EntityTypes.Date && string.CompareOrdinal(e.Value, iso) < 0);
     }
 
-    private static bool IsWhen(Entity e) => e.Type is EntityTypes.Date or EntityTypes.PartOfDay or EntityTypes.Time;
+    private static bool IsWhen(Entity e) => e.Type is EntityTypes.Date or EntityTypes.Week or EntityTypes.PartOfDay or EntityTypes.Time;
 
     /// <summary>
     /// "đổi lịch từ thứ 5 sang thứ 6", "lịch sáng mai em bận, dời qua chiều thứ 6": a reschedule names the day it leaves
