@@ -189,9 +189,19 @@ public static partial class DateRecognizer
             case var day when EnglishDays.TryGetValue(day, out var englishDay):
                 return (today.AddDays((englishDay - DayIndex(today) + 7) % 7), 1, null);
             case "ngay" or "mung" or "mong" when IsDayNumber(W(1)):
-                return DayOfMonth(ctx, i + 1, 2);
+                return DayOfMonth(ctx, int.Parse(W(1), CultureInfo.InvariantCulture), i + 2, 2, afterNgay: true, monthRequired: false);
+            // "ngày mười lăm tháng ba", "mùng một tháng giêng": spelled out, as a voice keyboard writes them; only with the month,
+            // since "ngày hai bữa" is no date.
+            case "ngay" or "mung" when SpelledNumber(ctx, i + 1) is ( >= 1 and <= 31 and var spelled, var words) && W(1 + words) == "thang":
+                return DayOfMonth(ctx, spelled, i + 1 + words, 1 + words, afterNgay: true, monthRequired: true);
+            // English: "March 8", "March 8th 2027", "8 March", "the 8th of March".
+            case var _ when EnglishMonth(ctx, i) is { } month && DayOrdinal(W(1)) is { } monthFirst:
+                return WithYear(ctx, i + 2, monthFirst, month, 2);
+            case var _ when DayOrdinal(W(0)) is { } dayFirst && EnglishMonth(ctx, W(1) == "of" ? i + 2 : i + 1) is { } ofMonth:
+                return WithYear(ctx, W(1) == "of" ? i + 3 : i + 2, dayFirst, ofMonth, W(1) == "of" ? 3 : 2);
             default:
-                if (IsDayNumber(W(0)) && W(1) == "thang") return DayOfMonth(ctx, i, 1);
+                if (IsDayNumber(W(0)) && W(1) == "thang")
+                    return DayOfMonth(ctx, int.Parse(W(0), CultureInfo.InvariantCulture), i + 1, 1, afterNgay: false, monthRequired: true);
                 return (null, 0, null);
         }
     }
@@ -225,34 +235,104 @@ public static partial class DateRecognizer
         return (today.AddDays(offset), length, null);
     }
 
-    /// <summary>"5 tháng 12 [năm 2026]", or a bare "mùng 5"/"ngày 5" (this month, or next if already past).</summary>
-    private static (DateOnly?, int, string?) DayOfMonth(RecognitionContext ctx, int dayWord, int consumed)
+    /// <summary>
+    /// "5 tháng 12 [năm 2026]", or a bare "mùng 5"/"ngày 5" (this month, or next if already past). <paramref name="next"/>
+    /// is the word after the day, <paramref name="consumed"/> the words read so far. Without "ngày" before it, "5 tháng sau"
+    /// is five months on, not a day.
+    /// </summary>
+    private static (DateOnly?, int, string?) DayOfMonth(RecognitionContext ctx, int day, int next, int consumed, bool afterNgay, bool monthRequired)
     {
-        var day = int.Parse(ctx.Word(dayWord), CultureInfo.InvariantCulture);
         var today = ctx.Today;
-        if (ctx.Word(dayWord + 1) == "thang" && int.TryParse(ctx.Word(dayWord + 2), NumberStyles.None, CultureInfo.InvariantCulture, out var month))
+        if (ctx.Word(next) == "thang" && MonthAt(ctx, next + 1) is (var month, var monthWords))
         {
             int? year = null;
-            var length = consumed + 2;
-            if (ctx.Word(dayWord + 3) == "nam" && int.TryParse(ctx.Word(dayWord + 4), NumberStyles.None, CultureInfo.InvariantCulture, out var y) && y is >= MinWrittenYear and <= MaxYear)
+            var length = consumed + 1 + monthWords;
+            var after = next + 1 + monthWords;
+            if (ctx.Word(after) == "nam" && int.TryParse(ctx.Word(after + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var y) && y is >= MinWrittenYear and <= MaxYear)
             {
                 year = y;
                 length += 2;
             }
             return (Resolve(today, day, month, year), length, null);
         }
-        if (consumed == 1) return (null, 0, null);
-        if (day < 1 || day > 31) return (null, 0, null);
+        if (day < 1 || day > 31 || !afterNgay) return (null, 0, null);
         // "ngày 5 tháng sau", "ngày 20 tháng này", "ngày 28 tháng trước".
-        var which = ctx.Word(dayWord + 2);
-        if (ctx.Word(dayWord + 1) == "thang" && which is "sau" or "toi" or "nay" or "truoc")
+        var which = ctx.Word(next + 1);
+        if (ctx.Word(next) == "thang" && which is "sau" or "toi" or "nay" or "truoc")
         {
             var inMonth = today.AddMonths(which switch { "nay" => 0, "truoc" => -1, _ => 1 });
             return (TryDate(inMonth.Year, inMonth.Month, day), consumed + 2, null);
         }
+        if (monthRequired) return (null, 0, null);
         var candidate = day >= today.Day ? TryDate(today.Year, today.Month, day) : null;
         candidate ??= TryDate(today.AddMonths(1).Year, today.AddMonths(1).Month, day);
         return (candidate, consumed, null);
+    }
+
+    /// <summary>The month after "tháng": "12", "mười hai", "ba", "giêng" (the first), "chạp" (the last).</summary>
+    private static (int Month, int Words)? MonthAt(RecognitionContext ctx, int i)
+    {
+        var word = ctx.Word(i);
+        if (word.Length is 1 or 2 && word.All(char.IsAsciiDigit)) return (int.Parse(word, CultureInfo.InvariantCulture), 1);
+        if (word == "gieng") return (1, 1);
+        if (word == "chap") return (12, 1);
+        // "tháng tư" is April; "tư" alone is no number elsewhere.
+        if (word == "tu") return (4, 1);
+        // Bare "tháng sau" is next month; June only typed as "sáu".
+        if (word == "sau" && !(ctx.Text.Tokens[ctx.Text.Words[i].Source].HasDiacritics && ctx.Text.MayBe(ctx.Text.Words[i].Source, "sáu"))) return null;
+        return SpelledNumber(ctx, i) is ( >= 1 and <= 12 and var month, var words) ? (month, words) : null;
+    }
+
+    private static readonly Dictionary<string, int> Units = new(StringComparer.Ordinal)
+    {
+        ["mot"] = 1, ["hai"] = 2, ["ba"] = 3, ["bon"] = 4, ["nam"] = 5, ["sau"] = 6, ["bay"] = 7, ["tam"] = 8, ["chin"] = 9,
+    };
+
+    /// <summary>
+    /// A number from 1 to 39 spelled out (folded): "ba", "mười lăm", "hai mươi mốt", "ba mươi", and how many words it
+    /// takes. After "mươi" the fives and ones change their sound: "lăm"/"nhăm" is five, "mốt" one, "tư" four.
+    /// </summary>
+    private static (int Value, int Words)? SpelledNumber(RecognitionContext ctx, int i)
+    {
+        var first = ctx.Word(i);
+        int? After(string w) => w switch { "lam" or "nham" => 5, "mot" => 1, "tu" => 4, _ => Units.TryGetValue(w, out var u) && u != 5 ? u : null };
+        if (first == "muoi")
+            return After(ctx.Word(i + 1)) is { } unit ? (10 + unit, 2) : (10, 1);
+        if (!Units.TryGetValue(first, out var tens)) return null;
+        if (ctx.Word(i + 1) != "muoi" || tens is < 2 or > 3) return (tens, 1);
+        return After(ctx.Word(i + 2)) is { } ones ? (tens * 10 + ones, 3) : (tens * 10, 2);
+    }
+
+    private static readonly Dictionary<string, int> EnglishMonths = new(StringComparer.Ordinal)
+    {
+        ["january"] = 1, ["jan"] = 1, ["february"] = 2, ["feb"] = 2, ["march"] = 3, ["mar"] = 3, ["april"] = 4, ["apr"] = 4,
+        ["may"] = 5, ["june"] = 6, ["jun"] = 6, ["july"] = 7, ["jul"] = 7, ["august"] = 8, ["aug"] = 8, ["september"] = 9,
+        ["sept"] = 9, ["october"] = 10, ["oct"] = 10, ["november"] = 11, ["nov"] = 11, ["december"] = 12, ["dec"] = 12,
+    };
+
+    /// <summary>An English month name at word <paramref name="i"/>, typed without marks ("sếp" folds to "sep", so no "sep").</summary>
+    private static int? EnglishMonth(RecognitionContext ctx, int i)
+    {
+        if (i >= ctx.Text.Words.Count || !EnglishMonths.TryGetValue(ctx.Word(i), out var month)) return null;
+        var token = ctx.Text.Tokens[ctx.Text.Words[i].Source];
+        if (token.HasDiacritics) return null;
+        // "may" is also Vietnamese ("máy", "mấy" typed bare): the month only as a capitalised name.
+        return month == 5 && !token.Capitalized ? null : month;
+    }
+
+    /// <summary>"8", "8th", "1st", "22nd", "3rd": a day of the month in English.</summary>
+    private static int? DayOrdinal(string word)
+    {
+        var digits = word.Length > 2 && word[^2..] is "st" or "nd" or "rd" or "th" ? word[..^2] : word;
+        return IsDayNumber(digits) ? int.Parse(digits, CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>An English date and the year after it, if one is written ("March 8 2027").</summary>
+    private static (DateOnly?, int, string?) WithYear(RecognitionContext ctx, int next, int day, int month, int length)
+    {
+        int? year = ctx.Word(next) is { Length: 4 } y && y.All(char.IsAsciiDigit) && int.Parse(y, CultureInfo.InvariantCulture) is var v
+            && v is >= MinWrittenYear and <= MaxYear ? v : null;
+        return (Resolve(ctx.Today, day, month, year), year is null ? length : length + 1, null);
     }
 
     /// <summary>"số thứ tự" (queue number) and "lần thứ hai" (second time) fold like weekdays.</summary>

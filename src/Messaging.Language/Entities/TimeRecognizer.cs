@@ -29,11 +29,6 @@ public static partial class TimeRecognizer
             var minute = 0;
             if (m.Groups["m"].Success) minute = int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture);
             if (m.Groups["half"].Success) minute = 30;
-            if (m.Groups["kem"].Success)
-            {
-                hour -= 1;
-                minute = 60 - int.Parse(m.Groups["kem"].Value, CultureInfo.InvariantCulture);
-            }
             // "đợi từ 8h tới giờ": typed with marks, "tới" is not "tối".
             var pod = m.Groups["pod"].Success && IsTypedAsPartOfDay(text, m.Groups["pod"]) ? m.Groups["pod"].Value : PartOfDayBefore(ctx, start);
             hour = pod switch
@@ -43,6 +38,12 @@ public static partial class TimeRecognizer
                 null when hour is >= 1 and <= 6 => hour + 12,
                 _ => hour,
             };
+            // "7 giờ kém 15" is a quarter to seven: the hour said decides the part of the day, then the minutes come off it.
+            if (m.Groups["kem"].Success && int.Parse(m.Groups["kem"].Value, CultureInfo.InvariantCulture) is var before and >= 1 and <= 30)
+            {
+                hour -= 1;
+                minute = 60 - before;
+            }
             if (hour is < 0 or > 23 || minute is < 0 or > 59) continue;
             ctx.Add(new Entity(EntityTypes.Time, $"{hour:00}:{minute:00}", start, end));
         }
@@ -186,6 +187,6 @@ public static partial class TimeRecognizer
         _ => null,
     };
 
-    [GeneratedRegex(@"(?<![\d/.:\-])(?<h>\d{1,2})(?:\s*(?:h|g)(?![a-z])\s*(?<m>[0-5]\d)?(?!\d)|\s*:\s*(?<m>[0-5]\d)(?!\d)|\s+gio(?![a-z])(?:\s+(?<m>\d{1,2})(?:\s*phut)?(?!\d))?|(?=\s+ruoi))(?:\s*(?<half>ruoi))?(?:\s+kem\s+(?<kem>\d{1,2})(?:\s*phut)?)?(?:\s*(?<pod>sang|trua|chieu|toi|dem)(?![a-z]))?")]
+    [GeneratedRegex(@"(?<![\d/.:\-])(?<h>\d{1,2})(?:\s*(?:h|g)(?![a-z])\s*(?<m>[0-5]\d)?(?!\d)|\s*:\s*(?<m>[0-5]\d)(?!\d)|\s+gio(?![a-z])(?:\s+(?<m>\d{1,2})(?:\s*phut)?(?!\d))?|(?=\s+ruoi))(?:\s*(?<half>ruoi))?(?:\s*(?<![a-z])kem\s+(?<kem>\d{1,2})(?:\s*phut)?)?(?:\s*(?<pod>sang|trua|chieu|toi|dem)(?![a-z]))?")]
     private static partial Regex ClockPattern();
 }
