@@ -24,6 +24,10 @@ public sealed class BookingDialog : Dialog
 
     public override async Task<bool> ContinueAsync(TurnContext t, DialogFrame f, CancellationToken ct)
     {
+        // "đặt lịch đăng ký kết hôn": another body's matter cannot be booked here, and the procedure remembered from an
+        // earlier question is not what is asked for. Where to go ends the dialog.
+        if (f.Get("procedure") is null && t.Entity(EntityTypes.Procedure) is null && await Referrals.TrySayAsync(t, aboutAProcedure: false, ct))
+            return true;
         Absorb(t, f);
         var catalog = t.Service<ProcedureCatalog>();
         var db = t.Service<MessagingDbContext>();
