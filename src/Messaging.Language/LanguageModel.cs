@@ -172,7 +172,8 @@ public sealed class LanguageModel
     {
         var visit = Array.FindIndex(ranking, r => r.Name == IntentNames.HomeVisit);
         if (visit < 0 || ranking[visit].Confidence <= 0) return ranking;
-        var padded = " " + string.Join(' ', text.Words.Select(w => w.Text)) + " ";
+        // "xuống tận nhà văn hóa thôn" is the village hall where a mobile session sits, not anyone's home.
+        var padded = (" " + string.Join(' ', text.Words.Select(w => w.Text)) + " ").Replace(" nha van hoa ", " hall ", StringComparison.Ordinal);
         if (HomeVisitCues.Any(c => padded.Contains(c, StringComparison.Ordinal))) return ranking;
         var rest = 1 - ranking[visit].Confidence;
         if (rest <= 0) return ranking;

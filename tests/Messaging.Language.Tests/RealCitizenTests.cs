@@ -84,6 +84,9 @@ public sealed class RealCitizenTests
     [InlineData("the can cuoc bi gay thi lam sao", "cccd-renewal")]
     [InlineData("bi mat the can cuoc roi", "cccd-reissue")]
     [InlineData("lam can cuoc mat bao lau", "cccd-first-issue")]
+    // "mức 2" alone is what the campaigns taught people to call the VNeID level-2 account.
+    [InlineData("lên mức 2 rồi mà app vẫn hiện mức 1", "vneid-level2")]
+    [InlineData("e k đi đc nữa, cancel lịch muc 2 nha", "vneid-level2")]
     public void Procedures_are_found_by_slang_slips_and_cues(string text, string procedure) =>
         Assert.Equal(procedure, Model.Parse(text).Entities.FirstOrDefault(e => e.Type == "procedure")?.Value);
 
@@ -139,6 +142,8 @@ public sealed class RealCitizenTests
     [InlineData("e mun lam the chip cho con nha")]
     [InlineData("lam cccd cho be nha e can gi")]
     [InlineData("cho em yeu cau cap lai can cuoc")]
+    // The village hall is where a mobile session sits, not anyone's home.
+    [InlineData("cảm ơn các anh hôm trước đã xuống tận nhà văn hóa xóm làm căn cước cho cả xóm")]
     public void A_relative_or_a_closing_nha_is_not_a_home_visit(string text)
     {
         var r = Model.Parse(text);
@@ -163,6 +168,12 @@ public sealed class RealCitizenTests
     // The busy day comes after the new one, in its own clause.
     [InlineData("dời lịch qua thứ 6 được không ạ, thứ 5 em bận", "2026-11-27", null)]
     [InlineData("chuyển lịch sang chiều mai giúp em, sáng mai em bận", "2026-11-24", "afternoon")]
+    // A fever, or "đi không nổi", is a day the citizen cannot make; "hẹn lại" moves.
+    [InlineData("lich thu 5 con e bi sot roi, cho hen lai thu 6 nghen", "2026-11-27", null)]
+    [InlineData("doi lich sang thu 6 dc ko ad, thu 5 mua bao di ko noi", "2026-11-27", null)]
+    // The new time is no day ("cuối tháng", "hôm khác"): the day named is the one left.
+    [InlineData("lịch làm căn cước thứ 5 cho tui lùi qua cuối tháng được không", null, null)]
+    [InlineData("lich sang thu 6 cua e doi sang hom khac giup e", null, null)]
     public void A_reschedule_keeps_the_day_it_moves_to_not_the_day_it_leaves(string text, string? date, string? part, string? time = null)
     {
         var r = Model.Parse(text);
@@ -182,6 +193,14 @@ public sealed class RealCitizenTests
     {
         Assert.Equal("office_info", Model.Parse(text).Intent.Name);
         Assert.Equal(date, Model.Single(text, "date"));
+    }
+
+    [Fact]
+    public void A_weekday_asked_about_in_general_inside_a_procedure_question_is_not_one_date()
+    {
+        const string text = "lam ho chieu can nhung giay to gi a, thu 7 co nhan ko";
+        Assert.Equal("procedure_info", Model.Parse(text).Intent.Name);
+        Assert.Null(Model.Single(text, "date"));
     }
 
     [Fact]
@@ -218,6 +237,8 @@ public sealed class RealCitizenTests
     [InlineData("thuế nhập khẩu xe máy bao nhiêu", null)]
     [InlineData("hoc bang lai xe b2 het bao nhieu tien", null)]
     [InlineData("đăng ký thường trú ở Mỹ được không", null)]
+    // "nơi thường trú" is a place: "xin ở đâu cũng được hay phải về nơi thường trú".
+    [InlineData("xác nhận cư trú CT07 xin ở đâu cũng được hay phải về nơi thường trú", "residence-confirmation")]
     // The same names in their own sense stay, "ở nước ngoài" before the name included.
     [InlineData("nhap khau cho vo vao nha chong", "permanent-residence")]
     [InlineData("người định cư ở nước ngoài về đăng ký thường trú cần gì", "permanent-residence")]
@@ -235,6 +256,9 @@ public sealed class RealCitizenTests
     [InlineData("can I reschedule to friday morning please", "morning")]
     // Unmarked "doi" is also "đợi" (wait): no appointment moves there.
     [InlineData("e doi lau roi, sang mai e len lai dc ko", "morning")]
+    // "chào buổi sáng" wishes a good morning.
+    [InlineData("chào buổi sáng ad nha", null)]
+    [InlineData("chao buoi chieu, cho e hoi lam cccd", null)]
     public void A_part_of_the_day_is_told_from_its_look_alikes(string text, string? part) =>
         Assert.Equal(part, Model.Single(text, "part_of_day"));
 
@@ -243,6 +267,11 @@ public sealed class RealCitizenTests
     [InlineData("lịch đổi căn cước chiều ni hủy giùm em hỉ", "2026-11-23")]
     [InlineData("mai ban roi, doi qua mot nha", "2026-11-25")]
     [InlineData("lam qua mot thang roi chua co", null)]
+    // Southern "mốt em rảnh" opens with the day; "một em bé" is a child.
+    [InlineData("mot e ranh, dat lich lam can cuoc cho e nhe", "2026-11-25")]
+    [InlineData("mot em be 5 tuoi lam can cuoc duoc ko", null)]
+    // "tới nay" (until now) typed with its marks is no evening today.
+    [InlineData("nộp hồ sơ từ hôm 10/11, tới nay chưa có kết quả", "2026-11-10")]
     public void Dialect_and_unmarked_day_words_are_read_as_days(string text, string? date) =>
         Assert.Equal(date, Model.Single(text, "date"));
 

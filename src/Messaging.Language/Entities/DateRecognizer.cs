@@ -126,7 +126,8 @@ public static partial class DateRecognizer
             case "hom" when W(1) == "ni":
                 return (today, 2, null);
             // Central "chiều ni" is "chiều nay".
-            case "nay" or "ni" when i > 0 && ctx.Word(i - 1) is "sang" or "trua" or "chieu" or "toi" or "dem":
+            // "tới nay" (until now) typed with its marks is no evening.
+            case "nay" or "ni" when i > 0 && (ctx.Word(i - 1) is "sang" or "trua" or "chieu" or "dem" || ctx.Word(i - 1) == "toi" && IsNight(ctx, i - 1)):
                 return (today, 1, null);
             // "16h30 nay", "9g nay": a clock time today.
             case "nay" when i > 0 && ClockWord().IsMatch(ctx.Word(i - 1)):
@@ -366,6 +367,8 @@ public static partial class DateRecognizer
         if (ctx.Word(i + 1) is "lich" or "cai" or "chut" or "so" or "nguoi" or "lan" or "buoi" or "ngay" or "thang" or "nam"
             or "tuan" or "gio" or "ti" or "it" or "con" or "ban" or "bo" or "to" or "suat" or "slot" or "ho") return false;
         if (ctx.Text.Words.Count == 1 || ctx.Word(i - 1) is "sang" or "chieu" or "toi" or "trua" or "den" or "hen" or "hom" or "bua") return true;
+        // Southern "mốt em rảnh, đặt lịch…": opening the message before who is free; "một em bé" is a child.
+        if (i == 0 && ctx.Word(1) is "em" or "e" or "toi" or "tui" or "minh" or "anh" or "chi" && ctx.Word(2) is not ("be" or "nho" or "gai" or "trai")) return true;
         if (ctx.Word(i - 1) == "mai") return false;
         // "dời qua mốt nha": where a move ends, a "mot" that ends the clause is a day; "qua một tháng" counts a month.
         return ctx.Word(i - 1) is "qua" or "vao" && ctx.Word(i + 1) is "" or "nha" or "nhe" or "nhen" or "nghen" or "duoc" or "di" or "a" or "khong" or "luon" or "giup" or "gium" or "dum";

@@ -31,6 +31,9 @@ internal static class IntentEntities
             case IntentNames.OfficeInfo:
                 WithoutWeekdaysInGeneral(text, entities);
                 return;
+            case IntentNames.ProcedureInfo:
+                WithoutWeekdaysInGeneral(text, entities, askedOfTheOffice: true);
+                break;
         }
         foreach (var p in procedures)
         {
@@ -96,9 +99,22 @@ internal static class IntentEntities
         foreach (var move in markers)
         {
             if (move < firstWhen) continue;
-            if (move <= lastWhen) entities.RemoveAll(e => IsWhen(e) && e.End <= move);
+            if (move <= lastWhen || VagueAfter(text, move)) entities.RemoveAll(e => IsWhen(e) && e.End <= move);
             break;
         }
+    }
+
+    /// <summary>
+    /// "lùi qua cuối tháng", "dời sang hôm khác", "chuyển qua tháng sau": the new time is named but is no day, so a day
+    /// before the move is the one left.
+    /// </summary>
+    private static bool VagueAfter(NormalizedText text, int move)
+    {
+        var i = new WordPositions(text).FirstAtOrAfter(move);
+        string W(int k) => i + k < text.Words.Count ? text.Words[i + k].Text : "";
+        return W(1) is "cuoi" or "dau" or "giua" && W(2) is "thang" or "tuan" or "nam"
+            || W(1) is "hom" or "ngay" or "bua" or "tuan" or "dip" or "luc" or "buoi" or "thang" or "khi" && W(2) == "khac"
+            || W(1) == "thang" && W(2) is "sau" or "toi";
     }
 
     /// <summary>For each position, where its clause ends: the next comma, full stop, question or exclamation mark, or line break.</summary>
@@ -126,7 +142,7 @@ internal static class IntentEntities
             "qua" => W(-1) is not ("hom" or "tuan" or "thang" or "nam" or "bua" or "vua"),
             "thanh" => W(1) is not ("pho" or "vien" or "cong" or "nien"),
             // "lùi lại thứ 5 tuần sau", "dời vào chiều mai", "đổi lên ngày 17" (earlier), "dời xuống": right after the move verb.
-            "lai" or "vao" or "len" or "xuong" => W(-1) is "doi" or "lui" or "hoan" or "chuyen" or "dich" or "day",
+            "lai" or "vao" or "len" or "xuong" => W(-1) is "doi" or "lui" or "hoan" or "chuyen" or "dich" or "day" || W(0) == "lai" && W(-1) == "hen",
             "to" or "into" => true,
             _ => false,
         };
@@ -140,6 +156,10 @@ internal static class IntentEntities
         {
             // Southern "mắc" (busy), "trùng lịch" (a clash).
             "ban" or "ket" or "busy" or "mac" or "om" or "benh" or "sick" => true,
+            // "nó sốt rồi"; typed with marks "sót" is something missed.
+            "sot" => text.MayBe(words[i].Source, "sốt"),
+            // "mưa bão đi ko nổi", "đi hổng được".
+            "di" => W(1) is "khong" or "chua" && W(2) is "noi" or "duoc" or "kip",
             "trung" => W(1) is "lich" or "gio",
             "co" => W(1) == "viec",
             "khong" or "chua" => W(1) is "di" or "den" or "toi" or "len" or "qua" or "kip" or "the" or "ra" or "lam"
@@ -171,11 +191,20 @@ internal static class IntentEntities
     /// "thứ 7 có làm việc không", "chủ nhật có mở cửa ko": a weekday asked about in general names every such day, not
     /// the next one; "thứ 7 này", "thứ 7 tuần sau", "mai" name one day and stay.
     /// </summary>
-    private static void WithoutWeekdaysInGeneral(NormalizedText text, List<Entity> entities)
+    /// <param name="askedOfTheOffice">Only a weekday followed by whether the office works then ("đổi căn cước mất bao
+    /// nhiêu, mà thứ 7 có làm không"); a question on a procedure may name a day for other reasons.</param>
+    private static void WithoutWeekdaysInGeneral(NormalizedText text, List<Entity> entities, bool askedOfTheOffice = false)
     {
         if (!entities.Exists(e => e.Type == EntityTypes.Date)) return;
         var words = new WordPositions(text);
-        entities.RemoveAll(e => e.Type == EntityTypes.Date && IsBareWeekday(text, words, e));
+        entities.RemoveAll(e => e.Type == EntityTypes.Date && IsBareWeekday(text, words, e) && (!askedOfTheOffice || OfficeWorksAfter(text, words, e)));
+    }
+
+    private static bool OfficeWorksAfter(NormalizedText text, WordPositions words, Entity date)
+    {
+        var i = words.FirstAtOrAfter(date.End);
+        string W(int k) => i + k < text.Words.Count ? text.Words[i + k].Text : "";
+        return W(0) == "co" && W(1) is "lam" or "nhan" or "mo" or "tiep" or "truc" or "nghi";
     }
 
     private static bool IsBareWeekday(NormalizedText text, WordPositions words, Entity date)

@@ -110,6 +110,8 @@ public static partial class TimeRecognizer
             var value = Pod(words[i].Text);
             if (value is null || !ctx.IsWordFree(i) || !IsPartOfDay(ctx, i, typesMarks, firstFreeMove, firstNamedMove)) continue;
             var first = i > 0 && ctx.Word(i - 1) == "buoi" && ctx.IsWordFree(i - 1) ? i - 1 : i;
+            // "chào buổi sáng" wishes a good morning.
+            if (first > 0 && first < i && ctx.Word(first - 1) is "chao") continue;
             var (start, end) = ctx.Text.WordSpan(first, i);
             ctx.Add(new Entity(EntityTypes.PartOfDay, value, start, end));
         }
