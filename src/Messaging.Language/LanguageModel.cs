@@ -173,7 +173,7 @@ public sealed class LanguageModel
         var visit = Array.FindIndex(ranking, r => r.Name == IntentNames.HomeVisit);
         if (visit < 0 || ranking[visit].Confidence <= 0) return ranking;
         // "xuống tận nhà văn hóa thôn" is the village hall where a mobile session sits, not anyone's home.
-        var padded = (" " + string.Join(' ', text.Words.Select(w => w.Text)) + " ").Replace(" nha van hoa ", " hall ", StringComparison.Ordinal);
+        var padded = (" " + string.Join(' ', text.Words.Select(w => w.Text)) + " ").Replace(" tan nha van hoa ", " hall ", StringComparison.Ordinal).Replace(" nha van hoa ", " hall ", StringComparison.Ordinal);
         if (HomeVisitCues.Any(c => padded.Contains(c, StringComparison.Ordinal))) return ranking;
         var rest = 1 - ranking[visit].Confidence;
         if (rest <= 0) return ranking;
@@ -225,8 +225,15 @@ public sealed class LanguageModel
             FollowedById(ctx.Text, words, e.End, idStarts) || PrecededBySo(ctx.Text, words, e.Start)));
     }
 
-    /// <summary>Folded words that may stand between the card and its number: a possessive or "là".</summary>
-    private static readonly HashSet<string> IdFillers = ["e", "em", "toi", "t", "minh", "cua", "la", "tui", "my", "is"];
+    /// <summary>
+    /// Folded words that may stand between the card and its number: a possessive, "là", or whose card it is ("CCCD ba
+    /// là 0510…", "cccd của mẹ 0511…").
+    /// </summary>
+    private static readonly HashSet<string> IdFillers =
+    [
+        "e", "em", "toi", "t", "minh", "cua", "la", "tui", "my", "is",
+        "ba", "bo", "me", "ma", "ong", "vo", "chong", "con", "anh", "chi", "co", "chu", "bac", "noi", "ngoai",
+    ];
 
     /// <summary>
     /// Only the first ID number at or after the procedure can follow it, with nothing but separators and fillers between:

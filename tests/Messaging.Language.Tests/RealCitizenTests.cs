@@ -87,6 +87,9 @@ public sealed class RealCitizenTests
     // "mức 2" alone is what the campaigns taught people to call the VNeID level-2 account.
     [InlineData("lên mức 2 rồi mà app vẫn hiện mức 1", "vneid-level2")]
     [InlineData("e k đi đc nữa, cancel lịch muc 2 nha", "vneid-level2")]
+    [InlineData("dời lịch định danh của em qua thứ 3 nha", "vneid-level2")]
+    [InlineData("cap lai the, bi mat", "cccd-reissue")]
+    [InlineData("căn cước gắn chip cũ với thẻ mới có cần đổi không", "cccd-renewal")]
     public void Procedures_are_found_by_slang_slips_and_cues(string text, string procedure) =>
         Assert.Equal(procedure, Model.Parse(text).Entities.FirstOrDefault(e => e.Type == "procedure")?.Value);
 
@@ -203,6 +206,26 @@ public sealed class RealCitizenTests
         Assert.Null(Model.Single(text, "date"));
     }
 
+    [Theory]
+    // The weekend and the working week in general.
+    [InlineData("giấy hẹn ghi 7 ngày làm việc, có tính thứ 7 chủ nhật không")]
+    [InlineData("công an xã làm từ thứ 2 đến thứ 6 phải không")]
+    public void A_span_of_weekdays_in_general_is_no_date(string text) =>
+        Assert.Empty(Model.Values(text, "date"));
+
+    [Fact]
+    public void A_move_from_a_day_to_a_week_keeps_the_week_only()
+    {
+        var r = Model.Parse("lich lam can cuoc cua em la thu 4 nay, doi qua tuan sau duoc ko");
+        Assert.Equal("reschedule_appointment", r.Intent.Name);
+        Assert.DoesNotContain(r.Entities, e => e.Type == "date");
+        Assert.Equal("2026-11-30", Assert.Single(r.Entities, e => e.Type == "week").Value);
+    }
+
+    [Fact]
+    public void A_card_before_a_relatives_id_number_is_not_a_procedure() =>
+        Assert.Equal(["cccd-renewal"], Model.Values("ba em đổi căn cước hôm lưu động, CCCD ba là 051058003921, có thẻ chưa ạ", "procedure"));
+
     [Fact]
     public void A_booking_keeps_a_bare_weekday() =>
         Assert.Equal("2026-11-28", Model.Single("đặt lịch làm căn cước thứ 7", "date"));
@@ -237,6 +260,9 @@ public sealed class RealCitizenTests
     [InlineData("thuế nhập khẩu xe máy bao nhiêu", null)]
     [InlineData("hoc bang lai xe b2 het bao nhieu tien", null)]
     [InlineData("đăng ký thường trú ở Mỹ được không", null)]
+    // The ID number and another card.
+    [InlineData("mã định danh cá nhân của tôi là số nào", null)]
+    [InlineData("cấp lại thẻ ATM bị nuốt ở đâu", null)]
     // "nơi thường trú" is a place: "xin ở đâu cũng được hay phải về nơi thường trú".
     [InlineData("xác nhận cư trú CT07 xin ở đâu cũng được hay phải về nơi thường trú", "residence-confirmation")]
     // The same names in their own sense stay, "ở nước ngoài" before the name included.

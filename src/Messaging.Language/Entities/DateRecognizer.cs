@@ -48,8 +48,9 @@ public static partial class DateRecognizer
     private static bool IsNight(RecognitionContext ctx, int word) => ctx.Text.MayBe(ctx.Text.Words[word].Source, "tối", "đêm");
 
     /// <summary>
-    /// "mùng 8 tháng 2 âm" is a lunar date, not the calendar's. A week beside a named day ("ở nhà tới hết tuần sau, hẹn
-    /// ngày 4/3") is context: the day is the answer.
+    /// "mùng 8 tháng 2 âm" is a lunar date, not the calendar's. "thứ 7 chủ nhật" and "thứ 2 đến thứ 6" are the weekend
+    /// and the working week in general, not two days. (A week beside a named day is left to the intent: a move names the
+    /// day it leaves and the week it wants.)
     /// </summary>
     private static void WithoutLunarAndRedundantWeeks(RecognitionContext ctx)
     {
@@ -62,10 +63,30 @@ public static partial class DateRecognizer
             var next = words.FirstAtOrAfter(d.End);
             if (next < words.Count && ctx.Word(next) is "am" or "al" && IsLunar(ctx, next)) gone.Add(d);
         }
-        if (dates.Exists(d => d.Type == EntityTypes.Date && !gone.Contains(d)))
-            foreach (var d in dates) if (d.Type == EntityTypes.Week) gone.Add(d);
+        var weekdays = dates.Where(d => d.Type == EntityTypes.Date && IsWeekdayName(ctx, words, d)).ToList();
+        for (var k = 0; k + 1 < weekdays.Count; k++)
+            if (IsWeekdayRange(ctx, words, weekdays[k], weekdays[k + 1])) { gone.Add(weekdays[k]); gone.Add(weekdays[k + 1]); }
         // The characters stay claimed: "2 âm" must not become a clock time ("2 am") either.
         ctx.Entities.RemoveAll(gone.Contains);
+    }
+
+    /// <summary>A bare "thứ N" or "chủ nhật" of two words, with no week or date after it.</summary>
+    private static bool IsWeekdayName(RecognitionContext ctx, WordPositions words, Entity d)
+    {
+        var (first, last) = words.Inside(d.Start, d.End);
+        return first >= 0 && last == first + 1 && ctx.Word(first) is "thu" or "chu";
+    }
+
+    /// <summary>"thứ 7 chủ nhật", "thứ 7, cn", "thứ 2 đến thứ 6", "t2-t6": a span of days in general.</summary>
+    private static bool IsWeekdayRange(RecognitionContext ctx, WordPositions words, Entity a, Entity b)
+    {
+        var (_, lastA) = words.Inside(a.Start, a.End);
+        var (firstB, _) = words.Inside(b.Start, b.End);
+        var between = firstB - lastA - 1;
+        var link = between == 1 ? ctx.Word(lastA + 1) : "";
+        var pairs = ctx.Word(lastA) is "7" or "bay" && ctx.Word(firstB) == "chu" && (between == 0 || link is "va" or "voi" or "hay")
+            || ctx.Word(lastA) is "2" or "hai" && ctx.Word(firstB + 1) is "6" or "sau" or "7" or "bay" && (between == 0 || link is "den" or "toi");
+        return pairs;
     }
 
     private static bool IsLunar(RecognitionContext ctx, int word) => ctx.Text.MayBe(ctx.Text.Words[word].Source, "âm");

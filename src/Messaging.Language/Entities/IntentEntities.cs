@@ -19,6 +19,14 @@ internal static class IntentEntities
     /// <summary>Adjusts <paramref name="entities"/> (sorted by position, as recognized) in place.</summary>
     public static void Apply(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)
     {
+        ByIntent(intent, text, entities, procedures, today);
+        // "ở nhà tới hết tuần sau, hẹn ngày 4/3": a week beside a day that stays is context, and the day is the answer.
+        // A move has already dropped the day it leaves ("lịch thứ 4 này, dời qua tuần sau").
+        if (entities.Exists(e => e.Type == EntityTypes.Date)) entities.RemoveAll(e => e.Type == EntityTypes.Week);
+    }
+
+    private static void ByIntent(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)
+    {
         switch (intent)
         {
             case IntentNames.RescheduleAppointment:
