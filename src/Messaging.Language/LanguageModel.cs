@@ -222,7 +222,14 @@ public sealed class LanguageModel
         var idStarts = ctx.Entities.Where(e => e.Type == EntityTypes.CitizenId).Select(e => e.Start).Order().ToArray();
         var words = new WordPositions(ctx.Text);
         ctx.Entities.RemoveAll(e => e.Type == EntityTypes.Procedure && (
-            FollowedById(ctx.Text, words, e.End, idStarts) || PrecededBySo(ctx.Text, words, e.Start)));
+            FollowedById(ctx.Text, words, e.End, idStarts) && !NamesARequest(ctx.Text, words, e) || PrecededBySo(ctx.Text, words, e.Start)));
+    }
+
+    /// <summary>"cấp lại căn cước con tôi 0791…", "đổi cccd của mẹ 0511…": the name itself asks for the procedure.</summary>
+    private static bool NamesARequest(NormalizedText text, WordPositions words, Entity e)
+    {
+        var (first, _) = words.Inside(e.Start, e.End);
+        return first >= 0 && text.Words[first].Text is "cap" or "lam" or "doi" or "xin" or "dang" or "dat" or "gia";
     }
 
     /// <summary>

@@ -29,4 +29,16 @@ public sealed class WeekBookingTests
         Assert.DoesNotContain(days, d => string.CompareOrdinal(d, "2026-11-30") >= 0 && string.CompareOrdinal(d, "2026-12-06") <= 0);
         Assert.Contains("các ngày gần nhất còn chỗ", replies[^1].Text);
     }
+
+    [Fact]
+    public async Task Of_two_weeks_the_one_named_last_is_offered()
+    {
+        await using var host = await BotHost.StartAsync();
+        var replies = await host.SayAsync("weeks", "tuần này em bận, cho em đặt lịch làm căn cước ở xã Tịnh Hà tuần sau");
+
+        var days = replies.Last(r => r.SuggestedActions is not null).SuggestedActions!.Actions.Select(a => a.Value).ToList();
+        Assert.NotEmpty(days);
+        Assert.All(days, d => Assert.InRange(string.CompareOrdinal(d, "2026-11-30"), 0, int.MaxValue));
+        Assert.Contains("trong tuần anh/chị chọn", replies[^1].Text);
+    }
 }

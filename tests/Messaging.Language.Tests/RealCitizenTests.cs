@@ -89,6 +89,8 @@ public sealed class RealCitizenTests
     [InlineData("e k đi đc nữa, cancel lịch muc 2 nha", "vneid-level2")]
     [InlineData("dời lịch định danh của em qua thứ 3 nha", "vneid-level2")]
     [InlineData("cap lai the, bi mat", "cccd-reissue")]
+    [InlineData("cấp lại căn cước con tôi 079123456789 bị mất", "cccd-reissue")]
+    [InlineData("em muốn thay đổi địa chỉ thường trú thì làm sao", "permanent-residence")]
     [InlineData("căn cước gắn chip cũ với thẻ mới có cần đổi không", "cccd-renewal")]
     public void Procedures_are_found_by_slang_slips_and_cues(string text, string procedure) =>
         Assert.Equal(procedure, Model.Parse(text).Entities.FirstOrDefault(e => e.Type == "procedure")?.Value);
@@ -223,6 +225,20 @@ public sealed class RealCitizenTests
     }
 
     [Fact]
+    public void A_day_gone_by_leaves_the_week()
+    {
+        var r = Model.Parse("căn cước hết hạn ngày 20/11, đặt lịch đổi tuần sau");
+        Assert.Equal("2026-11-30", Assert.Single(r.Entities, e => e.Type == "week").Value);
+    }
+
+    [Theory]
+    // Days listed to choose from stay days.
+    [InlineData("em đặt lịch thứ 7 hay chủ nhật đều được")]
+    [InlineData("thứ 7, chủ nhật em rảnh, đặt lịch giúp em")]
+    public void Weekdays_listed_as_choices_stay_days(string text) =>
+        Assert.Contains("2026-11-28", Model.Values(text, "date"));
+
+    [Fact]
     public void A_card_before_a_relatives_id_number_is_not_a_procedure() =>
         Assert.Equal(["cccd-renewal"], Model.Values("ba em đổi căn cước hôm lưu động, CCCD ba là 051058003921, có thẻ chưa ạ", "procedure"));
 
@@ -263,6 +279,8 @@ public sealed class RealCitizenTests
     // The ID number and another card.
     [InlineData("mã định danh cá nhân của tôi là số nào", null)]
     [InlineData("cấp lại thẻ ATM bị nuốt ở đâu", null)]
+    [InlineData("cấp lại thẻ cử tri ở đâu", null)]
+    [InlineData("phạt nồng độ cồn mức 2 bao nhiêu tiền", null)]
     // "nơi thường trú" is a place: "xin ở đâu cũng được hay phải về nơi thường trú".
     [InlineData("xác nhận cư trú CT07 xin ở đâu cũng được hay phải về nơi thường trú", "residence-confirmation")]
     // The same names in their own sense stay, "ở nước ngoài" before the name included.
@@ -285,6 +303,8 @@ public sealed class RealCitizenTests
     // "chào buổi sáng" wishes a good morning.
     [InlineData("chào buổi sáng ad nha", null)]
     [InlineData("chao buoi chieu, cho e hoi lam cccd", null)]
+    [InlineData("Xin chào. Buổi sáng mấy giờ mở cửa?", "morning")]
+    [InlineData("chào, buổi chiều mai em lên làm căn cước được không", "afternoon")]
     public void A_part_of_the_day_is_told_from_its_look_alikes(string text, string? part) =>
         Assert.Equal(part, Model.Single(text, "part_of_day"));
 

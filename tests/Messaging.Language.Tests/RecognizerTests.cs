@@ -66,8 +66,8 @@ public sealed class DateRecognizerTests
     [InlineData("thứ 6 ngày 27 tháng 11", "2026-11-27")]
     [InlineData("ngày mười lăm tháng ba buổi sáng", "2027-03-15")]
     [InlineData("ngay hai muoi lam thang muoi hai", "2026-12-25")]
-    [InlineData("mùng một tháng giêng", "2027-01-01")]
-    [InlineData("ngày ba mươi mốt tháng chạp", "2026-12-31")]
+    [InlineData("ngày một tháng hai", "2027-02-01")]
+    [InlineData("ngày 8 March", "2027-03-08")]
     [InlineData("ngày 5 tháng sáu", "2027-06-05")]
     [InlineData("ngày mười tháng tư", "2027-04-10")]
     [InlineData("ngày mười lăm tháng sau", "2026-12-15")]
@@ -123,7 +123,13 @@ public sealed class DateRecognizerTests
     [InlineData("may 5 cai ghe")]
     [InlineData("5 tháng sau mới có thẻ")]
     [InlineData("ngày hai bữa")]
-    [InlineData("sep 5 gio moi ve")]
+    // Months counted, lunar months, a year nobody means, "một mình".
+    [InlineData("con tôi bị phạt 6 tháng tù, làm lý lịch tư pháp được không")]
+    [InlineData("tạm trú 6 tháng một lần phải gia hạn à")]
+    [InlineData("mùng một tháng giêng")]
+    [InlineData("ngày ba mươi mốt tháng chạp")]
+    [InlineData("ngày 1 tháng 1 năm 1800")]
+    [InlineData("mot minh em di lam can cuoc duoc khong")]
     public void Not_dates(string text) => Assert.Empty(Model.Values(text, EntityTypes.Date));
 
     [Fact]
@@ -211,6 +217,7 @@ public sealed class TimeRecognizerTests
     [Theory]
     [InlineData("25h")]
     [InlineData("8:75")]
+    [InlineData("8h kém 45")]
     [InlineData("8 hồ sơ")]
     [InlineData("0912345678")]
     public void Not_times(string text) => Assert.Empty(Model.Values(text, EntityTypes.Time));

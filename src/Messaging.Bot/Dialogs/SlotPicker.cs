@@ -45,7 +45,7 @@ internal static class SlotPicker
             var inWeek = await FreeDaysAsync(bookings, procedure, office, from, until, ct);
             if (inWeek.Count > 0)
             {
-                await t.PromptAsync(f, "date", PromptKind.Date, "bot/booking.ask-date", new { procedure = procedureTitle, office = officeName, week = true },
+                await t.PromptAsync(f, "date", PromptKind.Date, "bot/booking.ask-date-in-week", new { procedure = procedureTitle, office = officeName },
                     inWeek.Select(x => new Choice(x.ToString("yyyy-MM-dd"), BotFormat.DayTitle(x, t.Locale))).ToList(), ct: ct);
                 return Pick.Asked;
             }
@@ -61,7 +61,7 @@ internal static class SlotPicker
                 await t.SayAsync("bot/booking.no-availability", new { procedure = procedureTitle, office = officeName }, ct: ct);
                 return Pick.Impossible;
             }
-            await t.PromptAsync(f, "date", PromptKind.Date, "bot/booking.ask-date", new { procedure = procedureTitle, office = officeName, week = false },
+            await t.PromptAsync(f, "date", PromptKind.Date, "bot/booking.ask-date", new { procedure = procedureTitle, office = officeName },
                 days.Select(x => new Choice(x.ToString("yyyy-MM-dd"), BotFormat.DayTitle(x, t.Locale))).ToList(), ct: ct);
             return Pick.Asked;
         }
@@ -141,8 +141,10 @@ internal static class SlotPicker
     /// </summary>
     internal static void TakeWeek(TurnContext t, DialogFrame f)
     {
-        if (t.EntityOf(EntityTypes.Date) is not null) { f.Set("week", null); return; }
-        if (t.EntityOf(EntityTypes.Week) is not { } week) return;
+        var today = OfficeTime.LocalDate(t.Now, null).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (t.Nlu.Entities.Any(e => e.Type == EntityTypes.Date && string.CompareOrdinal(e.Value, today) >= 0)) { f.Set("week", null); return; }
+        // "tuần này em bận, đặt lịch tuần sau": the week named last is the one wanted.
+        if (t.Nlu.Entities.LastOrDefault(e => e.Type == EntityTypes.Week) is not { } week) return;
         var until = week.Detail?.StartsWith("until ", StringComparison.Ordinal) == true ? week.Detail["until ".Length..] : week.Value;
         f.Set("week", week.Value + ".." + until);
         f.Set("date", null);

@@ -77,16 +77,17 @@ public static partial class DateRecognizer
         return first >= 0 && last == first + 1 && ctx.Word(first) is "thu" or "chu";
     }
 
-    /// <summary>"thứ 7 chủ nhật", "thứ 7, cn", "thứ 2 đến thứ 6", "t2-t6": a span of days in general.</summary>
+    /// <summary>"thứ 7 chủ nhật", "thứ 2 đến thứ 6": a span of days in general.</summary>
     private static bool IsWeekdayRange(RecognitionContext ctx, WordPositions words, Entity a, Entity b)
     {
         var (_, lastA) = words.Inside(a.Start, a.End);
         var (firstB, _) = words.Inside(b.Start, b.End);
         var between = firstB - lastA - 1;
         var link = between == 1 ? ctx.Word(lastA + 1) : "";
-        var pairs = ctx.Word(lastA) is "7" or "bay" && ctx.Word(firstB) == "chu" && (between == 0 || link is "va" or "voi" or "hay")
-            || ctx.Word(lastA) is "2" or "hai" && ctx.Word(firstB + 1) is "6" or "sau" or "7" or "bay" && (between == 0 || link is "den" or "toi");
-        return pairs;
+        // "thứ 7, chủ nhật em rảnh" and "thứ 7 hay chủ nhật" list days to choose from; only the bare pair is the weekend.
+        var adjacent = between == 0 && ctx.Text.Original[a.End..b.Start].All(char.IsWhiteSpace);
+        return ctx.Word(lastA) is "7" or "bay" && ctx.Word(firstB) == "chu" && adjacent
+            || ctx.Word(lastA) is "2" or "hai" && ctx.Word(firstB + 1) is "6" or "sau" or "7" or "bay" && link is "den" or "toi";
     }
 
     private static bool IsLunar(RecognitionContext ctx, int word) => ctx.Text.MayBe(ctx.Text.Words[word].Source, "âm");
@@ -164,7 +165,8 @@ public static partial class DateRecognizer
                 return (today.AddDays(-2), 2, null);
             case "ngay" when W(1) == "mai":
                 return (today.AddDays(1), 2, null);
-            case "ngay" when W(1) is "kia" or "mot":
+            // "ngày một tháng hai" is the first of February, not "ngày mốt".
+            case "ngay" when W(1) is "kia" or "mot" && W(2) != "thang":
                 return (today.AddDays(2), 2, null);
             case "mai" when IsTomorrow(ctx, i):
                 return (today.AddDays(1), 1, null);
@@ -210,6 +212,9 @@ public static partial class DateRecognizer
                 return (MondayOf(today).AddDays(7 + nextDay), 2, null);
             case var day when EnglishDays.TryGetValue(day, out var englishDay):
                 return (today.AddDays((englishDay - DayIndex(today) + 7) % 7), 1, null);
+            // "ngày 8 March": the English month after a Vietnamese day.
+            case "ngay" when IsDayNumber(W(1)) && EnglishMonth(ctx, i + 2) is { } englishMonth:
+                return WithYear(ctx, i + 3, int.Parse(W(1), CultureInfo.InvariantCulture), englishMonth, 3);
             case "ngay" or "mung" or "mong" when IsDayNumber(W(1)):
                 return DayOfMonth(ctx, int.Parse(W(1), CultureInfo.InvariantCulture), i + 2, 2, afterNgay: true, monthRequired: false);
             // "ngày mười lăm tháng ba", "mùng một tháng giêng": spelled out, as a voice keyboard writes them; only with the month,
@@ -265,13 +270,16 @@ public static partial class DateRecognizer
     private static (DateOnly?, int, string?) DayOfMonth(RecognitionContext ctx, int day, int next, int consumed, bool afterNgay, bool monthRequired)
     {
         var today = ctx.Today;
-        if (ctx.Word(next) == "thang" && MonthAt(ctx, next + 1) is (var month, var monthWords))
+        // Without "ngày" the month is written in digits: "6 tháng tù", "3 tháng hai vợ chồng" count months.
+        if (ctx.Word(next) == "thang" && MonthAt(ctx, next + 1, spelled: afterNgay) is (var month, var monthWords))
         {
             int? year = null;
             var length = consumed + 1 + monthWords;
             var after = next + 1 + monthWords;
-            if (ctx.Word(after) == "nam" && int.TryParse(ctx.Word(after + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var y) && y is >= MinWrittenYear and <= MaxYear)
+            if (ctx.Word(after) == "nam" && int.TryParse(ctx.Word(after + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var y) && ctx.Word(after + 1).Length == 4)
             {
+                // "năm 1800" is no year anyone means: no date rather than this year's.
+                if (y is < MinWrittenYear or > MaxYear) return (null, 0, null);
                 year = y;
                 length += 2;
             }
@@ -291,15 +299,17 @@ public static partial class DateRecognizer
         return (candidate, consumed, null);
     }
 
-    /// <summary>The month after "tháng": "12", "mười hai", "ba", "giêng" (the first), "chạp" (the last).</summary>
-    private static (int Month, int Words)? MonthAt(RecognitionContext ctx, int i)
+    /// <summary>
+    /// The month after "tháng": "12", or spelled ("mười hai", "ba", "tư") when <paramref name="spelled"/>. "giêng" and
+    /// "chạp" name lunar months, so they name no calendar date.
+    /// </summary>
+    private static (int Month, int Words)? MonthAt(RecognitionContext ctx, int i, bool spelled)
     {
         var word = ctx.Word(i);
         if (word.Length is 1 or 2 && word.All(char.IsAsciiDigit)) return (int.Parse(word, CultureInfo.InvariantCulture), 1);
-        if (word == "gieng") return (1, 1);
-        if (word == "chap") return (12, 1);
-        // "tháng tư" is April; "tư" alone is no number elsewhere.
-        if (word == "tu") return (4, 1);
+        if (!spelled) return null;
+        // "tháng tư" is April; typed with marks "tù" (prison) is not.
+        if (word == "tu") return ctx.Text.MayBe(ctx.Text.Words[i].Source, "tư") ? (4, 1) : null;
         // Bare "tháng sau" is next month; June only typed as "sáu".
         if (word == "sau" && !(ctx.Text.Tokens[ctx.Text.Words[i].Source].HasDiacritics && ctx.Text.MayBe(ctx.Text.Words[i].Source, "sáu"))) return null;
         return SpelledNumber(ctx, i) is ( >= 1 and <= 12 and var month, var words) ? (month, words) : null;
@@ -382,14 +392,17 @@ public static partial class DateRecognizer
     {
         var source = ctx.Text.Words[i].Source;
         var token = ctx.Text.Tokens[source];
+        // "hai mươi mốt" is twenty-one.
+        if (ctx.Word(i - 1) == "muoi") return false;
         if (token.HasDiacritics) return ctx.Text.Toned(source) == "mốt";
         // Without marks "mot" is usually "một" (one); only read it as a day where a day is expected.
         // "xếp cho tôi một lịch": "một" before a counted noun is one, whatever stands before it.
         if (ctx.Word(i + 1) is "lich" or "cai" or "chut" or "so" or "nguoi" or "lan" or "buoi" or "ngay" or "thang" or "nam"
             or "tuan" or "gio" or "ti" or "it" or "con" or "ban" or "bo" or "to" or "suat" or "slot" or "ho") return false;
         if (ctx.Text.Words.Count == 1 || ctx.Word(i - 1) is "sang" or "chieu" or "toi" or "trua" or "den" or "hen" or "hom" or "bua") return true;
-        // Southern "mốt em rảnh, đặt lịch…": opening the message before who is free; "một em bé" is a child.
-        if (i == 0 && ctx.Word(1) is "em" or "e" or "toi" or "tui" or "minh" or "anh" or "chi" && ctx.Word(2) is not ("be" or "nho" or "gai" or "trai")) return true;
+        // Southern "mốt em rảnh, đặt lịch…": opening the message, before who comes or is free; "một em học sinh" is a pupil.
+        if (i == 0 && ctx.Word(1) is "em" or "e" or "toi" or "tui" or "anh" or "chi"
+            && ctx.Word(2) is "ranh" or "len" or "qua" or "toi" or "den" or "ghe" or "moi" or "ve") return true;
         if (ctx.Word(i - 1) == "mai") return false;
         // "dời qua mốt nha": where a move ends, a "mot" that ends the clause is a day; "qua một tháng" counts a month.
         return ctx.Word(i - 1) is "qua" or "vao" && ctx.Word(i + 1) is "" or "nha" or "nhe" or "nhen" or "nghen" or "duoc" or "di" or "a" or "khong" or "luon" or "giup" or "gium" or "dum";

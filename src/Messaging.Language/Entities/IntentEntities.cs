@@ -20,9 +20,11 @@ internal static class IntentEntities
     public static void Apply(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)
     {
         ByIntent(intent, text, entities, procedures, today);
-        // "ở nhà tới hết tuần sau, hẹn ngày 4/3": a week beside a day that stays is context, and the day is the answer.
-        // A move has already dropped the day it leaves ("lịch thứ 4 này, dời qua tuần sau").
-        if (entities.Exists(e => e.Type == EntityTypes.Date)) entities.RemoveAll(e => e.Type == EntityTypes.Week);
+        // "ở nhà tới hết tuần sau, hẹn ngày 4/3": a week beside a day still ahead is context, and the day is the answer.
+        // A day gone by ("hết hạn ngày 1/12", "sinh ngày …") leaves the week; a move has already dropped the day it leaves.
+        var iso = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        if (entities.Exists(e => e.Type == EntityTypes.Date && string.CompareOrdinal(e.Value, iso) >= 0))
+            entities.RemoveAll(e => e.Type == EntityTypes.Week);
     }
 
     private static void ByIntent(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)

@@ -39,8 +39,10 @@ public static partial class TimeRecognizer
                 _ => hour,
             };
             // "7 giờ kém 15" is a quarter to seven: the hour said decides the part of the day, then the minutes come off it.
-            if (m.Groups["kem"].Success && int.Parse(m.Groups["kem"].Value, CultureInfo.InvariantCulture) is var before and >= 1 and <= 30)
+            if (m.Groups["kem"].Success)
             {
+                // "8h kém 45" is no time anyone says: no time rather than eight o'clock.
+                if (int.Parse(m.Groups["kem"].Value, CultureInfo.InvariantCulture) is not (>= 1 and <= 30 and var before)) continue;
                 hour -= 1;
                 minute = 60 - before;
             }
@@ -111,7 +113,8 @@ public static partial class TimeRecognizer
             if (value is null || !ctx.IsWordFree(i) || !IsPartOfDay(ctx, i, typesMarks, firstFreeMove, firstNamedMove)) continue;
             var first = i > 0 && ctx.Word(i - 1) == "buoi" && ctx.IsWordFree(i - 1) ? i - 1 : i;
             // "chào buổi sáng" wishes a good morning.
-            if (first > 0 && first < i && ctx.Word(first - 1) is "chao") continue;
+            if (first > 0 && first < i && ctx.Word(first - 1) is "chao"
+                && ctx.Text.Original[ctx.Text.WordSpan(first - 1, first - 1).End..ctx.Text.WordSpan(first, first).Start].All(char.IsWhiteSpace)) continue;
             var (start, end) = ctx.Text.WordSpan(first, i);
             ctx.Add(new Entity(EntityTypes.PartOfDay, value, start, end));
         }
