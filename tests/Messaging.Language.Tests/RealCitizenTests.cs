@@ -224,6 +224,17 @@ public sealed class RealCitizenTests
         Assert.Equal("2026-11-30", Assert.Single(r.Entities, e => e.Type == "week").Value);
     }
 
+    [Theory]
+    // Monday 23 November: next week's Saturday is 5 December; "thứ 7" alone would be 28 November.
+    [InlineData("đặt lịch làm căn cước tuần sau, thứ 7 nhé", "2026-12-05")]
+    [InlineData("dời lịch sang tuần sau, thứ 6", "2026-12-04")]
+    [InlineData("đặt lịch làm căn cước thứ 7", "2026-11-28")]
+    public void A_weekday_after_a_week_is_that_weeks_day(string text, string date)
+    {
+        Assert.Equal([date], Model.Values(text, "date"));
+        Assert.Empty(Model.Values(text, "week"));
+    }
+
     [Fact]
     public void A_day_gone_by_leaves_the_week()
     {

@@ -233,8 +233,9 @@ public sealed class ConversationEngine(IServiceScopeFactory scopes, Conversation
                 await ContinueAsync(t, top, ct);
                 return;
             }
-            // "tuần sau" answers "which day?" with a week: the dialog takes it and offers that week's days.
-            if (prompt.Kind == PromptKind.Date && t.EntityOf(Messaging.Language.Entities.EntityTypes.Week) is not null)
+            // "tuần sau" answers "which day?" with a week: the dialog takes it and offers that week's days ("hủy lịch tuần
+            // sau" is another task, which the check below starts).
+            if (prompt.Kind == PromptKind.Date && t.EntityOf(Messaging.Language.Entities.EntityTypes.Week) is not null && !IsNewTask(t, top))
             {
                 top.Prompt = null;
                 await ContinueAsync(t, top, ct);

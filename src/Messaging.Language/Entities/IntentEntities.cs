@@ -19,12 +19,41 @@ internal static class IntentEntities
     /// <summary>Adjusts <paramref name="entities"/> (sorted by position, as recognized) in place.</summary>
     public static void Apply(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)
     {
+        WeekdayInTheWeekBefore(text, entities, today);
         ByIntent(intent, text, entities, procedures, today);
         // "ở nhà tới hết tuần sau, hẹn ngày 4/3": a week beside a day still ahead is context, and the day is the answer.
         // A day gone by ("hết hạn ngày 1/12", "sinh ngày …") leaves the week; a move has already dropped the day it leaves.
         var iso = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         if (entities.Exists(e => e.Type == EntityTypes.Date && string.CompareOrdinal(e.Value, iso) >= 0))
             entities.RemoveAll(e => e.Type == EntityTypes.Week);
+    }
+
+    /// <summary>
+    /// "đặt lịch tuần sau, thứ 7 nhé": a bare weekday right after a week (within a few words) is that week's day, not the
+    /// next one. ("thứ 7 tuần sau", the week after the day, is read so by the recognizer.)
+    /// </summary>
+    private static void WeekdayInTheWeekBefore(NormalizedText text, List<Entity> entities, DateOnly today)
+    {
+        if (!entities.Exists(e => e.Type == EntityTypes.Week)) return;
+        WordPositions? words = null;
+        Entity? week = null;
+        for (var i = 0; i < entities.Count; i++)
+        {
+            var e = entities[i];
+            if (e.Type == EntityTypes.Week) { week = e; continue; }
+            if (e.Type != EntityTypes.Date || week is null) continue;
+            words ??= new WordPositions(text);
+            var (weekLast, dayFirst) = (words.Inside(week.Start, week.End).Last, words.Inside(e.Start, e.End).First);
+            if (weekLast < 0 || dayFirst < 0 || dayFirst - weekLast > 3 || !IsBareWeekday(text, words, e)
+                || !DateOnly.TryParseExact(week.Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.None, out var from)
+                || !DateOnly.TryParseExact(e.Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.None, out var day)) continue;
+            var monday = from.AddDays(-(((int)from.DayOfWeek + 6) % 7));
+            var inWeek = monday.AddDays(((int)day.DayOfWeek + 6) % 7);
+            if (inWeek >= today && inWeek != day)
+                entities[i] = e with { Value = inWeek.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Detail = "in the week named before it" };
+        }
     }
 
     private static void ByIntent(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)
