@@ -56,6 +56,11 @@ public sealed class LinearTimeTests
         Add("an address in a letter", "thuong tru tai thon ");
         Add("the card beside its renewal", "lam can cuoc doi cccd ");
         Add("home visits", "lam can cuoc tai nha cho ba bi liet ");
+        Add("weeks then weekdays", "tuan sau thu 7 ");
+        Add("weekend spans", "thu 7 chu nhat ");
+        Add("spelled-out dates", "ngay muoi lam thang ba ");
+        Add("english dates", "March 8th ");
+        Add("moves to a vague time", "lich thu 5 doi qua cuoi thang ");
         Add("combining marks", "a\u0301\u0300\u0303");
         Add("emoji", "😀");
         Add("mixed scripts", "申请 паспорт căn cước 0 ");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Messaging.Bot.Engine;
 using Messaging.Core.Appointments;
 using Messaging.Core.Persistence;
@@ -121,32 +120,29 @@ internal static class SlotPicker
     }
 
     /// <summary>
-    /// A week the citizen named ("tuần sau"), as stored by <see cref="TakeWeek"/>, from today on. A week beyond the offices'
-    /// horizon stays: finding no day in it, the bot says so rather than silently offering other days.
+    /// A week the citizen named ("tuần sau"), stored by <see cref="TakeWeek"/> as its first day: the days from then (and
+    /// from today) to its Sunday. A week beyond the offices' horizon stays: finding no day in it, the bot says so rather
+    /// than silently offering other days.
     /// </summary>
     private static (DateOnly From, DateOnly Until)? Week(string? stored, DateOnly today)
     {
-        if (stored?.Split("..") is not [var a, var b]
-            || !DateOnly.TryParseExact(a, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
-            || !DateOnly.TryParseExact(b, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var until)) return null;
-        if (from < today) from = today;
-        // A week is seven days; a stored value that spans more (edited state) is not searched beyond them.
-        if (until > from.AddDays(6)) until = from.AddDays(6);
+        if (DateRecognizer.FromIso(stored) is not { } first) return null;
+        var until = DateRecognizer.MondayOf(first).AddDays(6);
+        var from = first < today ? today : first;
         return from <= until ? (from, until) : null;
     }
 
     /// <summary>
-    /// "hẹn tuần sau": the days offered are that week's. A day named in the same message wins ("thứ 6 tuần sau" is a day),
-    /// and a later day replaces the week.
+    /// "hẹn tuần sau": the days offered are that week's. A day still ahead named in the same message wins ("thứ 6 tuần
+    /// sau" is a day), and a later day replaces the week.
     /// </summary>
     internal static void TakeWeek(TurnContext t, DialogFrame f)
     {
-        var today = OfficeTime.LocalDate(t.Now, null).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var today = DateRecognizer.Iso(OfficeTime.LocalDate(t.Now, null));
         if (t.Nlu.Entities.Any(e => e.Type == EntityTypes.Date && string.CompareOrdinal(e.Value, today) >= 0)) { f.Set("week", null); return; }
         // "tuần này em bận, đặt lịch tuần sau": the week named last is the one wanted.
         if (t.Nlu.Entities.LastOrDefault(e => e.Type == EntityTypes.Week) is not { } week) return;
-        var until = week.Detail?.StartsWith("until ", StringComparison.Ordinal) == true ? week.Detail["until ".Length..] : week.Value;
-        f.Set("week", week.Value + ".." + until);
+        f.Set("week", week.Value);
         f.Set("date", null);
         f.Set("slot", null);
     }

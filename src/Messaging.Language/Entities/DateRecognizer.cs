@@ -424,9 +424,13 @@ public static partial class DateRecognizer
         month is >= 1 and <= 12 && year is >= MinWrittenYear and <= MaxYear && day >= 1 && day <= DateTime.DaysInMonth(year, month)
             ? new DateOnly(year, month, day) : null;
 
-    private static int DayIndex(DateOnly d) => ((int)d.DayOfWeek + 6) % 7;
-    private static DateOnly MondayOf(DateOnly d) => d.AddDays(-DayIndex(d));
-    private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>Monday is 0, Sunday 6.</summary>
+    public static int DayIndex(DateOnly d) => ((int)d.DayOfWeek + 6) % 7;
+    public static DateOnly MondayOf(DateOnly d) => d.AddDays(-DayIndex(d));
+    /// <summary>An entity's date value (yyyy-MM-dd), and back.</summary>
+    public static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static DateOnly? FromIso(string? value) =>
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
     private static Entity Make(DateOnly date, int start, int end) => new(EntityTypes.Date, Iso(date), start, end);
 
     [GeneratedRegex(@"(?<![\d/.\-:])(?<d>\d{1,2})\s?[/\-]\s?(?<m>\d{1,2})(?:\s?[/\-]\s?(?<y>\d{4}|\d{2}))?(?![\d/\-:])")]

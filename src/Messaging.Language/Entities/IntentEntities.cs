@@ -23,7 +23,7 @@ internal static class IntentEntities
         ByIntent(intent, text, entities, procedures, today);
         // "ở nhà tới hết tuần sau, hẹn ngày 4/3": a week beside a day still ahead is context, and the day is the answer.
         // A day gone by ("hết hạn ngày 1/12", "sinh ngày …") leaves the week; a move has already dropped the day it leaves.
-        var iso = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var iso = DateRecognizer.Iso(today);
         if (entities.Exists(e => e.Type == EntityTypes.Date && string.CompareOrdinal(e.Value, iso) >= 0))
             entities.RemoveAll(e => e.Type == EntityTypes.Week);
     }
@@ -45,14 +45,10 @@ internal static class IntentEntities
             words ??= new WordPositions(text);
             var (weekLast, dayFirst) = (words.Inside(week.Start, week.End).Last, words.Inside(e.Start, e.End).First);
             if (weekLast < 0 || dayFirst < 0 || dayFirst - weekLast > 3 || !IsBareWeekday(text, words, e)
-                || !DateOnly.TryParseExact(week.Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
-                    System.Globalization.DateTimeStyles.None, out var from)
-                || !DateOnly.TryParseExact(e.Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
-                    System.Globalization.DateTimeStyles.None, out var day)) continue;
-            var monday = from.AddDays(-(((int)from.DayOfWeek + 6) % 7));
-            var inWeek = monday.AddDays(((int)day.DayOfWeek + 6) % 7);
+                || DateRecognizer.FromIso(week.Value) is not { } from || DateRecognizer.FromIso(e.Value) is not { } day) continue;
+            var inWeek = DateRecognizer.MondayOf(from).AddDays(DateRecognizer.DayIndex(day));
             if (inWeek >= today && inWeek != day)
-                entities[i] = e with { Value = inWeek.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Detail = "in the week named before it" };
+                entities[i] = e with { Value = DateRecognizer.Iso(inWeek), Detail = "in the week named before it" };
         }
     }
 
@@ -96,8 +92,8 @@ internal static class IntentEntities
     /// </summary>
     private static void AheadOfToday(NormalizedText text, List<Entity> entities, DateOnly today)
     {
-        var iso = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var next = today.AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var iso = DateRecognizer.Iso(today);
+        var next = DateRecognizer.Iso(today.AddDays(7));
         WordPositions? words = null;
         for (var i = 0; i < entities.Count; i++)
         {
