@@ -17,7 +17,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private int _disposed;
 
     public int Port { get; }
-    public string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false";
+    public string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false;Timeout=60";
 
     private PostgresServer(string dir, string bin, int port)
     {
@@ -44,7 +44,10 @@ public sealed class PostgresServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Creates an empty database and returns its connection string.</summary>
+    /// <summary>
+    /// Creates an empty database and returns its connection string. The timeouts are long because CI runs the test
+    /// projects side by side on two cores, where opening a connection once took longer than Npgsql's default 15 s.
+    /// </summary>
     public async Task<string> CreateDatabaseAsync(string? name = null)
     {
         name ??= "t_" + Guid.NewGuid().ToString("N")[..16];
@@ -52,7 +55,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
         await cmd.ExecuteNonQueryAsync();
-        return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name};Maximum Pool Size=200";
+        return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name};Maximum Pool Size=200;Timeout=60;Command Timeout=120";
     }
 
     public ValueTask DisposeAsync()
