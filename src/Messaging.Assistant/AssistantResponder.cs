@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Messaging.Bot.Activities;
 using Messaging.Bot.Dialogs;
@@ -138,7 +139,7 @@ public sealed class AssistantResponder(AssistantKernel kernels, IOptionsMonitor<
         var rendered = await t.Service<TemplateStore>().RenderAsync("assistant/system", TemplateChannels.Chat, t.Locale,
             JsonSerializer.SerializeToElement(new
             {
-                today = local.ToString("yyyy-MM-dd"),
+                today = local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 weekday = local.DayOfWeek.ToString(),
                 offices = offices.Select(x => new { id = x.Id, name = x.Name, commune = x.Commune }).ToList(),
             }), ct);

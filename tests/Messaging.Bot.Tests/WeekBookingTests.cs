@@ -1,3 +1,4 @@
+using System.Globalization;
 using Messaging.Core.Appointments;
 using Messaging.Core.Persistence;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,5 +41,27 @@ public sealed class WeekBookingTests
         Assert.NotEmpty(days);
         Assert.All(days, d => Assert.InRange(string.CompareOrdinal(d, "2026-11-30"), 0, int.MaxValue));
         Assert.Contains("trong tuần anh/chị chọn", replies[^1].Text);
+    }
+
+    [Fact]
+    public async Task The_days_offered_are_gregorian_days_whatever_the_host_culture()
+    {
+        // A server set up with a Thai locale formats "yyyy" in the Buddhist era (2569), which would offer days 543 years on.
+        var saved = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = new CultureInfo("th-TH");
+        try
+        {
+            await using var host = await BotHost.StartAsync();
+            var replies = await host.SayAsync("thai", "cho em đặt lịch làm căn cước ở xã Tịnh Hà tuần sau");
+
+            var days = replies.Last(r => r.SuggestedActions is not null).SuggestedActions!.Actions.Select(a => a.Value).ToList();
+            Assert.NotEmpty(days);
+            Assert.All(days, d => Assert.InRange(string.CompareOrdinal(d, "2026-11-30"), 0, int.MaxValue));
+            Assert.All(days, d => Assert.InRange(string.CompareOrdinal(d, "2026-12-06"), int.MinValue, 0));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
     }
 }

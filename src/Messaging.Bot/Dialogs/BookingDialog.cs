@@ -159,7 +159,7 @@ public sealed class BookingDialog : Dialog
         if (t.Entity(EntityTypes.Date) is { } d && d != f.Get("date"))
         {
             f.Set("date", d);
-            if (f.Get("slot") is { } s && BotFormat.ParseSlot(s) is { } parsed && OfficeTime.LocalDate(parsed.Start, null).ToString("yyyy-MM-dd") != d)
+            if (f.Get("slot") is { } s && BotFormat.ParseSlot(s) is { } parsed && DateRecognizer.Iso(OfficeTime.LocalDate(parsed.Start, null)) != d)
                 f.Set("slot", null);
         }
         SlotPicker.TakeWeek(t, f);

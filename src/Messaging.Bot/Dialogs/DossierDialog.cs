@@ -60,7 +60,7 @@ public sealed class DossierDialog : Dialog
                 status = view.Status.ToWire(),
                 procedure = t.Service<ProcedureCatalog>().Find(view.ProcedureId) is { } p ? ProcedureText.Title(p, t.Locale) : view.ProcedureId,
                 updated_at = view.UpdatedAt.ToString("O"),
-                expected_date = view.ExpectedResultDate?.ToString("yyyy-MM-dd") ?? "",
+                expected_date = view.ExpectedResultDate is { } expected ? DateRecognizer.Iso(expected) : "",
                 note = view.LastNote ?? "",
             },
             office = new { name = OfficeNames.For(office?.Name ?? "", t.Locale), address = office?.Address ?? "", phone = office?.Phone ?? "", map_url = office?.MapUrl ?? "" },

@@ -178,7 +178,7 @@ public sealed partial class HomeVisitDialog : Dialog
         {
             var from = OfficeTime.LocalDate(t.Now, office.TimeZoneId).AddDays(1);
             var choices = WorkingDays(office, from, DaysOffered)
-                .Select(d => new Choice(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), BotFormat.DayTitle(d, t.Locale)))
+                .Select(d => new Choice(DateRecognizer.Iso(d), BotFormat.DayTitle(d, t.Locale)))
                 .Append(new Choice("any", en ? "Any day" : "Ngày nào cũng được")).ToList();
             await AskAsync(t, f, "days", PromptKind.Text, "bot/home-visit.ask-days", new { office = OfficeNames.For(office.Name, t.Locale) },
                 choices, ct: ct);
@@ -322,7 +322,7 @@ public sealed partial class HomeVisitDialog : Dialog
     public static string DaysLabel(string days, string locale)
     {
         if (days == "any") return locale == "en" ? "any day" : "ngày nào cũng được";
-        if (!DateOnly.TryParseExact(days, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return days;
+        if (DateRecognizer.FromIso(days) is not { } d) return days;
         var name = locale == "en" ? d.DayOfWeek.ToString() : ViDays[(int)d.DayOfWeek];
         return name + ", " + d.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
     }
@@ -396,7 +396,7 @@ public sealed partial class HomeVisitDialog : Dialog
                 break;
             case "days":
                 var picked = f.Get("days");
-                if (picked == "any" || DateOnly.TryParseExact(picked, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)) break;
+                if (picked == "any" || DateRecognizer.FromIso(picked) is not null) break;
                 f.Set("days", Day(t) ?? Cut(text, 200));
                 break;
         }
@@ -420,7 +420,7 @@ public sealed partial class HomeVisitDialog : Dialog
 
     /// <summary>A day the message names, from tomorrow on, as yyyy-MM-dd.</summary>
     private static string? Day(TurnContext t) =>
-        t.Entity(EntityTypes.Date) is { } d && DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+        t.Entity(EntityTypes.Date) is { } d && DateRecognizer.FromIso(d) is { } date
             && date > OfficeTime.LocalDate(t.Now, OfficeTime.DefaultTimeZoneId)
             ? d
             : null;

@@ -35,7 +35,7 @@ internal static class SlotPicker
         DateOnly? date = DateOnly.TryParse(f.Get("date"), out var d) ? d : null;
         if (date is { } past && past < today)
         {
-            await t.SayAsync("bot/booking.date-in-past", new { date = past.ToString("yyyy-MM-dd") }, ct: ct);
+            await t.SayAsync("bot/booking.date-in-past", new { date = DateRecognizer.Iso(past) }, ct: ct);
             f.Set("date", null);
             date = null;
         }
@@ -45,10 +45,10 @@ internal static class SlotPicker
             if (inWeek.Count > 0)
             {
                 await t.PromptAsync(f, "date", PromptKind.Date, "bot/booking.ask-date-in-week", new { procedure = procedureTitle, office = officeName },
-                    inWeek.Select(x => new Choice(x.ToString("yyyy-MM-dd"), BotFormat.DayTitle(x, t.Locale))).ToList(), ct: ct);
+                    inWeek.Select(x => new Choice(DateRecognizer.Iso(x), BotFormat.DayTitle(x, t.Locale))).ToList(), ct: ct);
                 return Pick.Asked;
             }
-            await t.SayAsync("bot/booking.no-slots-in-week", new { from = from.ToString("yyyy-MM-dd"), until = until.ToString("yyyy-MM-dd") }, ct: ct);
+            await t.SayAsync("bot/booking.no-slots-in-week", new { from = DateRecognizer.Iso(from), until = DateRecognizer.Iso(until) }, ct: ct);
         }
         // The week was asked about above; whatever came of it, the nearest free days are offered next.
         f.Set("week", null);
@@ -61,14 +61,14 @@ internal static class SlotPicker
                 return Pick.Impossible;
             }
             await t.PromptAsync(f, "date", PromptKind.Date, "bot/booking.ask-date", new { procedure = procedureTitle, office = officeName },
-                days.Select(x => new Choice(x.ToString("yyyy-MM-dd"), BotFormat.DayTitle(x, t.Locale))).ToList(), ct: ct);
+                days.Select(x => new Choice(DateRecognizer.Iso(x), BotFormat.DayTitle(x, t.Locale))).ToList(), ct: ct);
             return Pick.Asked;
         }
 
         var daySlots = await bookings.FindFreeSlotsAsync(new SlotQuery(procedure, date.Value, date.Value, office), ct);
         if (daySlots.Count == 0)
         {
-            await t.SayAsync("bot/booking.no-slots-on-date", new { date = date.Value.ToString("yyyy-MM-dd") }, ct: ct);
+            await t.SayAsync("bot/booking.no-slots-on-date", new { date = DateRecognizer.Iso(date.Value) }, ct: ct);
             f.Set("date", null);
             return await PickAsync(t, f, procedure, office, ct);
         }
@@ -96,7 +96,7 @@ internal static class SlotPicker
         }
         var offered = candidates.Take(SlotsOffered).OrderBy(s => s.Start).ToList();
         await t.PromptAsync(f, "slot", PromptKind.Choice, "bot/booking.ask-slot",
-            new { date = date.Value.ToString("yyyy-MM-dd"), office = officeName, procedure = procedureTitle, mobile = offered.Any(s => s.SessionId is not null) },
+            new { date = DateRecognizer.Iso(date.Value), office = officeName, procedure = procedureTitle, mobile = offered.Any(s => s.SessionId is not null) },
             offered.Select(s => new Choice(BotFormat.SlotValue(s), BotFormat.SlotTitle(s))).ToList(), acceptsEntity: "time", ct: ct);
         return Pick.Asked;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Messaging.Bot.Activities;
 using Messaging.Core.Appointments;
 using Messaging.Language.Entities;
@@ -128,7 +129,7 @@ public static class BotFormat
     private static readonly string[] ViDays = ["CN", "T2", "T3", "T4", "T5", "T6", "T7"];
 
     public static string DayTitle(DateOnly date, string locale) =>
-        (locale == "en" ? date.DayOfWeek.ToString()[..3] : ViDays[(int)date.DayOfWeek]) + " " + date.ToString("dd/MM");
+        (locale == "en" ? date.DayOfWeek.ToString()[..3] : ViDays[(int)date.DayOfWeek]) + " " + date.ToString("dd/MM", CultureInfo.InvariantCulture);
 
     public static string SlotValue(Slot s) => $"slot|{s.Start:O}|{s.SessionId}";
 
@@ -140,5 +141,5 @@ public static class BotFormat
         return (start, Guid.TryParse(parts[2], out var g) ? g : null);
     }
 
-    public static string SlotTitle(Slot s) => OfficeTime.ToLocal(s.Start, null).ToString("HH:mm") + (s.SessionId is null ? "" : " *");
+    public static string SlotTitle(Slot s) => OfficeTime.ToLocal(s.Start, null).ToString("HH:mm", CultureInfo.InvariantCulture) + (s.SessionId is null ? "" : " *");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Messaging.Core.Appointments;
 using Messaging.Core.Dossiers;
@@ -183,7 +184,7 @@ public sealed class DossierStatusChangedPlanner : NotificationPlanner<DossierSta
             {
                 code = dossier.Code, procedure = c.Catalog.Find(dossier.ProcedureId)?.Title ?? dossier.ProcedureId,
                 procedure_en = c.Catalog.Find(dossier.ProcedureId)?.TitleEn ?? dossier.ProcedureId,
-                note = e.Note ?? "", expected_date = dossier.ExpectedResultDate?.ToString("yyyy-MM-dd") ?? "", updated_at = dossier.UpdatedAt.ToString("O"),
+                note = e.Note ?? "", expected_date = dossier.ExpectedResultDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "", updated_at = dossier.UpdatedAt.ToString("O"),
             },
             office = BookingNotices.OfficeModel(office),
         });

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Messaging.Core.Appointments;
 using Messaging.Core.Notifications;
 using Messaging.Core.Templates;
@@ -23,7 +24,7 @@ public sealed record OfficeView(string Id, string Name, string Address, string C
 {
     public static OfficeView Of(Office o) => new(o.Id, o.Name, o.Address, o.Commune, o.LegacyDistrict, o.Province, o.Phone, o.MapUrl,
         o.TimeZoneId,
-        [.. o.Hours.OrderBy(h => ((int)h.Day + 6) % 7).ThenBy(h => h.Opens).Select(h => new HoursView(h.Day, h.Opens.ToString("HH:mm"), h.Closes.ToString("HH:mm")))],
+        [.. o.Hours.OrderBy(h => ((int)h.Day + 6) % 7).ThenBy(h => h.Opens).Select(h => new HoursView(h.Day, h.Opens.ToString("HH:mm", CultureInfo.InvariantCulture), h.Closes.ToString("HH:mm", CultureInfo.InvariantCulture)))],
         [.. o.Closures.OrderBy(c => c.Date).Select(c => new ClosureView(c.Date, c.Reason))],
         [.. o.Services.Select(s => new OfficeServiceView(s.Id, s.Name, s.ProcedureIds, s.Weekdays, s.SlotMinutes, s.CapacityPerSlot,
             s.MinNoticeMinutes, s.HorizonDays))]);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Messaging.Core.Appointments;
 using Messaging.Core.Persistence;
 using Messaging.Core.Procedures;
@@ -75,13 +76,13 @@ public sealed class BookingsModel(MessagingDbContext db, OfficeDirectory directo
         {
             TempData["Flash"] = "Không thực hiện được. " + refused;
         }
-        return RedirectToPage(new { office = booking.OfficeId, date = OfficeTime.LocalDate(booking.Start, null).ToString("yyyy-MM-dd") });
+        return RedirectToPage(new { office = booking.OfficeId, date = OfficeTime.LocalDate(booking.Start, null).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
     }
 
     private async Task<IActionResult> RedirectBackAsync(string code, CancellationToken ct)
     {
         var booking = await bookings.GetByCodeAsync(code, ct);
         if (booking is null || !MayActFor(booking.OfficeId)) return NotYours();
-        return RedirectToPage(new { office = booking.OfficeId, date = OfficeTime.LocalDate(booking.Start, null).ToString("yyyy-MM-dd") });
+        return RedirectToPage(new { office = booking.OfficeId, date = OfficeTime.LocalDate(booking.Start, null).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Messaging.Core.Staff;
 using Messaging.Server.Security;
 using Microsoft.AspNetCore.Authentication;
@@ -39,5 +40,5 @@ public sealed class LoginModel(StaffAccounts accounts) : PageModel
     }
 
     private static string OfficeClock(DateTimeOffset? at) =>
-        at is { } t ? Messaging.Core.Appointments.OfficeTime.ToLocal(t, null).ToString("HH:mm") : "ít phút";
+        at is { } t ? Messaging.Core.Appointments.OfficeTime.ToLocal(t, null).ToString("HH:mm", CultureInfo.InvariantCulture) : "ít phút";
 }
