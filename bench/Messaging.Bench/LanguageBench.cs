@@ -29,6 +29,7 @@ public static class LanguageBench
         ("realistic-g (new styles, development set after its first score)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-g.yml")),
         ("realistic-h (an ordinary week's inbox, errors unread)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-h.yml")),
         ("realistic-i (a month after a mobile campaign, development set after its first score)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-i.yml")),
+        ("realistic-j (the weeks before Tết, errors unread)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-j.yml")),
     ];
 
     /// <summary>A summary row per held-out set, then (with --verbose) every confusion and entity error.</summary>
