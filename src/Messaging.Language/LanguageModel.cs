@@ -143,7 +143,7 @@ public sealed class LanguageModel
             DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(referenceTime, _zone).DateTime));
         return new ParseResult(text, top, ranking, entities)
         {
-            Doubts = DoubtsOf(ranking),
+            Doubts = BareWish(normalized, entities, ranking) ?? DoubtsOf(ranking),
             Canonical = string.Join(' ', normalized.Words.Select(w => w.Text)),
         };
     }
@@ -179,6 +179,35 @@ public sealed class LanguageModel
         if (rest <= 0) return ranking;
         return [.. ranking.Where((_, i) => i != visit).Select(r => r with { Confidence = r.Confidence / rest }),
             ranking[visit] with { Confidence = 0 }];
+    }
+
+    private static readonly HashSet<string> WishWords = new(StringComparer.Ordinal) { "muon", "want", "need" };
+
+    /// <summary>Words that make a wish a question ("… cần gì", "… ở đâu", "… được không") or a booking ("đặt", "hẹn").</summary>
+    private static readonly HashSet<string> QuestionOrBookingWords = new(StringComparer.Ordinal)
+    {
+        // Not "the" (thẻ, as in "làm thẻ căn cước"), "toi" (tôi) or "cho" ("cho con"): they fold like other words.
+        "gi", "nao", "khong", "chua", "sao", "dau", "bao", "may", "nhieu", "lau", "ntn", "how", "what", "where",
+        "when", "which", "giay", "phi", "mang", "thu", "tuc", "dat", "hen", "lich", "slot", "book", "so", "den", "qua",
+        "len", "xuong", "ra", "nhe", "nha", "giup", "dum", "gium",
+    };
+
+    /// <summary>
+    /// "muốn làm thẻ căn cước": a wish for a procedure with no question, no booking word and no day is as much "how"
+    /// as "book me in", so both are offered. Left to the classifier, the two readings' margin moved with every batch of
+    /// training lines, and the bot guessed one of them.
+    /// </summary>
+    private static IReadOnlyList<IntentScore>? BareWish(Messaging.Language.Text.NormalizedText text, IReadOnlyList<Entity> entities, IntentScore[] ranking)
+    {
+        if (ranking[0].Name is not (IntentNames.ProcedureInfo or IntentNames.BookAppointment)) return null;
+        if (text.Words.Count > 10 || text.Original.Contains('?')) return null;
+        if (!entities.Any(e => e.Type == EntityTypes.Procedure)
+            || entities.Any(e => e.Type is EntityTypes.Date or EntityTypes.Time or EntityTypes.PartOfDay or EntityTypes.Week)) return null;
+        var words = text.Words.Select(w => w.Text).ToList();
+        if (!words.Any(WishWords.Contains) || words.Any(QuestionOrBookingWords.Contains)) return null;
+        var info = ranking.First(r => r.Name == IntentNames.ProcedureInfo);
+        var book = ranking.First(r => r.Name == IntentNames.BookAppointment);
+        return info.Confidence >= book.Confidence ? [info, book] : [book, info];
     }
 
     /// <summary>Tasks a citizen can be offered as buttons, when the best is unsure and another is close behind it.</summary>

@@ -123,6 +123,27 @@ public sealed class RealCitizenTests
         Assert.Equal("morning", Model.Single("datlichlamcancuocsangthu6", "part_of_day"));
     }
 
+    [Theory]
+    [InlineData("muon lam the can cuoc")]
+    [InlineData("em muốn làm căn cước")]
+    [InlineData("tôi muốn làm căn cước cho con")]
+    [InlineData("muon lam ho chieu")]
+    [InlineData("I want to renew my ID card")]
+    public void A_bare_wish_for_a_procedure_is_offered_as_a_question_and_as_a_booking(string text)
+    {
+        var r = Model.Parse(text);
+        Assert.Equal(["book_appointment", "procedure_info"], r.Doubts.Select(d => d.Name).Order());
+    }
+
+    [Theory]
+    [InlineData("muốn làm căn cước thì cần giấy tờ gì")]
+    [InlineData("muốn đặt lịch làm căn cước sáng mai ở Tịnh Hà")]
+    [InlineData("em muốn lên xã làm căn cước chiều nay")]
+    public void A_wish_with_a_question_a_booking_word_or_a_day_is_no_bare_wish(string text)
+    {
+        Assert.Empty(Model.Parse(text).Doubts);
+    }
+
     [Fact]
     public void Northern_swaps_of_l_n_and_s_x_are_read_as_meant()
     {
