@@ -123,6 +123,16 @@ public sealed class RealCitizenTests
         Assert.Equal("morning", Model.Single("datlichlamcancuocsangthu6", "part_of_day"));
     }
 
+    /// <summary>Luật Căn cước Art. 24(2): a card re-made at the ages of Art. 21 (it expired) is a cấp đổi, not a cấp lại.</summary>
+    [Theory]
+    [InlineData("làm lại thẻ căn cước vì hết hạn thì có mất phí không", "cccd-renewal")]
+    [InlineData("can cuoc het han roi thi di lam lai o dau", "cccd-renewal")]
+    [InlineData("cấp lại thẻ căn cước sắp hết hạn được không", "cccd-renewal")]
+    [InlineData("làm lại thẻ căn cước bị mất ở đâu", "cccd-reissue")]
+    [InlineData("cap lai can cuoc do danh roi", "cccd-reissue")]
+    public void A_card_re_made_because_it_expired_is_a_renewal(string text, string procedure) =>
+        Assert.Equal(procedure, Model.Single(text, "procedure"));
+
     [Theory]
     [InlineData("muon lam the can cuoc")]
     [InlineData("em muốn làm căn cước")]

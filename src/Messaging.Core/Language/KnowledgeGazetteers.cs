@@ -45,7 +45,9 @@ public static class KnowledgeGazetteers
 
     public static IEnumerable<ProcedureRefinement> Refinements(ProcedureCatalog catalog) =>
         catalog.All.Where(p => p.Refines is not null && p.Cues.Count > 0).OrderBy(p => p.Id, StringComparer.Ordinal)
-            .Select(p => new ProcedureRefinement(p.Refines!, p.Id, p.Cues));
+            .Select(p => new ProcedureRefinement(p.Refines!, p.Id, p.Cues))
+            .Concat(catalog.All.Where(p => p.TakesOver is not null && p.TakesOverOn.Count > 0).OrderBy(p => p.Id, StringComparer.Ordinal)
+                .Select(p => new ProcedureRefinement(p.TakesOver!, p.Id, p.TakesOverOn)));
 
     /// <summary>
     /// An office is known by its name, its name without "Công an" ("xã Tịnh Hà"), "công an" + commune, its aliases,

@@ -15,6 +15,12 @@ public sealed class Procedure
     /// <summary>Words that, beside a mention of <see cref="Refines"/>, mean this procedure ("hết hạn", "làm lại").</summary>
     public List<string> Cues { get; set; } = [];
     /// <summary>
+    /// A narrower procedure that, beside one of <see cref="TakesOverOn"/>, means this one: "làm lại thẻ vì hết hạn" names
+    /// the reissue, but a card re-made at the ages of Art. 21 is a cấp đổi (Luật Căn cước Art. 24(2) leaves them out).
+    /// </summary>
+    public string? TakesOver { get; set; }
+    public List<string> TakesOverOn { get; set; } = [];
+    /// <summary>
     /// How citizens describe the procedure without naming it: groups of alternatives that must all appear ("sửa | sai
     /// + cư trú | dân cư + ngày sinh | tên"), the first group being what the procedure is about.
     /// </summary>

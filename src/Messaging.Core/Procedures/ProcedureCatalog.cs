@@ -81,6 +81,8 @@ public sealed partial class ProcedureCatalog
             foreach (var covered in p.Covers.Where(c => procedures.All(x => x.Id != c)))
                 errors.Add($"{p.Id}.md: covers: '{covered}' is not a procedure of the knowledge base.");
             if (p.Covers.Contains(p.Id)) errors.Add($"{p.Id}.md: covers: a procedure does not cover itself.");
+            if (p.TakesOver is { } taken && (taken == p.Id || procedures.All(x => x.Id != taken)))
+                errors.Add($"{p.Id}.md: takes_over: '{taken}' is not another procedure of the knowledge base.");
             if (p.AskedAs is not null && !Messaging.Language.Intents.IntentNames.All.Contains(p.AskedAs))
                 errors.Add($"{p.Id}.md: asked_as: '{p.AskedAs}' is not an intent (one of: {string.Join(", ", Messaging.Language.Intents.IntentNames.All)}).");
         }
@@ -191,6 +193,7 @@ public sealed partial class ProcedureCatalog
         Need(p.Where?.OnlineUrl is null || Uri.TryCreate(p.Where.OnlineUrl, UriKind.Absolute, out _),
             "where.online_url", "must be an absolute URL.");
         Need(p.LegalBasis.Count > 0, "legal_basis", "needs at least one entry.");
+        Need(p.TakesOver is null || p.TakesOverOn.Count > 0, "takes_over_on", "is required with takes_over.");
         Need(p.LastChecked is null || DateOnly.TryParseExact(p.LastChecked, "yyyy-MM-dd", out _), "last_checked", "is a date, yyyy-MM-dd.");
         for (var i = 0; i < p.Tips.Count; i++)
             Need(!string.IsNullOrWhiteSpace(p.Tips[i].Text), $"tips[{i}].text", "is required.");

@@ -34,6 +34,14 @@ public sealed class ProcedureRefiner
             if (entity.Type != EntityTypes.Procedure || !_byGeneric.TryGetValue(entity.Value, out var narrower)) continue;
             decided ??= [];
             if (!decided.TryGetValue(entity.Value, out var best)) decided[entity.Value] = best = Narrowest(text, narrower);
+            // A refinement can be refined again ("căn cước hết hạn … làm lại": first issue → reissue → renewal); the
+            // depth bound keeps a cycle in the knowledge base from looping.
+            for (var depth = 0; depth < 3 && best is not null && _byGeneric.TryGetValue(best, out var further); depth++)
+            {
+                if (!decided.TryGetValue(best, out var next)) decided[best] = next = Narrowest(text, further);
+                if (next is null || next == entity.Value) break;
+                best = next;
+            }
             if (best is not null) entities[e] = entity with { Value = best, Detail = "refined from " + entity.Value };
         }
         // "đổi cccd sang thẻ căn cước mới": the renewal is named once and the card once more, in one clause; both mean the

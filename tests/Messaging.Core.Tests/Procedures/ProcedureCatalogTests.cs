@@ -147,6 +147,23 @@ public sealed class ProcedureCatalogTests
     }
 
     [Fact]
+    public void Taking_over_needs_its_words_and_another_procedure_of_the_knowledge_base()
+    {
+        Assert.Contains(Errors("sample.md", Valid(extra: "takes_over: other")), e => e.Contains("takes_over_on: is required", StringComparison.Ordinal));
+        var dir = Directory.CreateTempSubdirectory("kb-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "sample.md"), Valid(extra: "takes_over: nowhere\ntakes_over_on: [hết hạn]"));
+            var e = Assert.Throws<ProcedureCatalogException>(() => ProcedureCatalog.LoadDirectory(dir));
+            Assert.Contains("sample.md: takes_over: 'nowhere' is not another procedure of the knowledge base.", e.Errors);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_shipped_referrals_load_with_where_to_go_in_both_languages()
     {
         Assert.True(Shipped.Referrals.Count >= 10);
