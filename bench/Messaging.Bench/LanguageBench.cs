@@ -75,6 +75,7 @@ public static class LanguageBench
         {
             var r = model.Parse(text, now);
             Console.WriteLine($"{text}\n  {string.Join(", ", r.Ranking.Take(4).Select(x => $"{x.Name} {x.Confidence:F2}"))}");
+            if (r.Doubts.Count > 0) Console.WriteLine($"  doubts (the bot asks): {string.Join(" or ", r.Doubts.Select(d => d.Name))}");
             foreach (var e in r.Entities) Console.WriteLine($"  {e.Type} = {e.Value} [{text[e.Start..e.End]}] {e.Detail}");
             foreach (var (f, w) in model.Explain(text, r.Ranking[0].Name, now).Take(8)) Console.WriteLine($"    {f}: {w:F2}");
         }

@@ -189,7 +189,8 @@ public sealed class LanguageModel
         // Not "the" (thẻ, as in "làm thẻ căn cước"), "toi" (tôi) or "cho" ("cho con"): they fold like other words.
         "gi", "nao", "khong", "chua", "sao", "dau", "bao", "may", "nhieu", "lau", "ntn", "how", "what", "where",
         "when", "which", "giay", "phi", "mang", "thu", "tuc", "dat", "hen", "lich", "slot", "book", "so", "den", "qua",
-        "len", "xuong", "ra", "nhe", "nha", "giup", "dum", "gium",
+        "len", "xuong", "ra", "nhe", "nha", "giup", "dum", "gium", "hoi", "biet", "tim", "ask", "know", "about",
+        "info", "information", "appointment",
     };
 
     /// <summary>

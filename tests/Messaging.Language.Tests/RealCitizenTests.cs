@@ -149,6 +149,7 @@ public sealed class RealCitizenTests
     [InlineData("muốn làm căn cước thì cần giấy tờ gì")]
     [InlineData("muốn đặt lịch làm căn cước sáng mai ở Tịnh Hà")]
     [InlineData("em muốn lên xã làm căn cước chiều nay")]
+    [InlineData("tôi muốn hỏi về làm hộ chiếu")]
     public void A_wish_with_a_question_a_booking_word_or_a_day_is_no_bare_wish(string text)
     {
         Assert.Empty(Model.Parse(text).Doubts);
