@@ -7,6 +7,7 @@ using Messaging.Server.Security;
 
 // appsettings.json is read once: watching it means watching the content root, which holds the data directory, and
 // every database write would wake the watcher.
+ServerSetup.PinCulture();
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
@@ -17,6 +18,16 @@ public static class ServerSetup
     public const string PublicPolicy = Edge.PublicPolicy;
     public const string WebhookPolicy = Edge.WebhookPolicy;
     public const string LoginPolicy = Edge.LoginPolicy;
+
+    /// <summary>
+    /// Formatting and form binding read numbers and dates one way whatever the host's locale: under th-TH "yyyy" is the
+    /// Buddhist year, so a day a staff form posts back, or a bot button, would land 543 years off.
+    /// </summary>
+    public static void PinCulture()
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+    }
 
     /// <summary>
     /// The application's own folder when it holds the web root and the working directory does not: a published server

@@ -130,8 +130,20 @@ public sealed class RealCitizenTests
     [InlineData("cấp lại thẻ căn cước sắp hết hạn được không", "cccd-renewal")]
     [InlineData("làm lại thẻ căn cước bị mất ở đâu", "cccd-reissue")]
     [InlineData("cap lai can cuoc do danh roi", "cccd-reissue")]
+    [InlineData("cấp lại căn cước còn bằng lái thì hết hạn rồi", "cccd-reissue")]
+    [InlineData("làm lại thẻ căn cước bị mất, visa của tôi sắp hết hạn", "cccd-reissue")]
+    [InlineData("cấp lại căn cước bị mất thì hết hạn nộp hồ sơ khi nào", "cccd-reissue")]
+    [InlineData("chưa đến tuổi đổi mà bị mất căn cước, làm lại ở đâu", "cccd-reissue")]
+    [InlineData("thẻ căn cước chưa hết hạn nhưng bị mất, làm lại ở đâu", "cccd-reissue")]
     public void A_card_re_made_because_it_expired_is_a_renewal(string text, string procedure) =>
-        Assert.Equal(procedure, Model.Single(text, "procedure"));
+        Assert.Equal(procedure, Model.Values(text, "procedure")[0]);
+
+    [Fact]
+    public void The_renewal_named_beside_a_reissue_owns_the_expiry()
+    {
+        Assert.Equal(["cccd-reissue", "cccd-renewal"], Model.Values("tôi cần cấp lại căn cước bị mất và mẹ tôi đổi căn cước vì hết hạn", "procedure"));
+        Assert.Equal(["cccd-reissue", "cccd-renewal"], Model.Values("cấp lại căn cước và đổi CMND cho mẹ", "procedure"));
+    }
 
     [Theory]
     [InlineData("muon lam the can cuoc")]
@@ -139,6 +151,9 @@ public sealed class RealCitizenTests
     [InlineData("tôi muốn làm căn cước cho con")]
     [InlineData("muon lam ho chieu")]
     [InlineData("I want to renew my ID card")]
+    [InlineData("muốn làm lý lịch tư pháp")]
+    [InlineData("muốn đăng ký xe máy")]
+    [InlineData("muốn khai báo tạm vắng")]
     public void A_bare_wish_for_a_procedure_is_offered_as_a_question_and_as_a_booking(string text)
     {
         var r = Model.Parse(text);
@@ -150,6 +165,12 @@ public sealed class RealCitizenTests
     [InlineData("muốn đặt lịch làm căn cước sáng mai ở Tịnh Hà")]
     [InlineData("em muốn lên xã làm căn cước chiều nay")]
     [InlineData("tôi muốn hỏi về làm hộ chiếu")]
+    [InlineData("muốn làm căn cước thì cần chuẩn bị chi")]
+    [InlineData("muốn làm hộ chiếu thì nộp online hay trực tiếp")]
+    [InlineData("muốn làm căn cước, giữ chỗ cho em 1 suất")]
+    [InlineData("chẳng muốn làm hộ chiếu")]
+    [InlineData("muốn làm căn cước cho con, sđt 0905111222")]
+    [InlineData("I want to renew my ID card, is it free")]
     public void A_wish_with_a_question_a_booking_word_or_a_day_is_no_bare_wish(string text)
     {
         Assert.Empty(Model.Parse(text).Doubts);

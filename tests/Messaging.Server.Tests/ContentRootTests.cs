@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Messaging.Server.Tests;
 
 public sealed class ContentRootTests
@@ -43,5 +45,26 @@ public sealed class ApiTimeTests
         Assert.All(times, t => Assert.EndsWith("+07:00", t));
         // A session slot is among them (the demo's mobile session), so the stored-in-UTC path is covered too.
         Assert.Contains("\"sessionId\":\"", raw);
+    }
+
+    [Fact]
+    public async Task A_server_on_a_thai_host_reads_and_writes_gregorian_days()
+    {
+        var saved = (CultureInfo.CurrentCulture, CultureInfo.DefaultThreadCurrentCulture);
+        try
+        {
+            CultureInfo.CurrentCulture = new CultureInfo("th-TH");
+            Assert.Equal("2569", new DateOnly(2026, 12, 1).ToString("yyyy"));
+            ServerSetup.PinCulture();
+            Assert.Equal("2026", new DateOnly(2026, 12, 1).ToString("yyyy"));
+            Assert.Equal(new DateOnly(2026, 12, 1), DateOnly.Parse("2026-12-01"));
+            var other = await Task.Run(() => new DateOnly(2026, 12, 1).ToString("yyyy"));
+            Assert.Equal("2026", other);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved.CurrentCulture;
+            CultureInfo.DefaultThreadCurrentCulture = saved.DefaultThreadCurrentCulture;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Messaging.Bot.Engine;
 using Messaging.Core.Appointments;
 using Messaging.Core.Persistence;
@@ -44,7 +45,7 @@ internal static class BookingFinder
         {
             var catalog = t.Service<ProcedureCatalog>();
             await t.PromptAsync(f, "code", PromptKind.Choice, "bot/manage.choose", new { verb },
-                own.Select(b => new Choice(b.Code, $"{OfficeTime.ToLocal(b.Start, null):HH:mm dd/MM} · {(catalog.Find(b.ProcedureId) is { } p ? ProcedureText.Title(p, t.Locale) : b.ProcedureId)}")).ToList(), ct: ct);
+                own.Select(b => new Choice(b.Code, string.Create(CultureInfo.InvariantCulture, $"{OfficeTime.ToLocal(b.Start, null):HH:mm dd/MM} · {(catalog.Find(b.ProcedureId) is { } p ? ProcedureText.Title(p, t.Locale) : b.ProcedureId)}"))).ToList(), ct: ct);
             return null;
         }
         await t.PromptAsync(f, "code", PromptKind.BookingCode, "bot/manage.ask-code", new { verb }, ct: ct);

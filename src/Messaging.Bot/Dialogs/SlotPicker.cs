@@ -1,3 +1,4 @@
+using System.Globalization;
 using Messaging.Bot.Engine;
 using Messaging.Core.Appointments;
 using Messaging.Core.Persistence;
@@ -22,7 +23,7 @@ internal static class SlotPicker
         if (f.Get("slot") is { } value && BotFormat.ParseSlot(value) is null)
         {
             // The answer to the slot question was a typed time ("9h"), not a button.
-            if (TimeOnly.TryParse(value, out _)) f.Set("time", value);
+            if (TimeOnly.TryParse(value, CultureInfo.InvariantCulture, out _)) f.Set("time", value);
             f.Set("slot", null);
         }
         if (BotFormat.ParseSlot(f.Get("slot")) is not null) return Pick.Ready;
@@ -32,7 +33,7 @@ internal static class SlotPicker
         var officeName = await OfficeNameAsync(t, office, ct);
         var procedureTitle = t.Service<Messaging.Core.Procedures.ProcedureCatalog>().Find(procedure)?.Title ?? procedure;
 
-        DateOnly? date = DateOnly.TryParse(f.Get("date"), out var d) ? d : null;
+        DateOnly? date = DateRecognizer.FromIso(f.Get("date"));
         if (date is { } past && past < today)
         {
             await t.SayAsync("bot/booking.date-in-past", new { date = DateRecognizer.Iso(past) }, ct: ct);
@@ -74,7 +75,7 @@ internal static class SlotPicker
         }
         var candidates = ByPartOfDay(daySlots, f.Get("pod"));
         if (candidates.Count == 0) candidates = daySlots.ToList();
-        if (f.Get("time") is { } wanted && TimeOnly.TryParse(wanted, out var time))
+        if (f.Get("time") is { } wanted && TimeOnly.TryParse(wanted, CultureInfo.InvariantCulture, out var time))
         {
             var exact = daySlots.FirstOrDefault(s => TimeOnly.FromDateTime(OfficeTime.ToLocal(s.Start, null).DateTime) == time);
             f.Set("time", null);

@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace Messaging.Core.Appointments;
 
 /// <summary>A bookable time at an office, regular or within an extra/mobile session.</summary>
@@ -55,7 +56,7 @@ public static class SlotGenerator
     }
 
     public static string RegularKey(int serviceId, DateTimeOffset start) =>
-        $"r{serviceId}:{start.UtcDateTime:yyyyMMddHHmm}";
+        string.Create(CultureInfo.InvariantCulture, $"r{serviceId}:{start.UtcDateTime:yyyyMMddHHmm}");
 
     /// <summary>Session slots are keyed by position, so moving a session keeps every booking's place.</summary>
     public static string SessionKey(Guid sessionId, int index) => $"s{sessionId:N}:{index}";

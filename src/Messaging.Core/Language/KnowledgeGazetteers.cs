@@ -47,7 +47,7 @@ public static class KnowledgeGazetteers
         catalog.All.Where(p => p.Refines is not null && p.Cues.Count > 0).OrderBy(p => p.Id, StringComparer.Ordinal)
             .Select(p => new ProcedureRefinement(p.Refines!, p.Id, p.Cues))
             .Concat(catalog.All.Where(p => p.TakesOver is not null && p.TakesOverOn.Count > 0).OrderBy(p => p.Id, StringComparer.Ordinal)
-                .Select(p => new ProcedureRefinement(p.TakesOver!, p.Id, p.TakesOverOn)));
+                .Select(p => new ProcedureRefinement(p.TakesOver!, p.Id, p.TakesOverOn, InClause: true)));
 
     /// <summary>
     /// An office is known by its name, its name without "Công an" ("xã Tịnh Hà"), "công an" + commune, its aliases,

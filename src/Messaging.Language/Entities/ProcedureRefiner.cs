@@ -6,19 +6,29 @@ namespace Messaging.Language.Entities;
 /// A procedure that narrows a generic one: "căn cước" names the card (first issue) until the message also says "đổi",
 /// "hết hạn", "CMND" (renewal) or "mất", "làm lại" (reissue). Cues come from the knowledge base.
 /// </summary>
-public sealed record ProcedureRefinement(string GenericId, string Id, IReadOnlyList<string> Cues);
+/// <remarks>
+/// With <paramref name="InClause"/>, the cues must stand in the mention's own clause, not negated ("chưa", "không",
+/// "never"), with no other procedure named there: "làm lại thẻ vì hết hạn" is a renewal, "cấp lại căn cước, hộ chiếu cũng
+/// hết hạn" and "thẻ chưa hết hạn mà bị mất" are not.
+/// </remarks>
+public sealed record ProcedureRefinement(string GenericId, string Id, IReadOnlyList<string> Cues, bool InClause = false);
 
 /// <summary>Replaces a generic procedure by the narrower one whose cues the message contains, the most cues winning.</summary>
 public sealed class ProcedureRefiner
 {
     private readonly Dictionary<string, List<(string Id, string[][] Cues)>> _byGeneric = new();
+    private readonly Dictionary<string, List<(string Id, string[][] Cues)>> _inClause = new();
+    private static readonly HashSet<string> Negators = new(StringComparer.Ordinal) { "chua", "khong", "chang", "not", "never" };
+    /// <summary>"hết hạn nộp hồ sơ" is a filing deadline, not the card's.</summary>
+    private static readonly HashSet<string> DeadlineOf = new(StringComparer.Ordinal) { "nop", "dang", "dong", "tiep" };
 
     public ProcedureRefiner(IEnumerable<ProcedureRefinement> refinements)
     {
         foreach (var r in refinements)
         {
             var cues = r.Cues.Select(c => Normalizer.Normalize(c).Words.Select(w => w.Text).ToArray()).Where(c => c.Length > 0).ToArray();
-            if (!_byGeneric.TryGetValue(r.GenericId, out var list)) _byGeneric[r.GenericId] = list = [];
+            var map = r.InClause ? _inClause : _byGeneric;
+            if (!map.TryGetValue(r.GenericId, out var list)) map[r.GenericId] = list = [];
             list.Add((r.Id, cues));
         }
     }
@@ -34,14 +44,6 @@ public sealed class ProcedureRefiner
             if (entity.Type != EntityTypes.Procedure || !_byGeneric.TryGetValue(entity.Value, out var narrower)) continue;
             decided ??= [];
             if (!decided.TryGetValue(entity.Value, out var best)) decided[entity.Value] = best = Narrowest(text, narrower);
-            // A refinement can be refined again ("căn cước hết hạn … làm lại": first issue → reissue → renewal); the
-            // depth bound keeps a cycle in the knowledge base from looping.
-            for (var depth = 0; depth < 3 && best is not null && _byGeneric.TryGetValue(best, out var further); depth++)
-            {
-                if (!decided.TryGetValue(best, out var next)) decided[best] = next = Narrowest(text, further);
-                if (next is null || next == entity.Value) break;
-                best = next;
-            }
             if (best is not null) entities[e] = entity with { Value = best, Detail = "refined from " + entity.Value };
         }
         // "đổi cccd sang thẻ căn cước mới": the renewal is named once and the card once more, in one clause; both mean the
@@ -67,6 +69,51 @@ public sealed class ProcedureRefiner
             var named = narrower.Select(n => n.Id).Where(present.Contains).Distinct().ToList();
             if (named is [var only]) entities[e] = entity with { Value = only, Detail = "one with " + only };
         }
+        if (_inClause.Count > 0) TakeOver(text, entities);
+    }
+
+    private void TakeOver(NormalizedText text, List<Entity> entities)
+    {
+        int[]? clauses = null;
+        for (var e = 0; e < entities.Count; e++)
+        {
+            var entity = entities[e];
+            if (entity.Type != EntityTypes.Procedure || !_inClause.TryGetValue(entity.Value, out var takers)) continue;
+            clauses ??= ClauseIndex(text.Original);
+            var clause = clauses[Math.Min(entity.Start, clauses.Length - 1)];
+            // Another procedure in the clause may be what expired ("cấp lại căn cước còn bằng lái thì hết hạn").
+            if (entities.Any(x => x.Type == EntityTypes.Procedure && x.Value != entity.Value && !_inClause.ContainsKey(x.Value)
+                    && x != entity && clauses[Math.Min(x.Start, clauses.Length - 1)] == clause && !Card(x.Value)))
+                continue;
+            foreach (var (id, cues) in takers)
+            {
+                // "cấp lại căn cước bị mất và mẹ tôi đổi căn cước vì hết hạn": the renewal named beside it owns the expiry.
+                if (entities.Any(x => x != entity && x.Type == EntityTypes.Procedure && x.Value == id
+                        && clauses[Math.Min(x.Start, clauses.Length - 1)] == clause)) continue;
+                if (!cues.Any(c => InClauseUnnegated(text, c, clauses, clause))) continue;
+                entities[e] = entity with { Value = id, Detail = "taken over from " + entity.Value };
+                break;
+            }
+        }
+
+        bool Card(string id) => _byGeneric.Values.Any(l => l.Any(x => x.Id == id)) || _byGeneric.ContainsKey(id) || _inClause.Values.Any(l => l.Any(x => x.Id == id));
+    }
+
+    private static bool InClauseUnnegated(NormalizedText text, string[] cue, int[] clauses, int clause)
+    {
+        var words = text.Words;
+        for (var i = 0; i + cue.Length <= words.Count; i++)
+        {
+            var k = 0;
+            while (k < cue.Length && words[i + k].Text == cue[k]) k++;
+            if (k < cue.Length) continue;
+            var (start, _) = text.WordSpan(i, i + cue.Length - 1);
+            if (clauses[Math.Min(start, clauses.Length - 1)] != clause) continue;
+            if (i > 0 && Negators.Contains(words[i - 1].Text)) continue;
+            if (i + cue.Length < words.Count && DeadlineOf.Contains(words[i + cue.Length].Text)) continue;
+            return true;
+        }
+        return false;
     }
 
     /// <summary>For each position, how many clause breaks (comma, full stop, question or exclamation mark, line break) come before it.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Messaging.Core.Appointments;
 using Messaging.Core.Persistence;
 using Messaging.Server.Security;
@@ -32,5 +33,5 @@ public abstract class StaffPage : PageModel
         return RedirectToPage(routeValues);
     }
 
-    public static string Local(DateTimeOffset at, string format = "HH:mm dd/MM/yyyy") => OfficeTime.ToLocal(at, null).ToString(format);
+    public static string Local(DateTimeOffset at, string format = "HH:mm dd/MM/yyyy") => OfficeTime.ToLocal(at, null).ToString(format, CultureInfo.InvariantCulture);
 }
