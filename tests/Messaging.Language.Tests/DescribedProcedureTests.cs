@@ -13,6 +13,11 @@ public sealed class DescribedProcedureTests
     [InlineData("csdl ghi sai ho ten con toi, chinh sua the nao", "residence-correction")]
     [InlineData("app vneid của tôi bị khóa rồi làm sao", "vneid-account")]
     [InlineData("quen mat khau dinh danh dien tu thi lam gi", "vneid-account")]
+    // The account, not the level: an email, a one-time code or a health-insurance card in the app.
+    [InlineData("đã lên mức 2 mà muốn đổi email trong app thì làm sao", "vneid-account")]
+    [InlineData("kich hoat muc 2 ma khong nhan duoc ma otp", "vneid-account")]
+    [InlineData("tài khoản mức 2 rồi mà chưa thấy thẻ bảo hiểm y tế trong app", "vneid-account")]
+    [InlineData("lên mức 2 rồi mà app vẫn hiện mức 1", "vneid-level2")]
     [InlineData("nhà có họ hàng về ở lại mấy hôm có phải khai báo không", "stay-notification")]
     [InlineData("mua lại chiếc xe máy cũ của hàng xóm thì sang tên ở đâu", "vehicle-registration")]
     [InlineData("con trai lấy vợ muốn tách ra hộ riêng", "household-split")]

@@ -22,10 +22,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath(),
         };
         _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start azurite");
-        _ = _process.StandardOutput.ReadToEndAsync();
-        _ = _process.StandardError.ReadToEndAsync();
+        var output = _process.StandardOutput.ReadToEndAsync();
+        var errors = _process.StandardError.ReadToEndAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
-        for (var i = 0; i < 100; i++)
+        // Node starts slowly while the other test projects load both cores: CI once waited out a 10 s budget and the
+        // first test met a closed port. Wait up to a minute, and say why when it never listens.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
         {
             try
             {
@@ -35,6 +38,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
             }
             catch (SocketException)
             {
+                if (_process.HasExited)
+                    throw new InvalidOperationException($"azurite exited with {_process.ExitCode}: {await errors}{await output}");
+                if (DateTime.UtcNow > deadline)
+                    throw new TimeoutException($"azurite did not listen on 127.0.0.1:{port} within 60 s");
                 await Task.Delay(100);
             }
         }

@@ -34,7 +34,8 @@ public sealed class MaildevFixture : IAsyncLifetime
         _ = _process.StandardOutput.ReadToEndAsync();
         _ = _process.StandardError.ReadToEndAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
-        for (var i = 0; i < 150; i++)
+        // A minute, as for Azurite: node starts slowly while the other test projects load both cores.
+        for (var i = 0; i < 600; i++)
         {
             try
             {
