@@ -16,7 +16,24 @@ public sealed class AzuriteFixture : IAsyncLifetime
     {
         var bin = Path.Combine(RepoPaths.Root, "node_modules", ".bin", "azurite-queue");
         if (!File.Exists(bin)) throw new InvalidOperationException("Azurite is not installed: run npm ci (test.sh does).");
-        var port = FreePort();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
+        // A free port can be taken between asking for it and Azurite binding it; a start that exits early tries anew.
+        int port;
+        for (var attempt = 1; ; attempt++)
+        {
+            port = FreePort();
+            var started = await StartAsync(bin, port);
+            if (started is null) break;
+            if (attempt == 3) throw new InvalidOperationException(started);
+        }
+        ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+            $"QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+    }
+
+    /// <summary>Starts Azurite on <paramref name="port"/>; null once it listens, or why it exited.</summary>
+    private async Task<string?> StartAsync(string bin, int port)
+    {
         var psi = new ProcessStartInfo(bin, $"--queueHost 127.0.0.1 --queuePort {port} --inMemoryPersistence --disableTelemetry --skipApiVersionCheck --silent")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath(),
@@ -24,7 +41,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
         _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start azurite");
         var output = _process.StandardOutput.ReadToEndAsync();
         var errors = _process.StandardError.ReadToEndAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
         // Node starts slowly while the other test projects load both cores: CI once waited out a 10 s budget and the
         // first test met a closed port. Wait up to a minute, and say why when it never listens.
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -34,20 +50,15 @@ public sealed class AzuriteFixture : IAsyncLifetime
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, port);
-                break;
+                return null;
             }
             catch (SocketException)
             {
-                if (_process.HasExited)
-                    throw new InvalidOperationException($"azurite exited with {_process.ExitCode}: {await errors}{await output}");
-                if (DateTime.UtcNow > deadline)
-                    throw new TimeoutException($"azurite did not listen on 127.0.0.1:{port} within 60 s");
+                if (_process.HasExited) return $"azurite exited with {_process.ExitCode}: {await errors}{await output}";
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"azurite did not listen on 127.0.0.1:{port} within 60 s");
                 await Task.Delay(100);
             }
         }
-        ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-            $"QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
     }
 
     public Task DisposeAsync()
