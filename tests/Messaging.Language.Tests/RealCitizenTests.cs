@@ -81,7 +81,7 @@ public sealed class RealCitizenTests
     [InlineData("tach ho khau can gi", "household-split")]
     [InlineData("doi bang lai het bao nhieu", "driving-licence")]
     [InlineData("e con cmnd, gio doi qua can cuoc", "cccd-renewal")]
-    [InlineData("the can cuoc bi gay thi lam sao", "cccd-renewal")]
+    [InlineData("the can cuoc bi gay thi lam sao", "cccd-reissue")]     // damaged beyond use: cấp lại (Art. 24(2))
     [InlineData("bi mat the can cuoc roi", "cccd-reissue")]
     [InlineData("lam can cuoc mat bao lau", "cccd-first-issue")]
     // "mức 2" alone is what the campaigns taught people to call the VNeID level-2 account.
@@ -130,6 +130,8 @@ public sealed class RealCitizenTests
     [InlineData("cấp lại thẻ căn cước sắp hết hạn được không", "cccd-renewal")]
     [InlineData("làm lại thẻ căn cước bị mất ở đâu", "cccd-reissue")]
     [InlineData("cap lai can cuoc do danh roi", "cccd-reissue")]
+    [InlineData("thẻ căn cước bị hỏng chip thì làm sao", "cccd-reissue")]
+    [InlineData("can cuoc bi mo chu het roi co phai lam lai khong", "cccd-reissue")]
     [InlineData("cấp lại căn cước còn bằng lái thì hết hạn rồi", "cccd-reissue")]
     [InlineData("làm lại thẻ căn cước bị mất, visa của tôi sắp hết hạn", "cccd-reissue")]
     [InlineData("cấp lại căn cước bị mất thì hết hạn nộp hồ sơ khi nào", "cccd-reissue")]
