@@ -123,7 +123,7 @@ public sealed class RealCitizenTests
         Assert.Equal("morning", Model.Single("datlichlamcancuocsangthu6", "part_of_day"));
     }
 
-    /// <summary>Luật Căn cước Art. 24(2): a card re-made at the ages of Art. 21 (it expired) is a cấp đổi, not a cấp lại.</summary>
+    /// <summary>Luật Căn cước Art. 24(1)(a): a card re-made at the ages of Art. 21 (it expired) is a cấp đổi, not a cấp lại.</summary>
     [Theory]
     [InlineData("làm lại thẻ căn cước vì hết hạn thì có mất phí không", "cccd-renewal")]
     [InlineData("can cuoc het han roi thi di lam lai o dau", "cccd-renewal")]

@@ -16,7 +16,7 @@ public sealed class Procedure
     public List<string> Cues { get; set; } = [];
     /// <summary>
     /// A narrower procedure that, beside one of <see cref="TakesOverOn"/>, means this one: "làm lại thẻ vì hết hạn" names
-    /// the reissue, but a card re-made at the ages of Art. 21 is a cấp đổi (Luật Căn cước Art. 24(2) leaves them out).
+    /// the reissue, but a card re-made at the ages of Art. 21 is a cấp đổi (Luật Căn cước Art. 24(1)(a)).
     /// </summary>
     public string? TakesOver { get; set; }
     public List<string> TakesOverOn { get; set; } = [];
