@@ -181,6 +181,8 @@ public sealed class LanguageModel
             ranking[visit] with { Confidence = 0 }];
     }
 
+    private const double BareWishYieldsAt = 0.9;
+
     private static readonly HashSet<string> WishWords = new(StringComparer.Ordinal) { "muon", "want", "wanna", "need", "needs", "like" };
 
     /// <summary>
@@ -201,11 +203,12 @@ public sealed class LanguageModel
     /// <summary>
     /// "muốn làm thẻ căn cước": a wish for a procedure with no question, no booking word and no day is as much "how"
     /// as "book me in", so both are offered. Left to the classifier, the two readings' margin moved with every batch of
-    /// training lines, and the bot guessed one of them. A classifier this sure (0.9) has read more than a bare wish.
+    /// training lines, and the bot guessed one of them. A classifier this sure (<see cref="BareWishYieldsAt"/>) has read
+    /// more than a bare wish.
     /// </summary>
     private static IReadOnlyList<IntentScore>? BareWish(Messaging.Language.Text.NormalizedText text, IReadOnlyList<Entity> entities, IntentScore[] ranking)
     {
-        if (ranking[0].Name is not (IntentNames.ProcedureInfo or IntentNames.BookAppointment) || ranking[0].Confidence >= 0.9) return null;
+        if (ranking[0].Name is not (IntentNames.ProcedureInfo or IntentNames.BookAppointment) || ranking[0].Confidence >= BareWishYieldsAt) return null;
         if (text.Words.Count > 10 || text.Original.Contains('?')) return null;
         var procedures = entities.Where(e => e.Type == EntityTypes.Procedure).ToList();
         if (procedures.Count == 0 || entities.Any(e => e.Type is EntityTypes.Date or EntityTypes.Time or EntityTypes.PartOfDay

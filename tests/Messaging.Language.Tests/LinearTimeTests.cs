@@ -61,6 +61,9 @@ public sealed class LinearTimeTests
         Add("spelled-out dates", "ngay muoi lam thang ba ");
         Add("english dates", "March 8th ");
         Add("moves to a vague time", "lich thu 5 doi qua cuoi thang ");
+        // Every reissue in one clause beside its expiry: each mention is taken over, the cues are found once.
+        Add("reissues beside their expiry", "cap lai can cuoc het han ");
+        Add("bare wishes", "muon lam ho chieu ");
         Add("combining marks", "a\u0301\u0300\u0303");
         Add("emoji", "😀");
         Add("mixed scripts", "申请 паспорт căn cước 0 ");

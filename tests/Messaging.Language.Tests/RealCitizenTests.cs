@@ -123,6 +123,20 @@ public sealed class RealCitizenTests
         Assert.Equal("morning", Model.Single("datlichlamcancuocsangthu6", "part_of_day"));
     }
 
+    [Theory]
+    // Asking for a contact is asking the office, whoever is addressed; wanting a person now is a handoff.
+    [InlineData("anh ơi cho em xin số điện thoại của công an phường Cẩm Thành", "office_info")]
+    [InlineData("zalo cua cong an xa tra bong la so nao vay ad", "office_info")]
+    [InlineData("tôi cần nói chuyện trực tiếp với cán bộ ngay", "handoff")]
+    // A vocative opens a request without turning it into a greeting.
+    [InlineData("anh công an ơi, em mất căn cước rồi", null)]
+    public void A_contact_request_is_an_office_question_and_a_vocative_no_greeting(string text, string? intent)
+    {
+        var r = Model.Parse(text);
+        if (intent is null) Assert.NotEqual("greeting", r.Intent.Name);
+        else Assert.Equal(intent, r.Intent.Name);
+    }
+
     /// <summary>Luật Căn cước Art. 24(1)(a): a card re-made at the ages of Art. 21 (it expired) is a cấp đổi, not a cấp lại.</summary>
     [Theory]
     [InlineData("làm lại thẻ căn cước vì hết hạn thì có mất phí không", "cccd-renewal")]

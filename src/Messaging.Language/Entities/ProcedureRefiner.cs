@@ -18,6 +18,8 @@ public sealed class ProcedureRefiner
 {
     private readonly Dictionary<string, List<(string Id, string[][] Cues)>> _byGeneric = new();
     private readonly Dictionary<string, List<(string Id, string[][] Cues)>> _inClause = new();
+    /// <summary>Every procedure a refinement names (the card's family): the others in a clause may own its cue.</summary>
+    private readonly HashSet<string> _family = new(StringComparer.Ordinal);
     private static readonly HashSet<string> Negators = new(StringComparer.Ordinal) { "chua", "khong", "chang", "not", "never" };
     /// <summary>"hết hạn nộp hồ sơ" is a filing deadline, not the card's.</summary>
     private static readonly HashSet<string> DeadlineOf = new(StringComparer.Ordinal) { "nop", "dang", "dong", "tiep" };
@@ -30,6 +32,8 @@ public sealed class ProcedureRefiner
             var map = r.InClause ? _inClause : _byGeneric;
             if (!map.TryGetValue(r.GenericId, out var list)) map[r.GenericId] = list = [];
             list.Add((r.Id, cues));
+            _family.Add(r.GenericId);
+            _family.Add(r.Id);
         }
     }
 
@@ -60,60 +64,66 @@ public sealed class ProcedureRefiner
                 byClause = [];
                 foreach (var x in entities.Where(x => x.Type == EntityTypes.Procedure))
                 {
-                    var c = clauses[Math.Min(x.Start, clauses.Length - 1)];
+                    var c = ClauseOf(clauses, x.Start);
                     if (!byClause.TryGetValue(c, out var values)) byClause[c] = values = new HashSet<string>(StringComparer.Ordinal);
                     values.Add(x.Value);
                 }
             }
-            var present = byClause[clauses![Math.Min(entity.Start, clauses.Length - 1)]];
+            var present = byClause[ClauseOf(clauses!, entity.Start)];
             var named = narrower.Select(n => n.Id).Where(present.Contains).Distinct().ToList();
             if (named is [var only]) entities[e] = entity with { Value = only, Detail = "one with " + only };
         }
         if (_inClause.Count > 0) TakeOver(text, entities);
     }
 
+    /// <summary>
+    /// Each clause's procedures are taken before any is changed, and each taker's cues are found once per message, so
+    /// a message repeating "cấp lại căn cước hết hạn" stays linear.
+    /// </summary>
     private void TakeOver(NormalizedText text, List<Entity> entities)
     {
         int[]? clauses = null;
+        Dictionary<int, HashSet<string>>? named = null;
+        Dictionary<string, HashSet<int>>? cueClauses = null;
         for (var e = 0; e < entities.Count; e++)
         {
             var entity = entities[e];
             if (entity.Type != EntityTypes.Procedure || !_inClause.TryGetValue(entity.Value, out var takers)) continue;
             clauses ??= ClauseIndex(text.Original);
-            var clause = clauses[Math.Min(entity.Start, clauses.Length - 1)];
+            named ??= entities.Where(x => x.Type == EntityTypes.Procedure)
+                .GroupBy(x => ClauseOf(clauses, x.Start)).ToDictionary(g => g.Key, g => g.Select(x => x.Value).ToHashSet(StringComparer.Ordinal));
+            var here = named[ClauseOf(clauses, entity.Start)];
             // Another procedure in the clause may be what expired ("cấp lại căn cước còn bằng lái thì hết hạn").
-            if (entities.Any(x => x.Type == EntityTypes.Procedure && x.Value != entity.Value && !_inClause.ContainsKey(x.Value)
-                    && x != entity && clauses[Math.Min(x.Start, clauses.Length - 1)] == clause && !Card(x.Value)))
-                continue;
+            if (here.Any(v => !_family.Contains(v))) continue;
             foreach (var (id, cues) in takers)
             {
                 // "cấp lại căn cước bị mất và mẹ tôi đổi căn cước vì hết hạn": the renewal named beside it owns the expiry.
-                if (entities.Any(x => x != entity && x.Type == EntityTypes.Procedure && x.Value == id
-                        && clauses[Math.Min(x.Start, clauses.Length - 1)] == clause)) continue;
-                if (!cues.Any(c => InClauseUnnegated(text, c, clauses, clause))) continue;
+                if (here.Contains(id)) continue;
+                cueClauses ??= [];
+                if (!cueClauses.TryGetValue(id, out var where)) cueClauses[id] = where = UnnegatedCueClauses(text, cues, clauses);
+                if (!where.Contains(ClauseOf(clauses, entity.Start))) continue;
                 entities[e] = entity with { Value = id, Detail = "taken over from " + entity.Value };
                 break;
             }
         }
-
-        bool Card(string id) => _byGeneric.Values.Any(l => l.Any(x => x.Id == id)) || _byGeneric.ContainsKey(id) || _inClause.Values.Any(l => l.Any(x => x.Id == id));
     }
 
-    private static bool InClauseUnnegated(NormalizedText text, string[] cue, int[] clauses, int clause)
+    private static int ClauseOf(int[] clauses, int at) => clauses[Math.Min(at, clauses.Length - 1)];
+
+    /// <summary>The clauses where a cue stands, not negated ("chưa hết hạn") nor a filing deadline ("hết hạn nộp").</summary>
+    private static HashSet<int> UnnegatedCueClauses(NormalizedText text, string[][] cues, int[] clauses)
     {
         var words = text.Words;
-        for (var i = 0; i + cue.Length <= words.Count; i++)
-        {
-            var k = 0;
-            while (k < cue.Length && words[i + k].Text == cue[k]) k++;
-            if (k < cue.Length) continue;
-            var (start, _) = text.WordSpan(i, i + cue.Length - 1);
-            if (clauses[Math.Min(start, clauses.Length - 1)] != clause) continue;
-            if (i > 0 && Negators.Contains(words[i - 1].Text)) continue;
-            if (i + cue.Length < words.Count && DeadlineOf.Contains(words[i + cue.Length].Text)) continue;
-            return true;
-        }
-        return false;
+        var found = new HashSet<int>();
+        foreach (var cue in cues)
+            for (var i = 0; i + cue.Length <= words.Count; i++)
+            {
+                if (!Phrases.At(words, i, cue)) continue;
+                if (i > 0 && Negators.Contains(words[i - 1].Text)) continue;
+                if (i + cue.Length < words.Count && DeadlineOf.Contains(words[i + cue.Length].Text)) continue;
+                found.Add(ClauseOf(clauses, text.WordSpan(i, i + cue.Length - 1).Start));
+            }
+        return found;
     }
 
     /// <summary>For each position, how many clause breaks (comma, full stop, question or exclamation mark, line break) come before it.</summary>
@@ -207,11 +217,15 @@ internal static class Phrases
     public static int IndexIn(IReadOnlyList<CanonicalWord> words, string[] phrase)
     {
         for (var i = 0; i + phrase.Length <= words.Count; i++)
-        {
-            var k = 0;
-            while (k < phrase.Length && words[i + k].Text == phrase[k]) k++;
-            if (k == phrase.Length) return i;
-        }
+            if (At(words, i, phrase)) return i;
         return -1;
+    }
+
+    /// <summary>Whether <paramref name="phrase"/> starts at word <paramref name="i"/> (which leaves room for it).</summary>
+    public static bool At(IReadOnlyList<CanonicalWord> words, int i, string[] phrase)
+    {
+        var k = 0;
+        while (k < phrase.Length && words[i + k].Text == phrase[k]) k++;
+        return k == phrase.Length;
     }
 }
