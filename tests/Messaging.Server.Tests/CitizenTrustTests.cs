@@ -74,7 +74,7 @@ public abstract class CitizenTrustTests : IAsyncLifetime
     /// <summary>Books the first free slot by chat, tapping the slot and confirmation buttons; returns the booking code.</summary>
     protected async Task<string> BookByChatAsync(string conversation, string? token, string phone, string from = "citizen-1")
     {
-        var day = OfficeTime.LocalDate(DateTimeOffset.UtcNow, null).AddDays(9);
+        var day = DemoDays.CardDay(9);
         var replies = await SayAsync(conversation, $"đặt lịch làm căn cước ở xã Tịnh Hà ngày {day:dd/MM/yyyy}, tên Nguyễn Văn An, sđt {phone}", token, from);
         for (var step = 0; step < 8; step++)
         {
