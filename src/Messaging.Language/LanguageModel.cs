@@ -135,15 +135,20 @@ public sealed class LanguageModel
             var none = new IntentScore(IntentNames.OutOfScope, 1.0);
             return new ParseResult(text, none, [none], entities);
         }
-        var ranking = WithoutUnfoundedHomeVisit(_classifier.Rank(Features.Extract(normalized, entities, _frequent)), normalized);
+        var ranking = HomeVisitBooked(WithoutUnfoundedHomeVisit(_classifier.Rank(Features.Extract(normalized, entities, _frequent)), normalized), entities);
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
         IntentEntities.Apply(top.Name, normalized, entities, _intentProcedures,
             DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(referenceTime, _zone).DateTime));
+        var doubts = BareWish(normalized, entities, ranking) ?? DoubtsOf(ranking);
+        // "chứng thực bản sao căn cước", "sim bị khóa vì chưa chuẩn hóa cccd": another body's matter that names our card
+        // is not about the card, and the bot should say where to go rather than answer for the card.
+        if (ranking[0].Name == IntentNames.OutOfScope && top.Name == IntentNames.OutOfScope && doubts.Count == 0)
+            entities.RemoveAll(e => e.Type == EntityTypes.Procedure);
         return new ParseResult(text, top, ranking, entities)
         {
-            Doubts = BareWish(normalized, entities, ranking) ?? DoubtsOf(ranking),
+            Doubts = doubts,
             Canonical = string.Join(' ', normalized.Words.Select(w => w.Text)),
         };
     }
@@ -179,6 +184,21 @@ public sealed class LanguageModel
         if (rest <= 0) return ranking;
         return [.. ranking.Where((_, i) => i != visit).Select(r => r with { Confidence = r.Confidence / rest }),
             ranking[visit] with { Confidence = 0 }];
+    }
+
+    /// <summary>
+    /// "xin xã cử người lên làm căn cước tại nhà, chiều mai được không": booking the home visit by its name is asking for
+    /// the home visit (the bot routes both to it), so the booking's weight is the home visit's.
+    /// </summary>
+    private IntentScore[] HomeVisitBooked(IntentScore[] ranking, List<Entity> entities)
+    {
+        if (ranking[0].Name != IntentNames.BookAppointment) return ranking;
+        var visit = _intentProcedures.FirstOrDefault(p => p.Intent == IntentNames.HomeVisit)?.Id;
+        if (visit is null || !entities.Exists(e => e.Type == EntityTypes.Procedure && e.Value == visit)) return ranking;
+        var home = Array.Find(ranking, r => r.Name == IntentNames.HomeVisit);
+        if (home is null) return ranking;
+        return [home with { Confidence = home.Confidence + ranking[0].Confidence }, ranking[0] with { Confidence = 0 },
+            .. ranking.Where(r => r.Name is not (IntentNames.HomeVisit or IntentNames.BookAppointment))];
     }
 
     private const double BareWishYieldsAt = 0.9;
@@ -244,11 +264,15 @@ public sealed class LanguageModel
         return after == 0 || times[after - 1].End <= part.Start && Moved(times[after - 1].End, part.Start);
     }
 
+    /// <summary>"hẹn qua làm tạm trú lúc 19h", "chạy sang nộp": going over to do something, not moving a time.</summary>
+    private static bool GoesToDo(RecognitionContext ctx, int w) =>
+        ctx.Word(w + 1) is "lam" or "nop" or "lay" or "xin" or "ghe" or "dang" or "hoi" or "gap" or "ky" or "chup" or "bo" or "khai";
+
     private static int[] CountMoves(RecognitionContext ctx)
     {
         var counts = new int[ctx.Text.Words.Count + 1];
         for (var w = 0; w < ctx.Text.Words.Count; w++)
-            counts[w + 1] = counts[w] + (ctx.Word(w) is "sang" or "qua" or "thanh" && ctx.IsWordFree(w) ? 1 : 0);
+            counts[w + 1] = counts[w] + (ctx.Word(w) is "sang" or "qua" or "thanh" && ctx.IsWordFree(w) && !GoesToDo(ctx, w) ? 1 : 0);
         return counts;
     }
 
@@ -310,6 +334,24 @@ public sealed class LanguageModel
         return !(before >= 0 && text.Words[before].Text is "lay" or "boc" or "ho" or "xin");
     }
 
+    /// <summary>
+    /// "nhà gần chợ Tịnh Hà", "đổi tiền ở đâu gần phường Cẩm Thành": a place named to say where something is near is a
+    /// landmark, not the police office to go to.
+    /// </summary>
+    private static void WithoutLandmarks(RecognitionContext ctx)
+    {
+        if (!ctx.Entities.Exists(e => e.Type == EntityTypes.Office)) return;
+        var words = new WordPositions(ctx.Text);
+        ctx.Entities.RemoveAll(e =>
+        {
+            if (e.Type != EntityTypes.Office) return false;
+            var first = words.FirstAtOrAfter(e.Start);
+            bool Near(int w) => w >= 0 && ctx.Word(w) == "gan" && (!ctx.Text.Tokens[ctx.Text.Words[w].Source].HasDiacritics
+                || ctx.Text.Toned(ctx.Text.Words[w].Source).ToLowerInvariant() == "gần");
+            return Near(first - 1) || ctx.Word(first - 1) is "cho" or "truong" or "ben" && Near(first - 2);
+        });
+    }
+
     /// <summary>Which features pushed the text towards an intent: the explanation an admin can read.</summary>
     public IReadOnlyList<(string Feature, double Weight)> Explain(string text, string intent, DateTimeOffset referenceTime)
     {
@@ -326,6 +368,7 @@ public sealed class LanguageModel
         _describer.Describe(ctx);
         _referrals.Recognize(ctx);
         _offices.Recognize(ctx);
+        WithoutLandmarks(ctx);
         DateRecognizer.Recognize(ctx);
         TimeRecognizer.Recognize(ctx);
         // "sáng mai 7h30": the clock time says it all; a part of the day beside it would only be a second, vaguer answer.

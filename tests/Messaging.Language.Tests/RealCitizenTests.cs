@@ -533,4 +533,89 @@ public sealed class RealCitizenTests
     [InlineData("Thẻ căn cước của tôi ghi sai năm sinh, giờ muốn sửa thì làm thủ tục gì", "cccd-renewal")]
     public void English_names_voice_slips_and_wrong_details_name_the_procedure(string text, string procedure) =>
         Assert.Equal([procedure], Model.Values(text, "procedure").Distinct());
+
+    private static readonly DateTimeOffset EarlyJanuary = new(2027, 1, 8, 9, 0, 0, TimeSpan.FromHours(7));
+
+    [Theory]
+    // Asked in January, a December day without a year is the one just gone, not next December.
+    [InlineData("hồ sơ căn cước nộp hôm 27/12 sao chưa có", "2026-12-27")]
+    [InlineData("hen ngay 20/1 lam ho chieu", "2027-01-20")]
+    // The year said in words.
+    [InlineData("hạn chót đổi bằng lái là 31/12 năm nay hả", "2027-12-31")]
+    [InlineData("hẹn 3/1 năm sau được không", "2028-01-03")]
+    public void A_day_and_month_without_a_year_is_the_nearest_sensible_one(string text, string date) =>
+        Assert.Equal([date], Model.Values(text, "date", EarlyJanuary));
+
+    [Theory]
+    // Monday 23/11/2026.
+    [InlineData("nộp hồ sơ thứ 7 tuần này được không", "2026-11-28")]
+    [InlineData("Can I come this Friday?", "2026-11-27")]
+    [InlineData("the 30th, morning", "2026-11-30")]
+    [InlineData("the 18th works for me", "2026-12-18")]
+    public void A_weekday_after_hồ_sơ_this_weekday_and_an_English_ordinal_are_days(string text, string date) =>
+        Assert.Equal([date], Model.Values(text, "date"));
+
+    [Theory]
+    [InlineData("chín giờ rưỡi sáng mai", "09:30")]
+    [InlineData("hai giờ chiều thứ 3 được không", "14:00")]
+    [InlineData("mười một giờ", "11:00")]
+    [InlineData("khách tới 12h đêm thì báo lưu trú kịp không", "00:00")]
+    [InlineData("bay gio lam duoc khong", null)]
+    [InlineData("sau gio hanh chinh co lam khong", null)]
+    public void Hours_spelled_out_and_midnight_are_clock_times_and_now_is_not(string text, string? time) =>
+        Assert.Equal(time is null ? [] : [time], Model.Values(text, "time"));
+
+    [Theory]
+    [InlineData("doi gio hen tu 8h sang 14h", "14:00", null)]
+    // A "sang" with a day after it is the morning.
+    [InlineData("dat lich 9h sang thu 2", "09:00", "2026-11-30")]
+    public void A_bare_sang_between_two_clock_times_is_over_to(string text, string time, string? date)
+    {
+        Assert.Equal([time], Model.Values(text, "time"));
+        Assert.Equal(date is null ? [] : [date], Model.Values(text, "date"));
+    }
+
+    [Fact]
+    public void Going_over_to_do_something_moves_no_time_so_the_clock_time_stands_alone() =>
+        Assert.Empty(Model.Values("tối nay em ghé sang nộp hồ sơ tạm trú lúc 19h30 được không", "part_of_day"));
+
+    [Theory]
+    // Monday 23/11/2026: filed on Thursday is the 19th; a return day promised is ahead.
+    [InlineData("hồ sơ tạm trú em nộp thứ 5 mà chưa thấy gì", "2026-11-19")]
+    [InlineData("hẹn thứ 6 trả kết quả hồ sơ tạm trú mà chưa thấy báo", "2026-11-27")]
+    public void A_status_question_reads_a_filing_weekday_as_gone_by(string text, string date)
+    {
+        Assert.Equal("dossier_status", Model.Parse(text).Intent.Name);
+        Assert.Equal([date], Model.Values(text, "date"));
+    }
+
+    [Fact]
+    public void Going_by_today_beside_a_filing_day_names_no_day_of_its_own() =>
+        Assert.Equal(["2026-11-20"], Model.Values("làm lại căn cước hôm 20/11, bữa nay có chưa", "date"));
+
+    [Fact]
+    public void A_move_between_two_offices_keeps_the_new_one() =>
+        Assert.Equal(["ca-xa-tra-bong"], Model.Values("dời lịch từ phường Cẩm Thành qua xã Trà Bồng giúp em", "office"));
+
+    [Theory]
+    [InlineData("quán cà phê gần xã Tịnh Hà")]
+    [InlineData("nhà em gần chợ Trà Bồng, làm căn cước ở đâu")]
+    public void A_place_named_as_a_landmark_is_no_office(string text) =>
+        Assert.Empty(Model.Values(text, "office"));
+
+    [Theory]
+    // The classifier alone reads these as bookings; the bot sends both to the home visit.
+    [InlineData("đặt lịch hẹn làm căn cước tại nhà sáng thứ 7 ở xã Tịnh Hà")]
+    [InlineData("giữ chỗ làm căn cước tại nhà thứ 6 này")]
+    public void Booking_the_home_visit_by_its_name_is_a_home_visit(string text) =>
+        Assert.Equal("home_visit", Model.Parse(text).Intent.Name);
+
+    [Fact]
+    public void Another_bodys_matter_that_names_the_card_is_not_about_the_card()
+    {
+        var parse = Model.Parse("chứng thực bản sao thẻ căn cước ở đâu");
+        Assert.Equal("out_of_scope", parse.Intent.Name);
+        Assert.DoesNotContain(parse.Entities, e => e.Type == "procedure");
+        Assert.Contains(parse.Entities, e => e.Type == "referral");
+    }
 }

@@ -104,8 +104,22 @@ public static partial class DateRecognizer
             int? year = m.Groups["y"].Success ? int.Parse(m.Groups["y"].Value, CultureInfo.InvariantCulture) : null;
             // "15/3/85" is a birth year of the last century; "15/3/27" is next year.
             if (year is < 100) year += year > ctx.Today.Year % 100 + 20 ? 1900 : 2000;
+            // "31/12 năm nay", "15/3 năm sau": the year said in words.
+            if (year is null && YearInWords(ctx, end) is { } said)
+            {
+                year = ctx.Today.Year + said.Offset;
+                end = said.End;
+            }
             if (Resolve(ctx.Today, day, month, year) is { } date) ctx.Add(Make(date, start, end));
         }
+    }
+
+    private static (int Offset, int End)? YearInWords(RecognitionContext ctx, int end)
+    {
+        var i = ctx.FirstWordEndingAfter(end);
+        if (ctx.Word(i) != "nam" || i >= ctx.Text.Words.Count || ctx.Text.WordSpan(i, i).Start < end) return null;
+        int? offset = ctx.Word(i + 1) switch { "nay" or "ni" => 0, "sau" or "toi" => 1, "ngoai" or "truoc" => -1, _ => null };
+        return offset is { } o ? (o, ctx.Text.WordSpan(i + 1, i + 1).End) : null;
     }
 
     private static void Words(RecognitionContext ctx)
@@ -210,6 +224,15 @@ public static partial class DateRecognizer
             }
             case "next" when EnglishDays.TryGetValue(W(1), out var nextDay):
                 return (MondayOf(today).AddDays(7 + nextDay), 2, null);
+            // "this Saturday": the coming one, today included.
+            case "this" when EnglishDays.TryGetValue(W(1), out var thisDay):
+                return (today.AddDays((thisDay - DayIndex(today) + 7) % 7), 2, null);
+            // "the 18th", "on the 3rd": a day of this month, or of the next once it has gone by. The suffix is required:
+            // "the 18" is a count.
+            case "the" when W(1).Length > 2 && W(1)[^2..] is "st" or "nd" or "rd" or "th" && DayOrdinal(W(1)) is { } nth
+                && EnglishMonth(ctx, W(2) == "of" ? i + 3 : i + 2) is null:
+                return (TryDate(today.Year, today.Month, nth) is { } inMonth && inMonth >= today ? inMonth
+                    : TryDate(today.AddMonths(1).Year, today.AddMonths(1).Month, nth), 2, null);
             case var day when EnglishDays.TryGetValue(day, out var englishDay):
                 return (today.AddDays((englishDay - DayIndex(today) + 7) % 7), 1, null);
             // "ngày 8 March": the English month after a Vietnamese day.
@@ -370,7 +393,8 @@ public static partial class DateRecognizer
     /// <summary>"số thứ tự" (queue number) and "lần thứ hai" (second time) fold like weekdays.</summary>
     private static bool IsWeekday(RecognitionContext ctx, int i)
     {
-        if (ctx.Word(i - 1) is "so" or "lan" or "nguoi" or "cai" or "buoc") return false;
+        // "nộp hồ sơ thứ 7" is a Saturday.
+        if (ctx.Word(i - 1) is "so" && ctx.Word(i - 2) != "ho" || ctx.Word(i - 1) is "lan" or "nguoi" or "cai" or "buoc") return false;
         var next = ctx.Text.Words[i + 1].Source;
         return !ctx.Text.Tokens[next].HasDiacritics || ctx.Text.Toned(next) is not ("tự" or "hại");
     }
@@ -411,13 +435,23 @@ public static partial class DateRecognizer
     private static bool IsDayNumber(string word) =>
         word.Length is 1 or 2 && word.All(char.IsAsciiDigit) && int.Parse(word, CultureInfo.InvariantCulture) is >= 1 and <= 31;
 
-    /// <summary>A day and month without a year is this year's, unless that is more than two months ago.</summary>
+    /// <summary>
+    /// A day and month without a year is the last such day if that is at most two months ago, else the next one: "nộp
+    /// hôm 28/12" asked in January is last December's, "hẹn 5/3" the coming March.
+    /// </summary>
     private static DateOnly? Resolve(DateOnly today, int day, int month, int? year)
     {
         if (year is { } y) return TryDate(y, month, day);
-        var thisYear = TryDate(today.Year, month, day);
-        if (thisYear is null) return TryDate(today.Year + 1, month, day);
-        return thisYear.Value < today.AddMonths(-2) ? TryDate(today.Year + 1, month, day) : thisYear;
+        var recent = today.AddMonths(-2);
+        DateOnly? ahead = null;
+        for (var candidate = today.Year - 1; candidate <= today.Year + 1; candidate++)
+        {
+            if (TryDate(candidate, month, day) is not { } date || date < recent) continue;
+            if (date < today) return date;
+            ahead ??= date;
+        }
+        // 29/2 with no leap year near: the next one.
+        return ahead ?? Enumerable.Range(today.Year + 2, 4).Select(y2 => TryDate(y2, month, day)).FirstOrDefault(d => d is not null);
     }
 
     private static DateOnly? TryDate(int year, int month, int day) =>

@@ -57,6 +57,7 @@ internal static class IntentEntities
         switch (intent)
         {
             case IntentNames.RescheduleAppointment:
+                WithoutOldOffice(text, entities);
                 WithoutOldAppointment(text, entities);
                 AheadOfToday(text, entities, today);
                 return;
@@ -68,6 +69,9 @@ internal static class IntentEntities
                 return;
             case IntentNames.ProcedureInfo:
                 WithoutWeekdaysInGeneral(text, entities, askedOfTheOffice: true);
+                break;
+            case IntentNames.DossierStatus:
+                FilingDaysGoneBy(text, entities, today);
                 break;
         }
         foreach (var p in procedures)
@@ -137,6 +141,54 @@ internal static class IntentEntities
             if (move <= lastWhen || VagueAfter(text, move)) entities.RemoveAll(e => IsWhen(e) && e.End <= move);
             break;
         }
+    }
+
+    /// <summary>
+    /// "chuyển lịch từ xã Tịnh Hà qua phường Cẩm Thành": the office before the move is the one left, when another office
+    /// is named after it.
+    /// </summary>
+    private static void WithoutOldOffice(NormalizedText text, List<Entity> entities)
+    {
+        var offices = entities.FindAll(e => e.Type == EntityTypes.Office);
+        if (offices.Count < 2) return;
+        var move = Positions(text, entities, IsTransfer).Find(m => m >= offices[0].End && m < offices[^1].Start);
+        if (move > 0) entities.RemoveAll(e => e.Type == EntityTypes.Office && e.End <= move);
+    }
+
+    /// <summary>
+    /// A status question asks about a dossier already filed: "nộp từ thứ 2 mà chưa thấy gì" is last Monday, not the next
+    /// one, and "bữa nay có chưa" beside the filing day asks whether it is ready by now, naming no day of its own.
+    /// </summary>
+    private static void FilingDaysGoneBy(NormalizedText text, List<Entity> entities, DateOnly today)
+    {
+        if (!entities.Exists(e => e.Type == EntityTypes.Date)) return;
+        var words = new WordPositions(text);
+        var iso = DateRecognizer.Iso(today);
+        for (var i = 0; i < entities.Count; i++)
+        {
+            var e = entities[i];
+            if (e.Type != EntityTypes.Date || string.CompareOrdinal(e.Value, iso) <= 0 || !IsBareWeekday(text, words, e)
+                || !FiledJustBefore(text, words, e) || DateRecognizer.FromIso(e.Value) is not { } day) continue;
+            entities[i] = e with { Value = DateRecognizer.Iso(day.AddDays(-7)), Detail = "the last such day: a dossier filed" };
+        }
+        if (entities.Exists(e => e.Type == EntityTypes.Date && string.CompareOrdinal(e.Value, iso) < 0))
+            entities.RemoveAll(e => e.Type == EntityTypes.Date && e.Value == iso);
+    }
+
+    /// <summary>
+    /// "nộp thứ 2", "làm từ thứ 6": the filing is said just before the day. "hẹn thứ 7 trả" names the day promised,
+    /// which is ahead.
+    /// </summary>
+    private static bool FiledJustBefore(NormalizedText text, WordPositions words, Entity date)
+    {
+        var (first, _) = words.Inside(date.Start, date.End);
+        for (var k = first - 1; k >= 0 && k >= first - 4; k--)
+        {
+            var w = text.Words[k].Text;
+            if (w is "hen" or "tra" or "nhan" or "lay" or "co") return false;
+            if (w is "nop" or "gui" or "lam" or "khai" or "ky" or "tu") return true;
+        }
+        return false;
     }
 
     /// <summary>

@@ -24,20 +24,22 @@ public static partial class TimeRecognizer
         foreach (Match m in ClockPattern().Matches(text.Folded))
         {
             var (start, end) = text.OriginalSpan(m.Index, m.Index + m.Length);
+            Group? podGroup = m.Groups["pod"];
+            // "đổi từ 9h sang 15h": typed bare, a "sang" with another time or day right after it is "over to".
+            if (podGroup.Success && podGroup.Value == "sang" && OverTo(text, podGroup))
+            {
+                end = text.OriginalSpan(m.Index, podGroup.Index).End;
+                while (end > start && char.IsWhiteSpace(text.Original[end - 1])) end--;
+                podGroup = null;
+            }
             if (!ctx.IsFree(start, end)) continue;
             var hour = int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture);
             var minute = 0;
             if (m.Groups["m"].Success) minute = int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture);
             if (m.Groups["half"].Success) minute = 30;
             // "đợi từ 8h tới giờ": typed with marks, "tới" is not "tối".
-            var pod = m.Groups["pod"].Success && IsTypedAsPartOfDay(text, m.Groups["pod"]) ? m.Groups["pod"].Value : PartOfDayBefore(ctx, start);
-            hour = pod switch
-            {
-                "chieu" or "toi" or "dem" when hour < 12 => hour + 12,
-                "trua" when hour < 6 => hour + 12,
-                null when hour is >= 1 and <= 6 => hour + 12,
-                _ => hour,
-            };
+            var pod = podGroup is { Success: true } && IsTypedAsPartOfDay(text, podGroup) ? podGroup.Value : PartOfDayBefore(ctx, start);
+            hour = InDay(hour, pod);
             // "7 giờ kém 15" is a quarter to seven: the hour said decides the part of the day, then the minutes come off it.
             if (m.Groups["kem"].Success)
             {
@@ -49,7 +51,74 @@ public static partial class TimeRecognizer
             if (hour is < 0 or > 23 || minute is < 0 or > 59) continue;
             ctx.Add(new Entity(EntityTypes.Time, $"{hour:00}:{minute:00}", start, end));
         }
+        Spelled(ctx);
     }
+
+    /// <summary>
+    /// "từ 9h sang 15h": typed bare, a "sang" with another clock time right after it is "over to". Not a day after it:
+    /// "9h sang mai", "8h sang 12/1" are mornings.
+    /// </summary>
+    private static bool OverTo(NormalizedText text, Group pod)
+    {
+        var (start, end) = text.OriginalSpan(pod.Index, pod.Index + pod.Length);
+        return text.Original[start..end].All(char.IsAscii) && ClockAhead().IsMatch(text.Folded, pod.Index + pod.Length);
+    }
+
+    [GeneratedRegex(@"\G\s*\d{1,2}\s*(?:h|g|:|gio)(?![a-z])")]
+    private static partial Regex ClockAhead();
+
+    private static readonly Dictionary<string, int> SpelledHours = new(StringComparer.Ordinal)
+    {
+        ["mot"] = 1, ["hai"] = 2, ["ba"] = 3, ["bon"] = 4, ["nam"] = 5, ["sau"] = 6, ["bay"] = 7, ["tam"] = 8, ["chin"] = 9, ["muoi"] = 10,
+    };
+
+    /// <summary>
+    /// "tám giờ rưỡi sáng", "mười một giờ", "hai giờ chiều": hours spelled out, as voice keyboards and careful writers put
+    /// them. Typed bare, "bay gio" is "bây giờ" (now) and "sau gio" is "sau giờ" (after hours): those two need their marks
+    /// or a half hour or part of the day after them.
+    /// </summary>
+    private static void Spelled(RecognitionContext ctx)
+    {
+        var words = ctx.Text.Words;
+        for (var i = 0; i + 1 < words.Count; i++)
+        {
+            if (!SpelledHours.TryGetValue(ctx.Word(i), out var hour) || !ctx.IsWordFree(i)) continue;
+            var at = i + 1;
+            if (hour == 10 && ctx.Word(at) is "mot" or "hai") { hour += ctx.Word(at) == "mot" ? 1 : 2; at++; }
+            if (ctx.Word(at) != "gio" || !ctx.IsWordFree(at)) continue;
+            var last = at;
+            var minute = 0;
+            if (ctx.Word(last + 1) == "ruoi") { minute = 30; last++; }
+            else if (ctx.Word(last + 1) == "kem" && ctx.Word(last + 2) is "muoi" or "15" && ctx.Word(last + 3) is "lam" or "phut" or "")
+            { minute = -15; last += ctx.Word(last + 3) == "lam" ? 3 : 2; }
+            var pod = Pod(ctx.Word(last + 1)) is not null && ctx.IsWordFree(last + 1) ? ctx.Word(last + 1) : null;
+            var source = words[i].Source;
+            var marked = ctx.Text.Tokens[source].HasDiacritics;
+            if (marked && ctx.Text.Toned(source).ToLowerInvariant() is not ("một" or "hai" or "ba" or "bốn" or "năm" or "sáu" or "bảy" or "tám" or "chín" or "mười")) continue;
+            if (!marked && ctx.Word(i) is "bay" or "sau" or "tam" or "mot" && minute == 0 && pod is null) continue;
+            // "trong một giờ", "mất hai giờ": a length of time.
+            if (ctx.Word(i - 1) is "trong" or "mat" && pod is null && minute == 0) continue;
+            if (pod is not null) last++;
+            var (start, end) = ctx.Text.WordSpan(i, last);
+            hour = InDay(hour, pod ?? PartOfDayBefore(ctx, start));
+            if (minute < 0) { hour -= 1; minute += 60; }
+            if (!ctx.IsFree(start, end)) continue;
+            ctx.Add(new Entity(EntityTypes.Time, $"{hour:00}:{minute:00}", start, end));
+            i = last;
+        }
+    }
+
+    /// <summary>The hour on a 24-hour clock, from the hour said and its part of the day (folded) if any.</summary>
+    private static int InDay(int hour, string? pod) => pod switch
+    {
+        // "12 giờ đêm" is midnight.
+        "toi" or "dem" when hour == 12 => 0,
+        "chieu" or "toi" or "dem" when hour < 12 => hour + 12,
+        "trua" when hour < 6 => hour + 12,
+        // No office opens at 2 a.m.
+        null when hour is >= 1 and <= 6 => hour + 12,
+        _ => hour,
+    };
 
     /// <summary>"9am", "2 pm", "9:30 am", and "at 9" for the English locale.</summary>
     private static void English(RecognitionContext ctx)
@@ -77,7 +146,7 @@ public static partial class TimeRecognizer
     private static partial Regex EnglishPattern();
 
     /// <summary>"chiều 2h": a part of the day said before the time.</summary>
-    private static bool IsTypedAsPartOfDay(NormalizedText text, System.Text.RegularExpressions.Group pod)
+    private static bool IsTypedAsPartOfDay(NormalizedText text, Group pod)
     {
         var (start, end) = text.OriginalSpan(pod.Index, pod.Index + pod.Length);
         var typed = text.Original[start..end].ToLowerInvariant();
