@@ -41,6 +41,8 @@ public sealed class ReferralTests
     [InlineData("cho hỏi làm sổ đỏ cho đất bố mẹ cho ở đâu", "land")]
     [InlineData("dang ky ket hon can mang gi", "civil-status")]
     [InlineData("sim bị khóa một chiều thì làm sao", "mobile-subscription")]
+    [InlineData("hàng xóm đánh nhau ầm ĩ cả đêm, báo ở đâu", "crime-report")]
+    [InlineData("nop ho so cho be vao lop 1 o dau", "school-admission")]
     public void The_shipped_model_names_the_matter_and_calls_it_not_ours(string text, string referral)
     {
         var result = Model.Parse(text);
@@ -52,4 +54,12 @@ public sealed class ReferralTests
     [Fact]
     public void One_of_our_procedures_beside_a_matter_keeps_its_own_entity() =>
         Assert.Equal("temporary-residence", Model.Single("đăng ký tạm trú có cần giấy khai sinh không", EntityTypes.Procedure));
+
+    [Fact]
+    public void A_stolen_wallet_with_the_card_in_it_asks_for_the_card_not_a_crime_report()
+    {
+        var result = Model.Parse("bị trộm mất ví có căn cước, làm lại sao");
+        Assert.Equal("procedure_info", result.Intent.Name);
+        Assert.Equal("cccd-reissue", Model.Single("bị trộm mất ví có căn cước, làm lại sao", EntityTypes.Procedure));
+    }
 }
