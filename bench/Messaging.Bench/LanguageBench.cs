@@ -29,7 +29,8 @@ public static class LanguageBench
         ("realistic-g (new styles, development set after its first score)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-g.yml")),
         ("realistic-h (an ordinary week's inbox)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-h.yml")),
         ("realistic-i (a month after a mobile campaign, development set after its first score)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-i.yml")),
-        ("realistic-j (the weeks before Tết, errors unread)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-j.yml")),
+        ("realistic-j (the weeks before Tết, development set after its first score)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-j.yml")),
+        ("realistic-k (mid-summer 2027, errors unread)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-k.yml")),
     ];
 
     /// <summary>A summary row per held-out set, then (with --verbose) every confusion and entity error.</summary>
