@@ -135,7 +135,8 @@ public sealed class LanguageModel
             var none = new IntentScore(IntentNames.OutOfScope, 1.0);
             return new ParseResult(text, none, [none], entities);
         }
-        var ranking = HomeVisitBooked(WithoutUnfoundedHomeVisit(_classifier.Rank(Features.Extract(normalized, entities, _frequent)), normalized), entities);
+        var ranking = WithoutUnfoundedHomeVisit(_classifier.Rank(Features.Extract(normalized, entities, _frequent)), normalized);
+        ranking = DossierAskedAfter(HomeVisitBooked(ranking, entities), normalized, entities);
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
@@ -195,10 +196,32 @@ public sealed class LanguageModel
         if (ranking[0].Name != IntentNames.BookAppointment) return ranking;
         var visit = _intentProcedures.FirstOrDefault(p => p.Intent == IntentNames.HomeVisit)?.Id;
         if (visit is null || !entities.Exists(e => e.Type == EntityTypes.Procedure && e.Value == visit)) return ranking;
-        var home = Array.Find(ranking, r => r.Name == IntentNames.HomeVisit);
-        if (home is null) return ranking;
-        return [home with { Confidence = home.Confidence + ranking[0].Confidence }, ranking[0] with { Confidence = 0 },
-            .. ranking.Where(r => r.Name is not (IntentNames.HomeVisit or IntentNames.BookAppointment))];
+        return Merged(ranking, IntentNames.HomeVisit);
+    }
+
+    /// <summary>The ranking with the top intent's weight given to <paramref name="into"/>, which then leads.</summary>
+    private static IntentScore[] Merged(IntentScore[] ranking, string into)
+    {
+        var target = Array.Find(ranking, r => r.Name == into);
+        if (target is null) return ranking;
+        return [target with { Confidence = target.Confidence + ranking[0].Confidence }, ranking[0] with { Confidence = 0 },
+            .. ranking.Skip(1).Where(r => r.Name != into)];
+    }
+
+    private static readonly HashSet<string> StatusWords = new(StringComparer.Ordinal)
+    {
+        "xem", "tra", "kiem", "trang", "xong", "chua", "sao", "toi", "den", "status", "check", "ready", "done",
+    };
+
+    /// <summary>
+    /// "xem giúp hồ sơ 000.00.21.H55-… nộp hôm qua", "tra mã …": a dossier code with a word asking after it is a status
+    /// question, not a bare answer or a question on the procedure. A code alone stays an answer.
+    /// </summary>
+    private static IntentScore[] DossierAskedAfter(IntentScore[] ranking, NormalizedText text, List<Entity> entities)
+    {
+        if (ranking[0].Name is not (IntentNames.Inform or IntentNames.ProcedureInfo)) return ranking;
+        if (!entities.Exists(e => e.Type == EntityTypes.DossierCode)) return ranking;
+        return text.Words.Any(w => StatusWords.Contains(w.Text)) ? Merged(ranking, IntentNames.DossierStatus) : ranking;
     }
 
     private const double BareWishYieldsAt = 0.9;

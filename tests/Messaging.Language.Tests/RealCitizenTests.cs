@@ -618,4 +618,29 @@ public sealed class RealCitizenTests
         Assert.DoesNotContain(parse.Entities, e => e.Type == "procedure");
         Assert.Contains(parse.Entities, e => e.Type == "referral");
     }
+
+    [Theory]
+    // Typed bare, "toi" after the passport or before what someone does is "I".
+    [InlineData("ho chieu toi nop thu 2 roi co chua", null, null)]
+    [InlineData("mai 8h toi co mat de nop ho so tam tru", null, "08:00")]
+    public void Unmarked_toi_as_I_is_no_evening(string text, string? part, string? time)
+    {
+        Assert.Equal(part, Model.Single(text, "part_of_day"));
+        Assert.Equal(time, Model.Single(text, "time"));
+    }
+
+    [Fact]
+    public void A_move_to_after_Tết_leaves_the_old_day_and_names_no_new_one() =>
+        Assert.Empty(Model.Values("lịch hẹn làm hộ chiếu đang là thứ 6 này, lùi lại sau Tết được không", "date"));
+
+    [Fact]
+    public void Đổi_sang_a_time_moves_a_booking_and_renews_no_card() =>
+        Assert.Equal(["cccd-first-issue"], Model.Values("lich lam can cuoc cua me sang mai, xin doi sang chieu mot", "procedure"));
+
+    [Theory]
+    [InlineData("tra giup ma 000.00.21.H55-261120-0012", "dossier_status")]
+    [InlineData("xem dum ho so 000.00.21.H55-261120-0012 nop hom bua", "dossier_status")]
+    [InlineData("000.00.21.H55-261120-0012", "inform")]
+    public void A_dossier_code_asked_after_is_a_status_question_and_alone_an_answer(string text, string intent) =>
+        Assert.Equal(intent, Model.Parse(text).Intent.Name);
 }

@@ -201,7 +201,9 @@ internal static class IntentEntities
         string W(int k) => i + k < text.Words.Count ? text.Words[i + k].Text : "";
         return W(1) is "cuoi" or "dau" or "giua" && W(2) is "thang" or "tuan" or "nam"
             || W(1) is "hom" or "ngay" or "bua" or "tuan" or "dip" or "luc" or "buoi" or "thang" or "khi" && W(2) == "khac"
-            || W(1) == "thang" && W(2) is "sau" or "toi";
+            || W(1) == "thang" && W(2) is "sau" or "toi"
+            // "lùi lại ra Tết", "dời sau Tết", "qua giêng".
+            || W(1) is "ra" or "sau" or "qua" && W(2) is "tet" or "gieng" || W(1) == "tet";
     }
 
     /// <summary>For each position, where its clause ends: the next comma, full stop, question or exclamation mark, or line break.</summary>

@@ -141,13 +141,27 @@ public sealed class ProcedureRefiner
         var bestHits = 0;
         foreach (var (id, cues) in narrower)
         {
-            var hits = cues.Count(c => Contains(text.Words, c));
+            var hits = cues.Count(c => IsCue(text.Words, c));
             if (hits > bestHits) (best, bestHits) = (id, hits);
         }
         return best;
     }
 
     private static bool Contains(IReadOnlyList<CanonicalWord> words, string[] phrase) => Phrases.IndexIn(words, phrase) >= 0;
+
+    /// <summary>
+    /// A cue found, unless it is a move of an appointment: "đổi sang thẻ mới" renews the card, "xin đổi sang chiều mốt"
+    /// moves a booking to another time.
+    /// </summary>
+    private static bool IsCue(IReadOnlyList<CanonicalWord> words, string[] phrase)
+    {
+        var at = Phrases.IndexIn(words, phrase);
+        if (at < 0) return false;
+        if (phrase[^1] is not ("sang" or "qua")) return true;
+        var next = at + phrase.Length < words.Count ? words[at + phrase.Length].Text : "";
+        return !(next is "sang" or "chieu" or "toi" or "trua" or "mai" or "mot" or "thu" or "chu" or "ngay" or "hom" or "bua" or "tuan"
+            or "buoi" or "gio" || next.Length > 0 && char.IsAsciiDigit(next[0]));
+    }
 }
 
 /// <summary>

@@ -26,7 +26,14 @@ public static partial class TimeRecognizer
             var (start, end) = text.OriginalSpan(m.Index, m.Index + m.Length);
             Group? podGroup = m.Groups["pod"];
             // "đổi từ 9h sang 15h": typed bare, a "sang" with another time or day right after it is "over to".
-            if (podGroup.Success && podGroup.Value == "sang" && OverTo(text, podGroup))
+            // "7h toi co mat": typed bare, "toi" before what someone does is "I", not the evening.
+            if (podGroup is { Success: true, Value: "toi" } && IAfterTheClock(ctx, text, podGroup))
+            {
+                end = text.OriginalSpan(m.Index, podGroup.Index).End;
+                while (end > start && char.IsWhiteSpace(text.Original[end - 1])) end--;
+                podGroup = null;
+            }
+            else if (podGroup.Success && podGroup.Value == "sang" && OverTo(text, podGroup))
             {
                 end = text.OriginalSpan(m.Index, podGroup.Index).End;
                 while (end > start && char.IsWhiteSpace(text.Original[end - 1])) end--;
@@ -62,6 +69,16 @@ public static partial class TimeRecognizer
     {
         var (start, end) = text.OriginalSpan(pod.Index, pod.Index + pod.Length);
         return text.Original[start..end].All(char.IsAscii) && ClockAhead().IsMatch(text.Folded, pod.Index + pod.Length);
+    }
+
+    private static bool IAfterTheClock(RecognitionContext ctx, NormalizedText text, Group pod)
+    {
+        var (start, end) = text.OriginalSpan(pod.Index, pod.Index + pod.Length);
+        if (!text.Original[start..end].All(char.IsAscii)) return false;
+        var i = ctx.FirstWordEndingAfter(end);
+        return ctx.Word(i) is "se" or "di" or "den" or "ghe" or "len" or "xuong" or "ra" or "vao" or "phai" or "moi" or "van"
+            or "da" or "dang" or "can" or "muon" or "nop" or "lay" or "mang" or "xin" or "toi" or "qua"
+            || ctx.Word(i) == "co" && ctx.Word(i + 1) is "mat" or "the";
     }
 
     [GeneratedRegex(@"\G\s*\d{1,2}\s*(?:h|g|:|gio)(?![a-z])")]
@@ -237,7 +254,8 @@ public static partial class TimeRecognizer
                 || prev is not ("vao" or "thanh" or "luc" or "buoi" or "sang")
                     && (Before(firstFreeMove, i) || Before(firstNamedMove, i) && !DayWords.Contains(next) && !IsDigits(next))),
             // Unmarked "tới ngày" (until the day) folds like "tối ngày"; only a day number after it makes it an evening.
-            "toi" => prev is "buoi" or "chieu" or "sang" || DayWords.Contains(next) && !(next == "ngay" && !IsDigits(ctx.Word(i + 2)))
+            // "hộ chiếu tôi nộp": after the passport, "toi" is "I".
+            "toi" => prev is "buoi" or "sang" || prev == "chieu" && ctx.Word(i - 2) != "ho" || DayWords.Contains(next) && !(next == "ngay" && !IsDigits(ctx.Word(i + 2)))
                 || (i == 0 && ctx.Text.Words.Count == 1),
             "chieu" => prev != "ho",
             "dem" => prev is "buoi" or "ban" or "nua" || next is "nay" or "qua" or "mai",
