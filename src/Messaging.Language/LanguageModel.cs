@@ -136,7 +136,7 @@ public sealed class LanguageModel
             return new ParseResult(text, none, [none], entities);
         }
         var ranking = WithoutUnfoundedHomeVisit(_classifier.Rank(Features.Extract(normalized, entities, _frequent)), normalized);
-        ranking = DossierAskedAfter(HomeVisitBooked(ranking, entities), normalized, entities);
+        ranking = DossierAskedAfter(HomeVisitBooked(ranking, normalized, entities), normalized, entities);
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
@@ -144,9 +144,10 @@ public sealed class LanguageModel
             DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(referenceTime, _zone).DateTime));
         var doubts = BareWish(normalized, entities, ranking) ?? DoubtsOf(ranking);
         // "chứng thực bản sao căn cước", "sim bị khóa vì chưa chuẩn hóa cccd": another body's matter that names our card
-        // is not about the card, and the bot should say where to go rather than answer for the card.
-        if (ranking[0].Name == IntentNames.OutOfScope && top.Name == IntentNames.OutOfScope && doubts.Count == 0)
-            entities.RemoveAll(e => e.Type == EntityTypes.Procedure);
+        // is not about the card, and the bot should say where to go rather than answer for the card. A procedure asked
+        // for by its verb ("làm hộ chiếu", "đăng ký tạm trú") stays.
+        if (ranking[0].Name == IntentNames.OutOfScope && ranking[0].Confidence >= _options.ConfidenceThreshold && doubts.Count == 0)
+            entities.RemoveAll(e => e.Type == EntityTypes.Procedure && IsBareName(normalized, e));
         return new ParseResult(text, top, ranking, entities)
         {
             Doubts = doubts,
@@ -191,11 +192,16 @@ public sealed class LanguageModel
     /// "xin xã cử người lên làm căn cước tại nhà, chiều mai được không": booking the home visit by its name is asking for
     /// the home visit (the bot routes both to it), so the booking's weight is the home visit's.
     /// </summary>
-    private IntentScore[] HomeVisitBooked(IntentScore[] ranking, List<Entity> entities)
+    private IntentScore[] HomeVisitBooked(IntentScore[] ranking, NormalizedText text, List<Entity> entities)
     {
         if (ranking[0].Name != IntentNames.BookAppointment) return ranking;
         var visit = _intentProcedures.FirstOrDefault(p => p.Intent == IntentNames.HomeVisit)?.Id;
-        if (visit is null || !entities.Exists(e => e.Type == EntityTypes.Procedure && e.Value == visit)) return ranking;
+        if (visit is null || entities.Find(e => e.Type == EntityTypes.Procedure && e.Value == visit) is not { } mention) return ranking;
+        // "không cần làm căn cước tại nhà", "bà em đã làm căn cước tại nhà rồi": not this booking.
+        var words = new WordPositions(text);
+        var first = words.FirstAtOrAfter(mention.Start);
+        for (var k = Math.Max(0, first - 3); k < first; k++)
+            if (text.Words[k].Text is "khong" or "chua" or "khoi" or "da" or "not" or "don't" or "dont") return ranking;
         return Merged(ranking, IntentNames.HomeVisit);
     }
 
@@ -208,9 +214,21 @@ public sealed class LanguageModel
             .. ranking.Skip(1).Where(r => r.Name != into)];
     }
 
+    /// <summary>
+    /// A procedure named by its document alone ("căn cước", "hộ chiếu"), not asked for by a verb. A card refined by a cue
+    /// elsewhere counts as bare: "cập nhật căn cước cho tài khoản ngân hàng" is the bank's matter.
+    /// </summary>
+    private static bool IsBareName(NormalizedText text, Entity procedure)
+    {
+        var first = new WordPositions(text).FirstAtOrAfter(procedure.Start);
+        return first >= text.Words.Count || text.Words[first].Text is not ("lam" or "dang" or "doi" or "cap" or "xin" or "khai" or "bao"
+            or "nop" or "tach" or "nhap" or "xoa" or "chuyen" or "kich" or "dieu" or "gia" or "sua");
+    }
+
+    // Not "tôi"/"tới" (toi): "mã hồ sơ của tôi là …" gives the code.
     private static readonly HashSet<string> StatusWords = new(StringComparer.Ordinal)
     {
-        "xem", "tra", "kiem", "trang", "xong", "chua", "sao", "toi", "den", "status", "check", "ready", "done",
+        "xem", "tra", "kiem", "trang", "xong", "chua", "sao", "status", "check", "ready", "done",
     };
 
     /// <summary>
@@ -221,7 +239,10 @@ public sealed class LanguageModel
     {
         if (ranking[0].Name is not (IntentNames.Inform or IntentNames.ProcedureInfo)) return ranking;
         if (!entities.Exists(e => e.Type == EntityTypes.DossierCode)) return ranking;
-        return text.Words.Any(w => StatusWords.Contains(w.Text)) ? Merged(ranking, IntentNames.DossierStatus) : ranking;
+        // "trả phí" is a fee to pay, not "tra" (look up).
+        var asks = text.Words.Where((w, i) => StatusWords.Contains(w.Text)
+            && !(w.Text == "tra" && i + 1 < text.Words.Count && text.Words[i + 1].Text is "phi" or "tien" or "lai" or "ve"));
+        return asks.Any() ? Merged(ranking, IntentNames.DossierStatus) : ranking;
     }
 
     private const double BareWishYieldsAt = 0.9;
@@ -287,15 +308,28 @@ public sealed class LanguageModel
         return after == 0 || times[after - 1].End <= part.Start && Moved(times[after - 1].End, part.Start);
     }
 
-    /// <summary>"hẹn qua làm tạm trú lúc 19h", "chạy sang nộp": going over to do something, not moving a time.</summary>
-    private static bool GoesToDo(RecognitionContext ctx, int w) =>
-        ctx.Word(w + 1) is "lam" or "nop" or "lay" or "xin" or "ghe" or "dang" or "hoi" or "gap" or "ky" or "chup" or "bo" or "khai";
+    /// <summary>Whether a clock time (HH:mm) falls in a part of the day.</summary>
+    private static bool Within(string time, string part)
+    {
+        if (time.Length < 2 || !int.TryParse(time.AsSpan(0, 2), System.Globalization.CultureInfo.InvariantCulture, out var hour)) return false;
+        return part switch
+        {
+            "morning" => hour is >= 5 and < 12,
+            "noon" => hour is >= 11 and < 14,
+            "afternoon" => hour is >= 12 and < 19,
+            "evening" => hour >= 17 || hour < 4,
+            _ => false,
+        };
+    }
 
-    private static int[] CountMoves(RecognitionContext ctx)
+    /// <summary>How many free "sang/qua/thành" stand before each word; without <paramref name="goingToDoMoves"/>, not those
+    /// followed by what someone goes to do ("qua làm", "sang nộp").</summary>
+    private static int[] CountMoves(RecognitionContext ctx, bool goingToDoMoves)
     {
         var counts = new int[ctx.Text.Words.Count + 1];
         for (var w = 0; w < ctx.Text.Words.Count; w++)
-            counts[w + 1] = counts[w] + (ctx.Word(w) is "sang" or "qua" or "thanh" && ctx.IsWordFree(w) && !GoesToDo(ctx, w) ? 1 : 0);
+            counts[w + 1] = counts[w] + (ctx.Word(w) is "sang" or "qua" or "thanh" && ctx.IsWordFree(w)
+                && (goingToDoMoves || ctx.Word(w + 1) is not ("lam" or "nop" or "lay" or "xin" or "ghe" or "dang" or "hoi" or "ky" or "khai")) ? 1 : 0);
         return counts;
     }
 
@@ -357,24 +391,6 @@ public sealed class LanguageModel
         return !(before >= 0 && text.Words[before].Text is "lay" or "boc" or "ho" or "xin");
     }
 
-    /// <summary>
-    /// "nhà gần chợ Tịnh Hà", "đổi tiền ở đâu gần phường Cẩm Thành": a place named to say where something is near is a
-    /// landmark, not the police office to go to.
-    /// </summary>
-    private static void WithoutLandmarks(RecognitionContext ctx)
-    {
-        if (!ctx.Entities.Exists(e => e.Type == EntityTypes.Office)) return;
-        var words = new WordPositions(ctx.Text);
-        ctx.Entities.RemoveAll(e =>
-        {
-            if (e.Type != EntityTypes.Office) return false;
-            var first = words.FirstAtOrAfter(e.Start);
-            bool Near(int w) => w >= 0 && ctx.Word(w) == "gan" && (!ctx.Text.Tokens[ctx.Text.Words[w].Source].HasDiacritics
-                || ctx.Text.Toned(ctx.Text.Words[w].Source).ToLowerInvariant() == "gần");
-            return Near(first - 1) || ctx.Word(first - 1) is "cho" or "truong" or "ben" && Near(first - 2);
-        });
-    }
-
     /// <summary>Which features pushed the text towards an intent: the explanation an admin can read.</summary>
     public IReadOnlyList<(string Feature, double Weight)> Explain(string text, string intent, DateTimeOffset referenceTime)
     {
@@ -391,7 +407,6 @@ public sealed class LanguageModel
         _describer.Describe(ctx);
         _referrals.Recognize(ctx);
         _offices.Recognize(ctx);
-        WithoutLandmarks(ctx);
         DateRecognizer.Recognize(ctx);
         TimeRecognizer.Recognize(ctx);
         // "sáng mai 7h30": the clock time says it all; a part of the day beside it would only be a second, vaguer answer.
@@ -400,9 +415,15 @@ public sealed class LanguageModel
         if (times.Count > 0 && ctx.Entities.Exists(e => e.Type == EntityTypes.PartOfDay))
         {
             var words = new WordPositions(ctx.Text);
-            var moves = CountMoves(ctx);
+            var moves = CountMoves(ctx, goingToDoMoves: true);
+            var realMoves = CountMoves(ctx, goingToDoMoves: false);
             var starts = times.ConvertAll(t => t.Start);
-            ctx.Entities.RemoveAll(e => e.Type == EntityTypes.PartOfDay && !MovedFromNearestTimes(e, times, starts, words, moves));
+            // "tối nay có ai trực, em hẹn qua làm tạm trú lúc 19h": a part of the day that a clock time falls in says
+            // nothing more, when only a "qua làm" (going over to do it) stands between them. "8h sáng thứ 5 … lùi sang
+            // sáng thứ 3" is a move, and the new morning stays.
+            bool Redundant(Entity part) => times.Exists(t => Within(t.Value, part.Value)
+                && realMoves[words.FirstAtOrAfter(Math.Max(t.End, part.End))] == realMoves[words.FirstAtOrAfter(Math.Min(t.Start, part.Start))]);
+            ctx.Entities.RemoveAll(e => e.Type == EntityTypes.PartOfDay && (Redundant(e) || !MovedFromNearestTimes(e, times, starts, words, moves)));
         }
         DropIdNumberMentions(ctx);
         _refiner.Refine(ctx.Text, ctx.Entities);

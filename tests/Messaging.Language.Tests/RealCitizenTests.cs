@@ -599,7 +599,7 @@ public sealed class RealCitizenTests
 
     [Theory]
     [InlineData("quán cà phê gần xã Tịnh Hà")]
-    [InlineData("nhà em gần chợ Trà Bồng, làm căn cước ở đâu")]
+    [InlineData("bà em nằm liệt, nhà gần chợ Trà Bồng, nhờ công an xuống nhà làm căn cước")]
     public void A_place_named_as_a_landmark_is_no_office(string text) =>
         Assert.Empty(Model.Values(text, "office"));
 
@@ -643,4 +643,69 @@ public sealed class RealCitizenTests
     [InlineData("000.00.21.H55-261120-0012", "inform")]
     public void A_dossier_code_asked_after_is_a_status_question_and_alone_an_answer(string text, string intent) =>
         Assert.Equal(intent, Model.Parse(text).Intent.Name);
+
+    // What a sceptical reviewer's probes found in the rules above, each now read as meant.
+
+    [Theory]
+    [InlineData("đây là bộ hồ sơ thứ 3 em nộp rồi mà vẫn bị trả lại")]
+    [InlineData("ho so thu 2 cua em bi tra ve, bo sung gi nua")]
+    [InlineData("this is the 2nd time I applied for a passport")]
+    public void An_ordinal_that_counts_something_is_no_day(string text) =>
+        Assert.Empty(Model.Values(text, "date"));
+
+    [Theory]
+    [InlineData("một giờ nữa em tới")]
+    [InlineData("em chờ hai giờ đồng hồ rồi")]
+    [InlineData("bay gio toi muon dat lich lam cccd")]
+    [InlineData("bay gio sang roi ma van chua mo cua")]
+    public void A_length_of_time_and_bây_giờ_are_no_clock_time(string text) =>
+        Assert.Empty(Model.Values(text, "time"));
+
+    [Theory]
+    [InlineData("chín giờ ba mươi sáng mai", "09:30")]
+    [InlineData("mười giờ mười lăm sáng mai", "10:15")]
+    [InlineData("7h toi qua em goi ma khong ai nghe may", "19:00")]
+    public void Spelled_minutes_and_tối_qua_keep_their_reading(string text, string time) =>
+        Assert.Equal([time], Model.Values(text, "time"));
+
+    [Theory]
+    [InlineData("đổi lịch 10h sang chiều thứ 6", "afternoon")]
+    [InlineData("hẹn 8h sáng mà em kẹt, chuyển sang làm buổi chiều nha", "afternoon")]
+    [InlineData("lịch 14h, em qua ghé buổi sáng được không", "morning")]
+    public void A_part_of_the_day_a_booking_moves_to_stays(string text, string part) =>
+        Assert.Equal([part], Model.Values(text, "part_of_day"));
+
+    [Theory]
+    // Monday 23/11/2026.
+    [InlineData("hồ sơ làm xong thì thứ 4 em lên lấy được không", "2026-11-25")]
+    [InlineData("em nộp từ thứ 5 tới giờ chưa có kết quả", "2026-11-19")]
+    public void Only_a_filing_right_before_the_weekday_puts_it_in_the_past(string text, string date) =>
+        Assert.Equal([date], Model.Values(text, "date"));
+
+    [Fact]
+    public void A_move_to_a_day_leaves_the_office_it_names() =>
+        Assert.Contains("ca-xa-tinh-ha", Model.Values("dời lịch ở xã Tịnh Hà qua sáng thứ 3 nha, lịch bên phường Cẩm Thành em hủy rồi", "office"));
+
+    [Fact]
+    public void Living_near_the_office_one_books_at_keeps_the_office() =>
+        Assert.Equal(["ca-xa-tinh-ha"], Model.Values("nhà em ở gần xã Tịnh Hà nên muốn đặt lịch ở đó", "office"));
+
+    [Fact]
+    public void A_home_visit_declined_is_no_home_visit() =>
+        Assert.Equal("book_appointment", Model.Parse("em muốn đặt lịch lên xã làm căn cước, không cần làm căn cước tại nhà đâu").Intent.Name);
+
+    [Theory]
+    [InlineData("xin học cho con trái tuyến có cần đăng ký tạm trú không", "temporary-residence")]
+    [InlineData("gây rối trật tự bị phạt thì có làm hộ chiếu được không", "passport")]
+    [InlineData("thẻ căn cước cũ đổi sang 12 số có mất phí không", "cccd-renewal")]
+    public void Our_procedure_asked_for_beside_another_matter_is_kept(string text, string procedure) =>
+        Assert.Equal([procedure], Model.Values(text, "procedure"));
+
+    [Fact]
+    public void Gãy_rồi_typed_bare_is_no_disorder() =>
+        Assert.Empty(Model.Values("the can cuoc gay roi ad oi", "referral"));
+
+    [Fact]
+    public void Giving_my_dossier_code_is_an_answer() =>
+        Assert.Equal("inform", Model.Parse("mã hồ sơ của tôi là 000.00.21.H55-261201-0012").Intent.Name);
 }

@@ -230,7 +230,7 @@ public static partial class DateRecognizer
             // "the 18th", "on the 3rd": a day of this month, or of the next once it has gone by. The suffix is required:
             // "the 18" is a count.
             case "the" when W(1).Length > 2 && W(1)[^2..] is "st" or "nd" or "rd" or "th" && DayOrdinal(W(1)) is { } nth
-                && EnglishMonth(ctx, W(2) == "of" ? i + 3 : i + 2) is null:
+                && EnglishMonth(ctx, W(2) == "of" ? i + 3 : i + 2) is null && !CountedAfterOrdinal.Contains(W(2)):
                 return (TryDate(today.Year, today.Month, nth) is { } inMonth && inMonth >= today ? inMonth
                     : TryDate(today.AddMonths(1).Year, today.AddMonths(1).Month, nth), 2, null);
             case var day when EnglishDays.TryGetValue(day, out var englishDay):
@@ -390,11 +390,20 @@ public static partial class DateRecognizer
         return (Resolve(ctx.Today, day, month, year), year is null ? length : length + 1, null);
     }
 
+    /// <summary>"the 2nd time", "the 1st in line", "the 3rd floor": an ordinal of something else, not a day.</summary>
+    private static readonly HashSet<string> CountedAfterOrdinal = new(StringComparer.Ordinal)
+    {
+        "time", "times", "in", "person", "people", "one", "floor", "window", "counter", "number", "place", "try", "attempt",
+        "step", "child", "son", "daughter", "application", "dossier", "card", "passport", "visit", "row", "line",
+    };
+
     /// <summary>"số thứ tự" (queue number) and "lần thứ hai" (second time) fold like weekdays.</summary>
     private static bool IsWeekday(RecognitionContext ctx, int i)
     {
-        // "nộp hồ sơ thứ 7" is a Saturday.
-        if (ctx.Word(i - 1) is "so" && ctx.Word(i - 2) != "ho" || ctx.Word(i - 1) is "lan" or "nguoi" or "cai" or "buoc") return false;
+        // "nộp hồ sơ thứ 7", "nhận hồ sơ thứ 7" are Saturdays; "bộ hồ sơ thứ 3", "hồ sơ thứ 2 của em" count dossiers.
+        if (ctx.Word(i - 1) is "so" && !(ctx.Word(i - 2) == "ho" && ctx.Word(i - 3) is "nop" or "nhan" or "tiep" or "gui" or "lam" or "giai" or "tra"
+                && ctx.Word(i + 2) != "cua")
+            || ctx.Word(i - 1) is "lan" or "nguoi" or "cai" or "buoc") return false;
         var next = ctx.Text.Words[i + 1].Source;
         return !ctx.Text.Tokens[next].HasDiacritics || ctx.Text.Toned(next) is not ("tự" or "hại");
     }

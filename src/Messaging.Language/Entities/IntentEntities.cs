@@ -19,6 +19,7 @@ internal static class IntentEntities
     /// <summary>Adjusts <paramref name="entities"/> (sorted by position, as recognized) in place.</summary>
     public static void Apply(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)
     {
+        if (intent is IntentNames.OutOfScope or IntentNames.HomeVisit) WithoutLandmarks(text, entities);
         WeekdayInTheWeekBefore(text, entities, today);
         ByIntent(intent, text, entities, procedures, today);
         // "ở nhà tới hết tuần sau, hẹn ngày 4/3": a week beside a day still ahead is context, and the day is the answer.
@@ -26,6 +27,23 @@ internal static class IntentEntities
         var iso = DateRecognizer.Iso(today);
         if (entities.Exists(e => e.Type == EntityTypes.Date && string.CompareOrdinal(e.Value, iso) >= 0))
             entities.RemoveAll(e => e.Type == EntityTypes.Week);
+    }
+
+    /// <summary>
+    /// "nhà gần chợ Tịnh Hà" (asking officers home), "đổi tiền ở đâu gần phường Cẩm Thành": a place named to say where
+    /// something is near is a landmark, not the office to go to. Booking "ở gần xã Tịnh Hà nên đặt ở đó" keeps it.
+    /// </summary>
+    private static void WithoutLandmarks(NormalizedText text, List<Entity> entities)
+    {
+        if (!entities.Exists(e => e.Type == EntityTypes.Office)) return;
+        var words = new WordPositions(text);
+        bool Near(int w) => w >= 0 && text.Words[w].Text == "gan" && text.MayBe(text.Words[w].Source, "gần");
+        entities.RemoveAll(e =>
+        {
+            if (e.Type != EntityTypes.Office) return false;
+            var first = words.FirstAtOrAfter(e.Start);
+            return Near(first - 1) || first >= 1 && text.Words[first - 1].Text is "cho" or "truong" or "ben" && Near(first - 2);
+        });
     }
 
     /// <summary>
@@ -151,7 +169,10 @@ internal static class IntentEntities
     {
         var offices = entities.FindAll(e => e.Type == EntityTypes.Office);
         if (offices.Count < 2) return;
-        var move = Positions(text, entities, IsTransfer).Find(m => m >= offices[0].End && m < offices[^1].Start);
+        // The move must lead to the office ("qua công an phường …", "sang xã …"), not to a day ("qua sáng thứ 2").
+        var words = new WordPositions(text);
+        var move = Positions(text, entities, IsTransfer).Find(m => m >= offices[0].End && m < offices[^1].Start
+            && offices.Find(o => o.Start > m) is { } to && words.FirstAtOrAfter(to.Start) - words.FirstAtOrAfter(m) <= 3);
         if (move > 0) entities.RemoveAll(e => e.Type == EntityTypes.Office && e.End <= move);
     }
 
@@ -182,13 +203,10 @@ internal static class IntentEntities
     private static bool FiledJustBefore(NormalizedText text, WordPositions words, Entity date)
     {
         var (first, _) = words.Inside(date.Start, date.End);
-        for (var k = first - 1; k >= 0 && k >= first - 4; k--)
-        {
-            var w = text.Words[k].Text;
-            if (w is "hen" or "tra" or "nhan" or "lay" or "co") return false;
-            if (w is "nop" or "gui" or "lam" or "khai" or "ky" or "tu") return true;
-        }
-        return false;
+        string W(int k) => k >= 0 ? text.Words[k].Text : "";
+        static bool Filed(string w) => w is "nop" or "gui" or "lam" or "khai" or "ky";
+        // "nộp thứ 5", "nộp từ thứ 2", "nộp qua mạng từ thứ 2", "làm vào thứ 6": the verb, or "từ", right before the day.
+        return Filed(W(first - 1)) || W(first - 1) is "tu" or "vao" or "hom" && (Filed(W(first - 2)) || W(first - 1) == "tu");
     }
 
     /// <summary>
@@ -303,7 +321,8 @@ internal static class IntentEntities
         string W(int i) => i < text.Words.Count ? text.Words[i].Text : "";
         var weekday = last == first + 1 && (W(first) == "thu" || W(first) == "chu" && W(last) == "nhat")
             || last == first && W(first) is "monday" or "tuesday" or "wednesday" or "thursday" or "friday" or "saturday" or "sunday";
-        // "thứ 7 này", "thứ 7 tới": one day.
-        return weekday && W(last + 1) is not ("nay" or "ni" or "toi" or "sap" or "ngay");
+        // "thứ 7 này", "thứ 7 tới": one day. "từ thứ 2 tới giờ", "tới nay" is "until now".
+        return weekday && (W(last + 1) is not ("nay" or "ni" or "toi" or "sap" or "ngay")
+            || W(last + 1) == "toi" && W(last + 2) is "gio" or "nay" or "bay");
     }
 }

@@ -159,8 +159,10 @@ public sealed class ProcedureRefiner
         if (at < 0) return false;
         if (phrase[^1] is not ("sang" or "qua")) return true;
         var next = at + phrase.Length < words.Count ? words[at + phrase.Length].Text : "";
+        var after = at + phrase.Length + 1 < words.Count ? words[at + phrase.Length + 1].Text : "";
+        // "đổi sang 12 số" is the twelve-digit card; "đổi sang 10h", "đổi qua 25/12" are times.
         return !(next is "sang" or "chieu" or "toi" or "trua" or "mai" or "mot" or "thu" or "chu" or "ngay" or "hom" or "bua" or "tuan"
-            or "buoi" or "gio" || next.Length > 0 && char.IsAsciiDigit(next[0]));
+            or "buoi" or "gio" || next.Length > 0 && char.IsAsciiDigit(next[0]) && after is not ("so" or "chu" or "tuoi"));
     }
 }
 

@@ -62,8 +62,8 @@ public static partial class TimeRecognizer
     }
 
     /// <summary>
-    /// "từ 9h sang 15h": typed bare, a "sang" with another clock time right after it is "over to". Not a day after it:
-    /// "9h sang mai", "8h sang 12/1" are mornings.
+    /// "từ 9h sang 15h", "10h sang chiều thứ 6": typed bare, a "sang" with another clock time or part of the day right after
+    /// it is "over to". Not a day after it: "9h sang mai", "8h sang 12/1" are mornings.
     /// </summary>
     private static bool OverTo(NormalizedText text, Group pod)
     {
@@ -74,14 +74,10 @@ public static partial class TimeRecognizer
     private static bool IAfterTheClock(RecognitionContext ctx, NormalizedText text, Group pod)
     {
         var (start, end) = text.OriginalSpan(pod.Index, pod.Index + pod.Length);
-        if (!text.Original[start..end].All(char.IsAscii)) return false;
-        var i = ctx.FirstWordEndingAfter(end);
-        return ctx.Word(i) is "se" or "di" or "den" or "ghe" or "len" or "xuong" or "ra" or "vao" or "phai" or "moi" or "van"
-            or "da" or "dang" or "can" or "muon" or "nop" or "lay" or "mang" or "xin" or "toi" or "qua"
-            || ctx.Word(i) == "co" && ctx.Word(i + 1) is "mat" or "the";
+        return text.Original[start..end].All(char.IsAscii) && IsPronoun(ctx, ctx.FirstWordEndingAfter(start));
     }
 
-    [GeneratedRegex(@"\G\s*\d{1,2}\s*(?:h|g|:|gio)(?![a-z])")]
+    [GeneratedRegex(@"\G\s*(?:\d{1,2}\s*(?:h|g|:|gio)|chieu|toi|trua|dem|buoi)(?![a-z])")]
     private static partial Regex ClockAhead();
 
     private static readonly Dictionary<string, int> SpelledHours = new(StringComparer.Ordinal)
@@ -108,13 +104,17 @@ public static partial class TimeRecognizer
             if (ctx.Word(last + 1) == "ruoi") { minute = 30; last++; }
             else if (ctx.Word(last + 1) == "kem" && ctx.Word(last + 2) is "muoi" or "15" && ctx.Word(last + 3) is "lam" or "phut" or "")
             { minute = -15; last += ctx.Word(last + 3) == "lam" ? 3 : 2; }
-            var pod = Pod(ctx.Word(last + 1)) is not null && ctx.IsWordFree(last + 1) ? ctx.Word(last + 1) : null;
+            else if (SpelledMinutes(ctx, last + 1) is (var spelled, var taken)) { minute = spelled; last += taken; }
+            if (ctx.Word(last + 1) == "phut") last++;
+            var pod = Pod(ctx.Word(last + 1)) is not null && ctx.IsWordFree(last + 1) && !IsPronoun(ctx, last + 1) ? ctx.Word(last + 1) : null;
             var source = words[i].Source;
             var marked = ctx.Text.Tokens[source].HasDiacritics;
             if (marked && ctx.Text.Toned(source).ToLowerInvariant() is not ("một" or "hai" or "ba" or "bốn" or "năm" or "sáu" or "bảy" or "tám" or "chín" or "mười")) continue;
-            if (!marked && ctx.Word(i) is "bay" or "sau" or "tam" or "mot" && minute == 0 && pod is null) continue;
-            // "trong một giờ", "mất hai giờ": a length of time.
-            if (ctx.Word(i - 1) is "trong" or "mat" && pod is null && minute == 0) continue;
+            // "bay gio sang roi": typed bare, "bây giờ" (now) before a part of the day and "rồi" is "it is morning already".
+            if (!marked && ctx.Word(i) is "bay" or "sau" or "tam" or "mot" && minute == 0 && (pod is null || ctx.Word(last + 2) == "roi")) continue;
+            // "trong vòng một giờ", "mất hai giờ", "chờ hai giờ đồng hồ", "một giờ nữa": a length of time.
+            if (pod is null && minute == 0 && (ctx.Word(i - 1) is "trong" or "vong" or "mat" or "hon" or "cho" or "doi" or "gan"
+                || ctx.Word(last + 1) is "nua" or "dong" or "lien" or "sau" or "truoc")) continue;
             if (pod is not null) last++;
             var (start, end) = ctx.Text.WordSpan(i, last);
             hour = InDay(hour, pod ?? PartOfDayBefore(ctx, start));
@@ -123,6 +123,34 @@ public static partial class TimeRecognizer
             ctx.Add(new Entity(EntityTypes.Time, $"{hour:00}:{minute:00}", start, end));
             i = last;
         }
+    }
+
+    /// <summary>"mười lăm", "ba mươi", "bốn mươi lăm": minutes spelled out (10 to 59), and how many words they take.</summary>
+    private static (int Minutes, int Words)? SpelledMinutes(RecognitionContext ctx, int i)
+    {
+        int? Unit(string w) => w switch
+        {
+            "mot" => 1, "hai" => 2, "ba" => 3, "bon" or "tu" => 4, "lam" or "nham" => 5, "sau" => 6, "bay" => 7, "tam" => 8, "chin" => 9, _ => null,
+        };
+        if (ctx.Word(i) == "muoi")
+            return Unit(ctx.Word(i + 1)) is { } u && ctx.Word(i + 1) != "tu" ? (10 + u, 2) : (10, 1);
+        if (ctx.Word(i) is "hai" or "ba" or "bon" or "nam" && ctx.Word(i + 1) == "muoi")
+        {
+            var tens = ctx.Word(i) switch { "hai" => 2, "ba" => 3, "bon" => 4, _ => 5 } * 10;
+            return Unit(ctx.Word(i + 2)) is { } ones ? (tens + ones, 3) : (tens, 2);
+        }
+        return null;
+    }
+
+    /// <summary>Typed bare, "toi" before what someone does ("tôi có mặt", "tôi muốn") is "I", not the evening.</summary>
+    private static bool IsPronoun(RecognitionContext ctx, int i)
+    {
+        if (ctx.Word(i) != "toi" || ctx.Text.Tokens[ctx.Text.Words[i].Source].HasDiacritics) return false;
+        var next = ctx.Word(i + 1);
+        // Not "qua": "tối qua" is last night.
+        return next is "se" or "di" or "den" or "ghe" or "len" or "xuong" or "ra" or "vao" or "phai" or "moi" or "van"
+            or "da" or "dang" or "can" or "muon" or "nop" or "lay" or "mang" or "xin" or "toi"
+            || next == "co" && ctx.Word(i + 2) is "mat" or "the";
     }
 
     /// <summary>The hour on a 24-hour clock, from the hour said and its part of the day (folded) if any.</summary>
