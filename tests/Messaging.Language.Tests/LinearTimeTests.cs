@@ -64,6 +64,12 @@ public sealed class LinearTimeTests
         // Every reissue in one clause beside its expiry: each mention is taken over, the cues are found once.
         Add("reissues beside their expiry", "cap lai can cuoc het han ");
         Add("bare wishes", "muon lam ho chieu ");
+        Add("moves between offices", "doi lich xa tinh ha qua xa tra bong ");
+        Add("parts of day beside agreeing times", "toi nay qua lam 19h ");
+        Add("spelled hours", "tam gio ruoi sang ");
+        Add("filing weekdays in a status question", "ho so nop thu 2 chua co ");
+        Add("landmarks", "quan an gan xa tinh ha ");
+        Add("dossier codes asked after", "xem ho so 000.00.21.H55-261201-0012 ");
         Add("combining marks", "a\u0301\u0300\u0303");
         Add("emoji", "😀");
         Add("mixed scripts", "申请 паспорт căn cước 0 ");
