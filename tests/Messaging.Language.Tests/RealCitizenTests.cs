@@ -679,7 +679,9 @@ public sealed class RealCitizenTests
     // Monday 23/11/2026.
     [InlineData("hồ sơ làm xong thì thứ 4 em lên lấy được không", "2026-11-25")]
     [InlineData("em nộp từ thứ 5 tới giờ chưa có kết quả", "2026-11-19")]
-    public void Only_a_filing_right_before_the_weekday_puts_it_in_the_past(string text, string date) =>
+    // Filed more than two months ago, without a year: last September, not next.
+    [InlineData("hộ chiếu em nộp ngày 20/9 tới giờ vẫn chưa có", "2026-09-20")]
+    public void Only_a_filing_right_before_the_day_puts_it_in_the_past(string text, string date) =>
         Assert.Equal([date], Model.Values(text, "date"));
 
     [Fact]

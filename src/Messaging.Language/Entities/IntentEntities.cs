@@ -14,7 +14,7 @@ public sealed record IntentProcedure(string Intent, string Id, IReadOnlyList<str
 /// What a mention means once the intent is known. The recognizers read every date and procedure in a message; which of
 /// them answer the citizen's question depends on what is asked.
 /// </summary>
-internal static class IntentEntities
+internal static partial class IntentEntities
 {
     /// <summary>Adjusts <paramref name="entities"/> (sorted by position, as recognized) in place.</summary>
     public static void Apply(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)
@@ -178,7 +178,8 @@ internal static class IntentEntities
 
     /// <summary>
     /// A status question asks about a dossier already filed: "nộp từ thứ 2 mà chưa thấy gì" is last Monday, not the next
-    /// one, and "bữa nay có chưa" beside the filing day asks whether it is ready by now, naming no day of its own.
+    /// one, "nộp ngày 20/9" asked in December is last September, and "bữa nay có chưa" beside the filing day asks whether
+    /// it is ready by now, naming no day of its own.
     /// </summary>
     private static void FilingDaysGoneBy(NormalizedText text, List<Entity> entities, DateOnly today)
     {
@@ -188,9 +189,13 @@ internal static class IntentEntities
         for (var i = 0; i < entities.Count; i++)
         {
             var e = entities[i];
-            if (e.Type != EntityTypes.Date || string.CompareOrdinal(e.Value, iso) <= 0 || !IsBareWeekday(text, words, e)
-                || !FiledJustBefore(text, words, e) || DateRecognizer.FromIso(e.Value) is not { } day) continue;
-            entities[i] = e with { Value = DateRecognizer.Iso(day.AddDays(-7)), Detail = "the last such day: a dossier filed" };
+            if (e.Type != EntityTypes.Date || string.CompareOrdinal(e.Value, iso) <= 0 || !FiledJustBefore(text, words, e)
+                || DateRecognizer.FromIso(e.Value) is not { } day) continue;
+            if (IsBareWeekday(text, words, e))
+                entities[i] = e with { Value = DateRecognizer.Iso(day.AddDays(-7)), Detail = "the last such day: a dossier filed" };
+            // "nộp ngày 20/9 tới giờ chưa có", asked in December: filed last September, not next.
+            else if (YearlessDay().IsMatch(text.Original[e.Start..e.End]) && day.AddYears(-1) < today)
+                entities[i] = e with { Value = DateRecognizer.Iso(day.AddYears(-1)), Detail = "the last such day: a dossier filed" };
         }
         if (entities.Exists(e => e.Type == EntityTypes.Date && string.CompareOrdinal(e.Value, iso) < 0))
             entities.RemoveAll(e => e.Type == EntityTypes.Date && e.Value == iso);
@@ -206,8 +211,11 @@ internal static class IntentEntities
         string W(int k) => k >= 0 ? text.Words[k].Text : "";
         static bool Filed(string w) => w is "nop" or "gui" or "lam" or "khai" or "ky";
         // "nộp thứ 5", "nộp từ thứ 2", "nộp qua mạng từ thứ 2", "làm vào thứ 6": the verb, or "từ", right before the day.
-        return Filed(W(first - 1)) || W(first - 1) is "tu" or "vao" or "hom" && (Filed(W(first - 2)) || W(first - 1) == "tu");
+        return Filed(W(first - 1)) || W(first - 1) is "tu" or "vao" or "hom" or "ngay" && (Filed(W(first - 2)) || W(first - 1) == "tu");
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{1,2}\s?[/\-]\s?\d{1,2}$")]
+    private static partial System.Text.RegularExpressions.Regex YearlessDay();
 
     /// <summary>
     /// "lùi qua cuối tháng", "dời sang hôm khác", "chuyển qua tháng sau": the new time is named but is no day, so a day
