@@ -530,6 +530,7 @@ public sealed class RealCitizenTests
     [InlineData("my driving license expired last year, where do I renew it", "driving-licence")]
     [InlineData("Book me in for a judicial record certificate, Monday 2pm", "judicial-record")]
     [InlineData("lam can cu cong dan cho con 14 tuoi", "cccd-first-issue")]
+    [InlineData("my cousin is staying at my house for the weekend, do I need to tell the police", "stay-notification")]
     [InlineData("Thẻ căn cước của tôi ghi sai năm sinh, giờ muốn sửa thì làm thủ tục gì", "cccd-renewal")]
     public void English_names_voice_slips_and_wrong_details_name_the_procedure(string text, string procedure) =>
         Assert.Equal([procedure], Model.Values(text, "procedure").Distinct());
