@@ -146,8 +146,12 @@ public sealed class LanguageModel
         // "chứng thực bản sao căn cước", "sim bị khóa vì chưa chuẩn hóa cccd": another body's matter that names our card
         // is not about the card, and the bot should say where to go rather than answer for the card. A procedure asked
         // for by its verb ("làm hộ chiếu", "đăng ký tạm trú") stays.
-        if (ranking[0].Name == IntentNames.OutOfScope && ranking[0].Confidence >= _options.ConfidenceThreshold && doubts.Count == 0)
-            entities.RemoveAll(e => e.Type == EntityTypes.Procedure && IsBareName(normalized, e));
+        if (ranking[0].Name == IntentNames.OutOfScope && ranking[0].Confidence >= _options.ConfidenceThreshold && doubts.Count == 0
+            && entities.Exists(e => e.Type == EntityTypes.Procedure))
+        {
+            var words = new WordPositions(normalized);
+            entities.RemoveAll(e => e.Type == EntityTypes.Procedure && IsBareName(normalized, words, e));
+        }
         return new ParseResult(text, top, ranking, entities)
         {
             Doubts = doubts,
@@ -218,9 +222,9 @@ public sealed class LanguageModel
     /// A procedure named by its document alone ("căn cước", "hộ chiếu"), not asked for by a verb. A card refined by a cue
     /// elsewhere counts as bare: "cập nhật căn cước cho tài khoản ngân hàng" is the bank's matter.
     /// </summary>
-    private static bool IsBareName(NormalizedText text, Entity procedure)
+    private static bool IsBareName(NormalizedText text, WordPositions words, Entity procedure)
     {
-        var first = new WordPositions(text).FirstAtOrAfter(procedure.Start);
+        var first = words.FirstAtOrAfter(procedure.Start);
         return first >= text.Words.Count || text.Words[first].Text is not ("lam" or "dang" or "doi" or "cap" or "xin" or "khai" or "bao"
             or "nop" or "tach" or "nhap" or "xoa" or "chuyen" or "kich" or "dieu" or "gia" or "sua");
     }
@@ -421,8 +425,15 @@ public sealed class LanguageModel
             // "tối nay có ai trực, em hẹn qua làm tạm trú lúc 19h": a part of the day that a clock time falls in says
             // nothing more, when only a "qua làm" (going over to do it) stands between them. "8h sáng thứ 5 … lùi sang
             // sáng thứ 3" is a move, and the new morning stays.
-            bool Redundant(Entity part) => times.Exists(t => Within(t.Value, part.Value)
-                && realMoves[words.FirstAtOrAfter(Math.Max(t.End, part.End))] == realMoves[words.FirstAtOrAfter(Math.Min(t.Start, part.Start))]);
+            // Only the clock times on either side of the part are read (a binary search), so repeated times stay linear.
+            bool Redundant(Entity part)
+            {
+                var after = starts.BinarySearch(part.End);
+                if (after < 0) after = ~after;
+                bool Agrees(Entity t) => Within(t.Value, part.Value)
+                    && realMoves[words.FirstAtOrAfter(Math.Max(t.End, part.End))] == realMoves[words.FirstAtOrAfter(Math.Min(t.Start, part.Start))];
+                return after < times.Count && Agrees(times[after]) || after > 0 && Agrees(times[after - 1]);
+            }
             ctx.Entities.RemoveAll(e => e.Type == EntityTypes.PartOfDay && (Redundant(e) || !MovedFromNearestTimes(e, times, starts, words, moves)));
         }
         DropIdNumberMentions(ctx);

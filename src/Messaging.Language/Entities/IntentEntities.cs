@@ -171,9 +171,17 @@ internal static partial class IntentEntities
         if (offices.Count < 2) return;
         // The move must lead to the office ("qua công an phường …", "sang xã …"), not to a day ("qua sáng thứ 2").
         var words = new WordPositions(text);
-        var move = Positions(text, entities, IsTransfer).Find(m => m >= offices[0].End && m < offices[^1].Start
-            && offices.Find(o => o.Start > m) is { } to && words.FirstAtOrAfter(to.Start) - words.FirstAtOrAfter(m) <= 3);
-        if (move > 0) entities.RemoveAll(e => e.Type == EntityTypes.Office && e.End <= move);
+        // Markers and offices both come in order: one pointer walks the offices beside the markers.
+        var next = 0;
+        foreach (var m in Positions(text, entities, IsTransfer))
+        {
+            if (m < offices[0].End) continue;
+            while (next < offices.Count && offices[next].Start <= m) next++;
+            if (next == offices.Count) return;
+            if (words.FirstAtOrAfter(offices[next].Start) - words.FirstAtOrAfter(m) > 3) continue;
+            entities.RemoveAll(e => e.Type == EntityTypes.Office && e.End <= m);
+            return;
+        }
     }
 
     /// <summary>

@@ -25,15 +25,10 @@ public static partial class TimeRecognizer
         {
             var (start, end) = text.OriginalSpan(m.Index, m.Index + m.Length);
             Group? podGroup = m.Groups["pod"];
-            // "đổi từ 9h sang 15h": typed bare, a "sang" with another time or day right after it is "over to".
-            // "7h toi co mat": typed bare, "toi" before what someone does is "I", not the evening.
-            if (podGroup is { Success: true, Value: "toi" } && IAfterTheClock(ctx, text, podGroup))
-            {
-                end = text.OriginalSpan(m.Index, podGroup.Index).End;
-                while (end > start && char.IsWhiteSpace(text.Original[end - 1])) end--;
-                podGroup = null;
-            }
-            else if (podGroup.Success && podGroup.Value == "sang" && OverTo(text, podGroup))
+            // Typed bare, "7h toi co mat" has "tôi" (I), not the evening, and "đổi từ 9h sang 15h" has "over to", not the
+            // morning: the time ends before that word.
+            if (podGroup is { Success: true, Value: "toi" } && IAfterTheClock(ctx, text, podGroup)
+                || podGroup is { Success: true, Value: "sang" } && OverTo(text, podGroup))
             {
                 end = text.OriginalSpan(m.Index, podGroup.Index).End;
                 while (end > start && char.IsWhiteSpace(text.Original[end - 1])) end--;
