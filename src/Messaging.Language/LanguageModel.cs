@@ -312,20 +312,6 @@ public sealed class LanguageModel
         return after == 0 || times[after - 1].End <= part.Start && Moved(times[after - 1].End, part.Start);
     }
 
-    /// <summary>Whether a clock time (HH:mm) falls in a part of the day.</summary>
-    private static bool Within(string time, string part)
-    {
-        if (time.Length < 2 || !int.TryParse(time.AsSpan(0, 2), System.Globalization.CultureInfo.InvariantCulture, out var hour)) return false;
-        return part switch
-        {
-            "morning" => hour is >= 5 and < 12,
-            "noon" => hour is >= 11 and < 14,
-            "afternoon" => hour is >= 12 and < 19,
-            "evening" => hour >= 17 || hour < 4,
-            _ => false,
-        };
-    }
-
     /// <summary>How many free "sang/qua/thành" stand before each word; without <paramref name="goingToDoMoves"/>, not those
     /// followed by what someone goes to do ("qua làm", "sang nộp").</summary>
     private static int[] CountMoves(RecognitionContext ctx, bool goingToDoMoves)
@@ -430,7 +416,7 @@ public sealed class LanguageModel
             {
                 var after = starts.BinarySearch(part.End);
                 if (after < 0) after = ~after;
-                bool Agrees(Entity t) => Within(t.Value, part.Value)
+                bool Agrees(Entity t) => TimeRecognizer.FallsIn(t.Value, part.Value)
                     && realMoves[words.FirstAtOrAfter(Math.Max(t.End, part.End))] == realMoves[words.FirstAtOrAfter(Math.Min(t.Start, part.Start))];
                 return after < times.Count && Agrees(times[after]) || after > 0 && Agrees(times[after - 1]);
             }

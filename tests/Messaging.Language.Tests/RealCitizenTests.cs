@@ -665,6 +665,7 @@ public sealed class RealCitizenTests
     [Theory]
     [InlineData("chín giờ ba mươi sáng mai", "09:30")]
     [InlineData("mười giờ mười lăm sáng mai", "10:15")]
+    [InlineData("tám giờ năm phút sáng", "08:05")]
     [InlineData("7h toi qua em goi ma khong ai nghe may", "19:00")]
     public void Spelled_minutes_and_tối_qua_keep_their_reading(string text, string time) =>
         Assert.Equal([time], Model.Values(text, "time"));

@@ -1,6 +1,6 @@
-using System.Globalization;
 using Messaging.Core.Appointments;
 using Messaging.Core.Persistence;
+using Messaging.Language.Entities;
 
 namespace Messaging.Core.FrontDesk;
 
@@ -29,7 +29,7 @@ public static class QueueNumbers
     }
 
     /// <summary>Office and day only: the older keys also named a procedure, so they never collide with these.</summary>
-    public static string CounterKey(string officeId, DateOnly day) => string.Create(CultureInfo.InvariantCulture, $"{officeId}|{day:yyyy-MM-dd}");
+    public static string CounterKey(string officeId, DateOnly day) => officeId + "|" + DateRecognizer.Iso(day);
 }
 
 /// <summary>How a number is shown and called out: "12", or "A012" where the office set a letter.</summary>

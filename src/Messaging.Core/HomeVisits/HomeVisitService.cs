@@ -35,7 +35,7 @@ public sealed class HomeVisitService(
 
     /// <summary>The counter row of one office's day.</summary>
     public static string DayKey(string officeId, DateOnly date) =>
-        officeId + "|" + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        officeId + "|" + DateRecognizer.Iso(date);
 
     private DbSet<HomeVisitRequest> Visits => db.Set<HomeVisitRequest>();
 
@@ -179,7 +179,7 @@ public sealed class HomeVisitService(
         db.Outbox.Add(OutboxMessage.From(new HomeVisitScheduled(visit.Id, visit.Code, schedule.Date, schedule.From, schedule.To, visit.Version), now));
         await HomeVisitReminders.RescheduleAsync(db, visit, reminders.Value, now, ct);
         Audit(actor, "home-visit.schedule", visit,
-            $"{schedule.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} {visit.WindowText()} {officer.UserName}");
+            $"{DateRecognizer.Iso(schedule.Date)} {visit.WindowText()} {officer.UserName}");
         await SaveOrConflictAsync(ct);
         await tx.CommitAsync(ct);
         return visit;

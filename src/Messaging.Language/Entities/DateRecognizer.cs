@@ -344,17 +344,18 @@ public static partial class DateRecognizer
     };
 
     /// <summary>
-    /// A number from 1 to 39 spelled out (folded): "ba", "mười lăm", "hai mươi mốt", "ba mươi", and how many words it
-    /// takes. After "mươi" the fives and ones change their sound: "lăm"/"nhăm" is five, "mốt" one, "tư" four.
+    /// A number from 1 to 59 spelled out (folded): "ba", "mười lăm", "hai mươi mốt", "bốn mươi lăm", and how many words
+    /// it takes. After "mươi" the fives and ones change their sound: "lăm"/"nhăm" is five, "mốt" one, "tư" four. Days,
+    /// months, hours and minutes each check their own range.
     /// </summary>
-    private static (int Value, int Words)? SpelledNumber(RecognitionContext ctx, int i)
+    internal static (int Value, int Words)? SpelledNumber(RecognitionContext ctx, int i)
     {
         var first = ctx.Word(i);
         int? After(string w) => w switch { "lam" or "nham" => 5, "mot" => 1, "tu" => 4, _ => Units.TryGetValue(w, out var u) && u != 5 ? u : null };
         if (first == "muoi")
             return After(ctx.Word(i + 1)) is { } unit ? (10 + unit, 2) : (10, 1);
         if (!Units.TryGetValue(first, out var tens)) return null;
-        if (ctx.Word(i + 1) != "muoi" || tens is < 2 or > 3) return (tens, 1);
+        if (ctx.Word(i + 1) != "muoi" || tens is < 2 or > 5) return (tens, 1);
         return After(ctx.Word(i + 2)) is { } ones ? (tens * 10 + ones, 3) : (tens * 10, 2);
     }
 

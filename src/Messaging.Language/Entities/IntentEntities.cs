@@ -19,9 +19,11 @@ internal static partial class IntentEntities
     /// <summary>Adjusts <paramref name="entities"/> (sorted by position, as recognized) in place.</summary>
     public static void Apply(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)
     {
-        if (intent is IntentNames.OutOfScope or IntentNames.HomeVisit) WithoutLandmarks(text, entities);
-        WeekdayInTheWeekBefore(text, entities, today);
-        ByIntent(intent, text, entities, procedures, today);
+        // One map of word positions for every rule below: each looks beside mentions by binary search.
+        var words = new WordPositions(text);
+        if (intent is IntentNames.OutOfScope or IntentNames.HomeVisit) WithoutLandmarks(text, words, entities);
+        WeekdayInTheWeekBefore(text, words, entities, today);
+        ByIntent(intent, text, words, entities, procedures, today);
         // "ở nhà tới hết tuần sau, hẹn ngày 4/3": a week beside a day still ahead is context, and the day is the answer.
         // A day gone by ("hết hạn ngày 1/12", "sinh ngày …") leaves the week; a move has already dropped the day it leaves.
         var iso = DateRecognizer.Iso(today);
@@ -33,10 +35,9 @@ internal static partial class IntentEntities
     /// "nhà gần chợ Tịnh Hà" (asking officers home), "đổi tiền ở đâu gần phường Cẩm Thành": a place named to say where
     /// something is near is a landmark, not the office to go to. Booking "ở gần xã Tịnh Hà nên đặt ở đó" keeps it.
     /// </summary>
-    private static void WithoutLandmarks(NormalizedText text, List<Entity> entities)
+    private static void WithoutLandmarks(NormalizedText text, WordPositions words, List<Entity> entities)
     {
         if (!entities.Exists(e => e.Type == EntityTypes.Office)) return;
-        var words = new WordPositions(text);
         bool Near(int w) => w >= 0 && text.Words[w].Text == "gan" && text.MayBe(text.Words[w].Source, "gần");
         entities.RemoveAll(e =>
         {
@@ -50,17 +51,15 @@ internal static partial class IntentEntities
     /// "đặt lịch tuần sau, thứ 7 nhé": a bare weekday right after a week (within a few words) is that week's day, not the
     /// next one. ("thứ 7 tuần sau", the week after the day, is read so by the recognizer.)
     /// </summary>
-    private static void WeekdayInTheWeekBefore(NormalizedText text, List<Entity> entities, DateOnly today)
+    private static void WeekdayInTheWeekBefore(NormalizedText text, WordPositions words, List<Entity> entities, DateOnly today)
     {
         if (!entities.Exists(e => e.Type == EntityTypes.Week)) return;
-        WordPositions? words = null;
         Entity? week = null;
         for (var i = 0; i < entities.Count; i++)
         {
             var e = entities[i];
             if (e.Type == EntityTypes.Week) { week = e; continue; }
             if (e.Type != EntityTypes.Date || week is null) continue;
-            words ??= new WordPositions(text);
             var (weekLast, dayFirst) = (words.Inside(week.Start, week.End).Last, words.Inside(e.Start, e.End).First);
             if (weekLast < 0 || dayFirst < 0 || dayFirst - weekLast > 3 || !IsBareWeekday(text, words, e)
                 || DateRecognizer.FromIso(week.Value) is not { } from || DateRecognizer.FromIso(e.Value) is not { } day) continue;
@@ -70,26 +69,26 @@ internal static partial class IntentEntities
         }
     }
 
-    private static void ByIntent(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)
+    private static void ByIntent(string intent, NormalizedText text, WordPositions words, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)
     {
         switch (intent)
         {
             case IntentNames.RescheduleAppointment:
-                WithoutOldOffice(text, entities);
-                WithoutOldAppointment(text, entities);
-                AheadOfToday(text, entities, today);
+                WithoutOldOffice(text, words, entities);
+                WithoutOldAppointment(text, words, entities);
+                AheadOfToday(text, words, entities, today);
                 return;
             case IntentNames.BookAppointment:
-                AheadOfToday(text, entities, today);
+                AheadOfToday(text, words, entities, today);
                 break;
             case IntentNames.OfficeInfo:
-                WithoutWeekdaysInGeneral(text, entities);
+                WithoutWeekdaysInGeneral(text, words, entities);
                 return;
             case IntentNames.ProcedureInfo:
-                WithoutWeekdaysInGeneral(text, entities, askedOfTheOffice: true);
+                WithoutWeekdaysInGeneral(text, words, entities, askedOfTheOffice: true);
                 break;
             case IntentNames.DossierStatus:
-                FilingDaysGoneBy(text, entities, today);
+                FilingDaysGoneBy(text, words, entities, today);
                 break;
         }
         foreach (var p in procedures)
@@ -112,15 +111,13 @@ internal static partial class IntentEntities
     /// An appointment lies ahead: "thứ 4" said on a Wednesday to book is next Wednesday (today would be "hôm nay"), and
     /// "lỡ hẹn hôm qua, đặt lại chiều mai" books tomorrow, not the day missed.
     /// </summary>
-    private static void AheadOfToday(NormalizedText text, List<Entity> entities, DateOnly today)
+    private static void AheadOfToday(NormalizedText text, WordPositions words, List<Entity> entities, DateOnly today)
     {
         var iso = DateRecognizer.Iso(today);
         var next = DateRecognizer.Iso(today.AddDays(7));
-        WordPositions? words = null;
         for (var i = 0; i < entities.Count; i++)
         {
             if (entities[i].Type != EntityTypes.Date || entities[i].Value != iso) continue;
-            words ??= new WordPositions(text);
             if (IsBareWeekday(text, words, entities[i])) entities[i] = entities[i] with { Value = next, Detail = "next week: today is that weekday" };
         }
         if (entities.Exists(e => e.Type == EntityTypes.Date && string.CompareOrdinal(e.Value, iso) >= 0))
@@ -135,7 +132,7 @@ internal static partial class IntentEntities
     /// that has days on both sides is the old one; a day the citizen cannot make ("bận", "không đi kịp") in the same
     /// clause is the old one too, and with no other day named the bot asks for the new one.
     /// </summary>
-    private static void WithoutOldAppointment(NormalizedText text, List<Entity> entities)
+    private static void WithoutOldAppointment(NormalizedText text, WordPositions words, List<Entity> entities)
     {
         if (!entities.Exists(IsWhen)) return;
         var clauseEnds = ClauseEnds(text.Original);
@@ -156,7 +153,7 @@ internal static partial class IntentEntities
         foreach (var move in markers)
         {
             if (move < firstWhen) continue;
-            if (move <= lastWhen || VagueAfter(text, move)) entities.RemoveAll(e => IsWhen(e) && e.End <= move);
+            if (move <= lastWhen || VagueAfter(text, words, move)) entities.RemoveAll(e => IsWhen(e) && e.End <= move);
             break;
         }
     }
@@ -165,12 +162,11 @@ internal static partial class IntentEntities
     /// "chuyển lịch từ xã Tịnh Hà qua phường Cẩm Thành": the office before the move is the one left, when another office
     /// is named after it.
     /// </summary>
-    private static void WithoutOldOffice(NormalizedText text, List<Entity> entities)
+    private static void WithoutOldOffice(NormalizedText text, WordPositions words, List<Entity> entities)
     {
         var offices = entities.FindAll(e => e.Type == EntityTypes.Office);
         if (offices.Count < 2) return;
         // The move must lead to the office ("qua công an phường …", "sang xã …"), not to a day ("qua sáng thứ 2").
-        var words = new WordPositions(text);
         // Markers and offices both come in order: one pointer walks the offices beside the markers.
         var next = 0;
         foreach (var m in Positions(text, entities, IsTransfer))
@@ -189,10 +185,9 @@ internal static partial class IntentEntities
     /// one, "nộp ngày 20/9" asked in December is last September, and "bữa nay có chưa" beside the filing day asks whether
     /// it is ready by now, naming no day of its own.
     /// </summary>
-    private static void FilingDaysGoneBy(NormalizedText text, List<Entity> entities, DateOnly today)
+    private static void FilingDaysGoneBy(NormalizedText text, WordPositions words, List<Entity> entities, DateOnly today)
     {
         if (!entities.Exists(e => e.Type == EntityTypes.Date)) return;
-        var words = new WordPositions(text);
         var iso = DateRecognizer.Iso(today);
         for (var i = 0; i < entities.Count; i++)
         {
@@ -229,9 +224,9 @@ internal static partial class IntentEntities
     /// "lùi qua cuối tháng", "dời sang hôm khác", "chuyển qua tháng sau": the new time is named but is no day, so a day
     /// before the move is the one left.
     /// </summary>
-    private static bool VagueAfter(NormalizedText text, int move)
+    private static bool VagueAfter(NormalizedText text, WordPositions words, int move)
     {
-        var i = new WordPositions(text).FirstAtOrAfter(move);
+        var i = words.FirstAtOrAfter(move);
         string W(int k) => i + k < text.Words.Count ? text.Words[i + k].Text : "";
         return W(1) is "cuoi" or "dau" or "giua" && W(2) is "thang" or "tuan" or "nam"
             || W(1) is "hom" or "ngay" or "bua" or "tuan" or "dip" or "luc" or "buoi" or "thang" or "khi" && W(2) == "khac"
@@ -316,10 +311,9 @@ internal static partial class IntentEntities
     /// </summary>
     /// <param name="askedOfTheOffice">Only a weekday followed by whether the office works then ("đổi căn cước mất bao
     /// nhiêu, mà thứ 7 có làm không"); a question on a procedure may name a day for other reasons.</param>
-    private static void WithoutWeekdaysInGeneral(NormalizedText text, List<Entity> entities, bool askedOfTheOffice = false)
+    private static void WithoutWeekdaysInGeneral(NormalizedText text, WordPositions words, List<Entity> entities, bool askedOfTheOffice = false)
     {
         if (!entities.Exists(e => e.Type == EntityTypes.Date)) return;
-        var words = new WordPositions(text);
         entities.RemoveAll(e => e.Type == EntityTypes.Date && IsBareWeekday(text, words, e) && (!askedOfTheOffice || OfficeWorksAfter(text, words, e)));
     }
 

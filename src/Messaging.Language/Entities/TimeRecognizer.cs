@@ -75,11 +75,6 @@ public static partial class TimeRecognizer
     [GeneratedRegex(@"\G\s*(?:\d{1,2}\s*(?:h|g|:|gio)|chieu|toi|trua|dem|buoi)(?![a-z])")]
     private static partial Regex ClockAhead();
 
-    private static readonly Dictionary<string, int> SpelledHours = new(StringComparer.Ordinal)
-    {
-        ["mot"] = 1, ["hai"] = 2, ["ba"] = 3, ["bon"] = 4, ["nam"] = 5, ["sau"] = 6, ["bay"] = 7, ["tam"] = 8, ["chin"] = 9, ["muoi"] = 10,
-    };
-
     /// <summary>
     /// "tám giờ rưỡi sáng", "mười một giờ", "hai giờ chiều": hours spelled out, as voice keyboards and careful writers put
     /// them. Typed bare, "bay gio" is "bây giờ" (now) and "sau gio" is "sau giờ" (after hours): those two need their marks
@@ -90,16 +85,17 @@ public static partial class TimeRecognizer
         var words = ctx.Text.Words;
         for (var i = 0; i + 1 < words.Count; i++)
         {
-            if (!SpelledHours.TryGetValue(ctx.Word(i), out var hour) || !ctx.IsWordFree(i)) continue;
-            var at = i + 1;
-            if (hour == 10 && ctx.Word(at) is "mot" or "hai") { hour += ctx.Word(at) == "mot" ? 1 : 2; at++; }
+            if (!ctx.IsWordFree(i) || DateRecognizer.SpelledNumber(ctx, i) is not ( >= 1 and <= 12 and var hour, var hourWords)) continue;
+            var at = i + hourWords;
             if (ctx.Word(at) != "gio" || !ctx.IsWordFree(at)) continue;
             var last = at;
             var minute = 0;
             if (ctx.Word(last + 1) == "ruoi") { minute = 30; last++; }
             else if (ctx.Word(last + 1) == "kem" && ctx.Word(last + 2) is "muoi" or "15" && ctx.Word(last + 3) is "lam" or "phut" or "")
             { minute = -15; last += ctx.Word(last + 3) == "lam" ? 3 : 2; }
-            else if (SpelledMinutes(ctx, last + 1) is (var spelled, var taken)) { minute = spelled; last += taken; }
+            // "ba mươi", "mười lăm"; a bare unit only as "năm phút" ("hai giờ hai" is no way to say it).
+            else if (DateRecognizer.SpelledNumber(ctx, last + 1) is ( >= 1 and <= 59 and var spelled, var taken)
+                && (spelled >= 10 || ctx.Word(last + 1 + taken) == "phut")) { minute = spelled; last += taken; }
             if (ctx.Word(last + 1) == "phut") last++;
             var pod = Pod(ctx.Word(last + 1)) is not null && ctx.IsWordFree(last + 1) && !IsPronoun(ctx, last + 1) ? ctx.Word(last + 1) : null;
             var source = words[i].Source;
@@ -120,23 +116,6 @@ public static partial class TimeRecognizer
         }
     }
 
-    /// <summary>"mười lăm", "ba mươi", "bốn mươi lăm": minutes spelled out (10 to 59), and how many words they take.</summary>
-    private static (int Minutes, int Words)? SpelledMinutes(RecognitionContext ctx, int i)
-    {
-        int? Unit(string w) => w switch
-        {
-            "mot" => 1, "hai" => 2, "ba" => 3, "bon" or "tu" => 4, "lam" or "nham" => 5, "sau" => 6, "bay" => 7, "tam" => 8, "chin" => 9, _ => null,
-        };
-        if (ctx.Word(i) == "muoi")
-            return Unit(ctx.Word(i + 1)) is { } u && ctx.Word(i + 1) != "tu" ? (10 + u, 2) : (10, 1);
-        if (ctx.Word(i) is "hai" or "ba" or "bon" or "nam" && ctx.Word(i + 1) == "muoi")
-        {
-            var tens = ctx.Word(i) switch { "hai" => 2, "ba" => 3, "bon" => 4, _ => 5 } * 10;
-            return Unit(ctx.Word(i + 2)) is { } ones ? (tens + ones, 3) : (tens, 2);
-        }
-        return null;
-    }
-
     /// <summary>Typed bare, "toi" before what someone does ("tôi có mặt", "tôi muốn") is "I", not the evening.</summary>
     private static bool IsPronoun(RecognitionContext ctx, int i)
     {
@@ -146,6 +125,20 @@ public static partial class TimeRecognizer
         return next is "se" or "di" or "den" or "ghe" or "len" or "xuong" or "ra" or "vao" or "phai" or "moi" or "van"
             or "da" or "dang" or "can" or "muon" or "nop" or "lay" or "mang" or "xin" or "toi"
             || next == "co" && ctx.Word(i + 2) is "mat" or "the";
+    }
+
+    /// <summary>Whether a clock time (HH:mm, as recognized) falls in a part of the day (morning … evening).</summary>
+    internal static bool FallsIn(string time, string part)
+    {
+        if (time.Length < 2 || !int.TryParse(time.AsSpan(0, 2), System.Globalization.CultureInfo.InvariantCulture, out var hour)) return false;
+        return part switch
+        {
+            "morning" => hour is >= 5 and < 12,
+            "noon" => hour is >= 11 and < 14,
+            "afternoon" => hour is >= 12 and < 19,
+            "evening" => hour >= 17 || hour < 4,
+            _ => false,
+        };
     }
 
     /// <summary>The hour on a 24-hour clock, from the hour said and its part of the day (folded) if any.</summary>

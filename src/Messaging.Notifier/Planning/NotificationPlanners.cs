@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Messaging.Core.Appointments;
 using Messaging.Core.Dossiers;
@@ -184,7 +183,7 @@ public sealed class DossierStatusChangedPlanner : NotificationPlanner<DossierSta
             {
                 code = dossier.Code, procedure = c.Catalog.Find(dossier.ProcedureId)?.Title ?? dossier.ProcedureId,
                 procedure_en = c.Catalog.Find(dossier.ProcedureId)?.TitleEn ?? dossier.ProcedureId,
-                note = e.Note ?? "", expected_date = dossier.ExpectedResultDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "", updated_at = dossier.UpdatedAt.ToString("O"),
+                note = e.Note ?? "", expected_date = (dossier.ExpectedResultDate is { } expected ? DateRecognizer.Iso(expected) : ""), updated_at = dossier.UpdatedAt.ToString("O"),
             },
             office = BookingNotices.OfficeModel(office),
         });

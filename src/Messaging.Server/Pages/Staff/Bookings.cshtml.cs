@@ -1,9 +1,9 @@
-using System.Globalization;
 using Messaging.Core.Appointments;
 using Messaging.Core.Persistence;
 using Messaging.Core.Procedures;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Messaging.Language.Entities;
 
 namespace Messaging.Server.Pages.Staff;
 
@@ -76,13 +76,13 @@ public sealed class BookingsModel(MessagingDbContext db, OfficeDirectory directo
         {
             TempData["Flash"] = "Không thực hiện được. " + refused;
         }
-        return RedirectToPage(new { office = booking.OfficeId, date = OfficeTime.LocalDate(booking.Start, null).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+        return RedirectToPage(new { office = booking.OfficeId, date = DateRecognizer.Iso(OfficeTime.LocalDate(booking.Start, null)) });
     }
 
     private async Task<IActionResult> RedirectBackAsync(string code, CancellationToken ct)
     {
         var booking = await bookings.GetByCodeAsync(code, ct);
         if (booking is null || !MayActFor(booking.OfficeId)) return NotYours();
-        return RedirectToPage(new { office = booking.OfficeId, date = OfficeTime.LocalDate(booking.Start, null).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+        return RedirectToPage(new { office = booking.OfficeId, date = DateRecognizer.Iso(OfficeTime.LocalDate(booking.Start, null)) });
     }
 }
