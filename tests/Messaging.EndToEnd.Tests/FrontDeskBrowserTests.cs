@@ -102,6 +102,9 @@ public sealed class FrontDeskBrowserTests : IAsyncLifetime
         var display = await PageAsync(1920, 1080);
         await display.GotoAsync(_server.BaseUrl + "/display/" + TinhHa);
         await display.Locator("body[data-updates]").WaitForAsync(); // the stream's first board has arrived
+        // The booking was written straight to the database, as another node would write it, so nothing signalled this
+        // node: its shared board may be up to a second old, and the stream reads the database again within its poll.
+        await display.Locator("#next li").Nth(3).WaitForAsync();
         Assert.Equal(["1", "2", "3", "4"], await display.Locator("#next li").AllInnerTextsAsync());
         Assert.DoesNotContain("Cường", await display.ContentAsync());
         await ShotAsync(display, "frontdesk-display-1920-waiting", fullPage: false);
