@@ -135,8 +135,12 @@ public sealed class LanguageModel
             var none = new IntentScore(IntentNames.OutOfScope, 1.0);
             return new ParseResult(text, none, [none], entities);
         }
-        var ranking = WithoutUnfoundedHomeVisit(_classifier.Rank(Features.Extract(normalized, entities, _frequent)), normalized);
-        ranking = DossierAskedAfter(HomeVisitBooked(ranking, normalized, entities), normalized, entities);
+        var canonical = string.Join(' ', normalized.Words.Select(w => w.Text));
+        // The folded words between spaces, for the rules that look for a phrase.
+        var padded = " " + canonical + " ";
+        var ranking = WithoutUnfoundedHomeVisit(_classifier.Rank(Features.Extract(normalized, entities, _frequent)), padded);
+        ranking = QueueAskedAfter(DossierAskedAfter(HomeVisitBooked(ranking, normalized, entities), normalized, entities), padded);
+        ranking = WhereProcedureIsDone(ReferralAsked(ranking, normalized, entities), padded, entities);
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
@@ -155,7 +159,7 @@ public sealed class LanguageModel
         return new ParseResult(text, top, ranking, entities)
         {
             Doubts = doubts,
-            Canonical = string.Join(' ', normalized.Words.Select(w => w.Text)),
+            Canonical = canonical,
         };
     }
 
@@ -179,12 +183,12 @@ public sealed class LanguageModel
     ];
 
     /// <summary>Without a cue, a home visit is ruled out and the other intents share its weight.</summary>
-    private static IntentScore[] WithoutUnfoundedHomeVisit(IntentScore[] ranking, Messaging.Language.Text.NormalizedText text)
+    private static IntentScore[] WithoutUnfoundedHomeVisit(IntentScore[] ranking, string words)
     {
         var visit = Array.FindIndex(ranking, r => r.Name == IntentNames.HomeVisit);
         if (visit < 0 || ranking[visit].Confidence <= 0) return ranking;
         // "xuống tận nhà văn hóa thôn" is the village hall where a mobile session sits, not anyone's home.
-        var padded = (" " + string.Join(' ', text.Words.Select(w => w.Text)) + " ").Replace(" tan nha van hoa ", " hall ", StringComparison.Ordinal).Replace(" nha van hoa ", " hall ", StringComparison.Ordinal);
+        var padded = words.Replace(" tan nha van hoa ", " hall ", StringComparison.Ordinal).Replace(" nha van hoa ", " hall ", StringComparison.Ordinal);
         if (HomeVisitCues.Any(c => padded.Contains(c, StringComparison.Ordinal))) return ranking;
         var rest = 1 - ranking[visit].Confidence;
         if (rest <= 0) return ranking;
@@ -198,7 +202,9 @@ public sealed class LanguageModel
     /// </summary>
     private IntentScore[] HomeVisitBooked(IntentScore[] ranking, NormalizedText text, List<Entity> entities)
     {
-        if (ranking[0].Name != IntentNames.BookAppointment) return ranking;
+        // "làm căn cước tại nhà cho người già có mất phí không": a question about how home visits work is asked of the
+        // home visit too, which answers it and offers to arrange one.
+        if (ranking[0].Name is not (IntentNames.BookAppointment or IntentNames.ProcedureInfo or IntentNames.HomeVisit)) return ranking;
         var visit = _intentProcedures.FirstOrDefault(p => p.Intent == IntentNames.HomeVisit)?.Id;
         if (visit is null || entities.Find(e => e.Type == EntityTypes.Procedure && e.Value == visit) is not { } mention) return ranking;
         // "không cần làm căn cước tại nhà", "bà em đã làm căn cước tại nhà rồi": not this booking.
@@ -206,8 +212,97 @@ public sealed class LanguageModel
         var first = words.FirstAtOrAfter(mention.Start);
         for (var k = Math.Max(0, first - 3); k < first; k++)
             if (text.Words[k].Text is "khong" or "chua" or "khoi" or "da" or "not" or "don't" or "dont") return ranking;
-        return Merged(ranking, IntentNames.HomeVisit);
+        // Asking how and asking for it are one request here: their weights together are the home visit's.
+        var pooled = ranking.Where(r => r.Name is IntentNames.HomeVisit or IntentNames.BookAppointment or IntentNames.ProcedureInfo).Sum(r => r.Confidence);
+        return [new IntentScore(IntentNames.HomeVisit, pooled),
+            .. ranking.Where(r => r.Name is not IntentNames.HomeVisit).Select(r => r.Name is IntentNames.BookAppointment or IntentNames.ProcedureInfo ? r with { Confidence = 0 } : r)
+                .OrderByDescending(r => r.Confidence)];
     }
+
+    /// <summary>
+    /// "số thứ tự của tôi là A045, còn xa không", "lấy số lúc 7h50 mà giờ chưa được gọi", "còn bao nhiêu người đang chờ":
+    /// where one stands in today's line. The classifier read these as office hours or a status question from their other
+    /// words; what they share is the ticket held and the turn awaited.
+    /// </summary>
+    private static IntentScore[] QueueAskedAfter(IntentScore[] ranking, string padded)
+    {
+        if (ranking[0].Name is IntentNames.QueuePosition or IntentNames.BookAppointment or IntentNames.CancelAppointment
+            or IntentNames.RescheduleAppointment or IntentNames.Handoff) return ranking;
+        bool Has(string[] cues) => cues.Any(c => padded.Contains(c, StringComparison.Ordinal));
+        var turn = Has(TurnAwaited);
+        return turn && (Has(TicketHeld) || Has(LineCounted)) || Has(LineCounted) && padded.Contains(" cho ", StringComparison.Ordinal)
+            ? Merged(ranking, IntentNames.QueuePosition) : ranking;
+    }
+
+    /// <summary>
+    /// "lũ cuốn mất sổ đỏ với thẻ căn cước, làm lại sổ đỏ ở đâu", "sao y hộ chiếu có công chứng ở đâu": another body's
+    /// matter asked for by its verb, beside our documents named only in passing, is that body's matter. The classifier
+    /// leaned on the document's name. A procedure of ours asked for by its verb ("làm căn cước cần giấy khai sinh") stays.
+    /// </summary>
+    private static IntentScore[] ReferralAsked(IntentScore[] ranking, NormalizedText text, List<Entity> entities)
+    {
+        if (ranking[0].Name is not (IntentNames.ProcedureInfo or IntentNames.OfficeInfo or IntentNames.BookAppointment)) return ranking;
+        if (!entities.Exists(e => e.Type == EntityTypes.Referral)) return ranking;
+        var words = new WordPositions(text);
+        string W(int k) => k >= 0 && k < text.Words.Count ? text.Words[k].Text : "";
+        if (entities.Exists(e => e.Type == EntityTypes.Procedure
+                && (!IsBareName(text, words, e) || W(words.FirstAtOrAfter(e.Start) - 1) is "lam" or "xin" or "cap" or "doi" or "ky"))) return ranking;
+        var asked = entities.Exists(e => e.Type == EntityTypes.Referral && words.FirstAtOrAfter(e.Start) is var first
+            && (ReferralStarts.Contains(W(first)) || ReferralVerbs.Contains(W(first - 1))));
+        return asked ? Merged(ranking, IntentNames.OutOfScope) : ranking;
+    }
+
+    /// <summary>
+    /// "lý lịch tư pháp bây giờ xin ở đâu, còn ở Sở Tư pháp không": where a procedure is done, with no office named, asks
+    /// about the procedure (which body, which level), and its answer says where; an office named ("công an xã Tịnh Hà ở
+    /// đâu") asks for that office's address.
+    /// </summary>
+    private static IntentScore[] WhereProcedureIsDone(IntentScore[] ranking, string padded, List<Entity> entities)
+    {
+        // Another body's matter beside it ("phạt vì quên bằng lái, nộp phạt ở đâu") is asked about instead.
+        if (ranking[0].Name != IntentNames.OfficeInfo || entities.Exists(e => e.Type is EntityTypes.Office or EntityTypes.Referral)
+            || !entities.Exists(e => e.Type == EntityTypes.Procedure)) return ranking;
+        return padded.Contains(" o dau ", StringComparison.Ordinal) || padded.Contains(" cho nao ", StringComparison.Ordinal)
+            || padded.Contains(" noi nao ", StringComparison.Ordinal) || padded.Contains(" where ", StringComparison.Ordinal)
+            ? Merged(ranking, IntentNames.ProcedureInfo) : ranking;
+    }
+
+    /// <summary>Verbs that ask for a matter, before its name: "làm lại sổ đỏ", "xin trích lục".</summary>
+    private static readonly HashSet<string> ReferralVerbs = new(StringComparer.Ordinal)
+    {
+        // Not "sao" ("bản sao giấy khai sinh" is a paper to bring).
+        "lam", "xin", "cap", "trich", "dang", "ky", "lai", "tach", "sang", "chuyen",
+    };
+
+    /// <summary>Names that start with their verb: "đăng ký kết hôn", "sao y", "chứng thực", "tách thửa".</summary>
+    private static readonly HashSet<string> ReferralStarts = new(StringComparer.Ordinal)
+    {
+        // Not "công" ("hợp đồng công chứng" qualifies a paper to bring) nor "khai" ("cần khai sinh không").
+        "dang", "sao", "chung", "tach", "sang", "chuyen", "xin", "trich",
+    };
+
+    /// <summary>A ticket the citizen holds (folded words).</summary>
+    private static readonly string[] TicketHeld =
+    [
+        " so thu tu cua ", " stt cua ", " boc so ", " lay so ", " boc duoc so ", " lay duoc so ", " so cua toi ", " so cua em ",
+        " so cua tui ", " so cua minh ", " toi so ", " em so ", " tui so ", " minh so ",
+    ];
+
+    /// <summary>The turn awaited: not called yet, how far, how many ahead.</summary>
+    private static readonly string[] TurnAwaited =
+    [
+        " chua duoc goi ", " chua dc goi ", " chua goi ", " chua keu ", " chua duoc keu ", " chua toi luot ", " chua den luot ",
+        " toi luot ", " den luot ", " con xa khong ", " con xa ko ", " con xa k ", " con lau khong ", " con lau ko ", " con lau hong ",
+        " bao lau nua ", " phia truoc ", " dang goi toi so ", " dang goi so ", " goi toi so ", " toi so may ", " den so may ",
+        " quay lai ", " an trua roi ", " ahead of me ",
+    ];
+
+    /// <summary>People counted in the line.</summary>
+    private static readonly string[] LineCounted =
+    [
+        " con may nguoi ", " con bao nhieu nguoi ", " con bn nguoi ", " con nhieu nguoi ", " may nguoi nua ", " bao nhieu nguoi nua ",
+        " nguoi dang cho ", " nguoi cho ", " truoc toi con ", " truoc em con ", " truoc tui con ",
+    ];
 
     /// <summary>The ranking with the top intent's weight given to <paramref name="into"/>, which then leads.</summary>
     private static IntentScore[] Merged(IntentScore[] ranking, string into)

@@ -712,4 +712,89 @@ public sealed class RealCitizenTests
     [Fact]
     public void Giving_my_dossier_code_is_an_answer() =>
         Assert.Equal("inform", Model.Parse("mã hồ sơ của tôi là 000.00.21.H55-261201-0012").Intent.Name);
+
+    [Theory]
+    [InlineData("số thứ tự của em là A031, còn xa không ad")]
+    [InlineData("boc so luc 7h40 ma gio van chua dc goi")]
+    [InlineData("hôm nay ở phường còn bao nhiêu người đang chờ vậy")]
+    public void A_ticket_held_and_a_turn_awaited_ask_for_the_place_in_line(string text) =>
+        Assert.Equal("queue_position", Model.Parse(text).Intent.Name);
+
+    [Theory]
+    [InlineData("làm căn cước tại nhà cho ông nội thì có tốn thêm phí không")]
+    [InlineData("dang ky lam can cuoc tai nha bang cach nao vay ad")]
+    public void A_question_about_how_home_visits_work_is_a_home_visit(string text) =>
+        Assert.Equal("home_visit", Model.Parse(text).Intent.Name);
+
+    [Theory]
+    [InlineData("lũ cuốn mất sổ đỏ với thẻ căn cước, cho hỏi làm lại sổ đỏ ở đâu")]
+    [InlineData("muốn đăng ký kết hôn thì làm ở công an xã được không")]
+    [InlineData("sao y hộ chiếu có công chứng thì làm ở đâu vậy")]
+    [InlineData("ra khơi cần giấy phép đánh bắt hải sản thì xin ở công an xã à")]
+    public void Another_bodys_matter_asked_for_by_its_verb_is_not_ours(string text)
+    {
+        var parse = Model.Parse(text);
+        Assert.Equal("out_of_scope", parse.Intent.Name);
+        Assert.Empty(Model.Values(text, "procedure"));
+    }
+
+    [Fact]
+    public void A_paper_qualified_as_notarised_leaves_our_procedure_asked() =>
+        Assert.Equal("procedure_info", Model.Parse("tạm trú có cần hợp đồng thuê nhà công chứng không").Intent.Name);
+
+    [Fact]
+    public void Where_a_procedure_is_done_with_no_office_named_asks_about_the_procedure() =>
+        Assert.Equal("procedure_info", Model.Parse("lý lịch tư pháp giờ xin ở đâu, còn ở sở tư pháp không").Intent.Name);
+
+    [Theory]
+    [InlineData("phong QLXNC mo cua may gio", "ca-tinh-qng-xnc")]
+    [InlineData("số điện thoại công an tỉnh quảng ngãi", "ca-tinh-qng-xnc")]
+    [InlineData("đổi bằng lái ô tô ở công an tỉnh được không", null)]
+    public void The_immigration_department_by_its_short_name_and_not_the_provincial_police_as_a_whole(string text, string? office) =>
+        Assert.Equal(office is null ? [] : [office], Model.Values(text, "office"));
+
+    [Theory]
+    // Monday 23/11/2026.
+    [InlineData("mấy bữa ni mưa quá không đi được, hủy lịch sáng mai giúp em", "2026-11-24")]
+    [InlineData("i'd like to book for Friday 27th in the morning", "2026-11-27")]
+    [InlineData("lịch thứ 5 tuần sau cho tôi dời về thứ 6 tuần sau", "2026-12-04")]
+    public void These_last_days_a_weekday_with_its_date_and_a_move_back_name_the_right_day(string text, string date) =>
+        Assert.Equal([date], Model.Values(text, "date"));
+
+    [Fact]
+    public void A_second_child_is_no_Monday() =>
+        Assert.Empty(Model.Values("vợ em mới sinh bé thứ hai, nhập khẩu cho bé thì làm sao", "date"));
+
+    [Theory]
+    [InlineData("4g cua e yeu qua, goi video ko dc")]
+    [InlineData("wifi với sóng 4g ở công an phường có mạnh không")]
+    public void The_mobile_network_is_no_clock_time(string text) =>
+        Assert.Empty(Model.Values(text, "time"));
+
+    [Theory]
+    [InlineData("em làm công nhân ca đêm, hẹn giúp em trưa mai", "noon")]
+    [InlineData("cho e doi lich tam tru qua ngay 30/11, sang", "morning")]
+    [InlineData("em đổi ý, không đi sáng mai nữa mà đi chiều mai được không", "afternoon")]
+    public void A_shift_is_no_part_of_the_day_and_a_trailing_sang_is_the_morning(string text, string part) =>
+        Assert.Equal([part], Model.Values(text, "part_of_day"));
+
+    [Fact]
+    public void A_stay_past_midnight_names_no_evening() =>
+        Assert.Empty(Model.Values("khách tới sau nửa đêm thì khai báo lưu trú lúc nào", "part_of_day"));
+
+    [Fact]
+    public void A_move_from_one_office_back_to_another_keeps_the_new_one() =>
+        Assert.Equal(["ca-xa-tra-bong"], Model.Values("lịch làm căn cước của mẹ em chuyển từ xã Tịnh Hà về công an xã Trà Bồng được không", "office"));
+
+    [Theory]
+    [InlineData("Cho mình rút lịch hẹn tách hộ nha")]
+    [InlineData("rut lich hen lam cccd ngay mai giup e")]
+    public void Rút_lịch_cancels(string text) =>
+        Assert.Equal("cancel_appointment", Model.Parse(text).Intent.Name);
+
+    [Theory]
+    [InlineData("làm tt nhập học cho con cần kích hoạt định danh mức 2 không", "vneid-level2")]
+    [InlineData("thủ tục rút hồ sơ gốc xe máy làm ở đâu", "vehicle-registration")]
+    public void Thủ_tục_typed_short_and_a_vehicle_file_withdrawn(string text, string procedure) =>
+        Assert.Equal([procedure], Model.Values(text, "procedure"));
 }

@@ -147,10 +147,12 @@ public static class DemoData
             },
             new Office
             {
+                // A bare "công an tỉnh" is the provincial police as a whole (judicial records, driving licences), not
+                // this department; with the province's name it is the one provincial unit in the demo.
                 Id = "ca-tinh-qng-xnc", Name = "Phòng Quản lý xuất nhập cảnh, Công an tỉnh Quảng Ngãi", Commune = "Cẩm Thành",
                 Province = "Quảng Ngãi", Address = "Phòng Quản lý xuất nhập cảnh, Công an tỉnh Quảng Ngãi",
                 Phone = "0255 3000 200",
-                Aliases = ["phòng xuất nhập cảnh", "phòng quản lý xuất nhập cảnh", "xuất nhập cảnh tỉnh", "phòng xnc", "công an tỉnh",
+                Aliases = ["phòng xuất nhập cảnh", "phòng quản lý xuất nhập cảnh", "xuất nhập cảnh tỉnh", "phòng xnc", "qlxnc", "phòng qlxnc", "phòng quản lý xnc", "công an tỉnh quảng ngãi",
                     "xuất nhập cảnh", "xnc", "xnc tỉnh", "xuất nhập cảnh quảng ngãi", "phòng pa08", "immigration office", "quang ngai immigration office", "quang ngai immigration"], MapUrl = "https://www.google.com/maps/search/?api=1&query=Ph%C3%B2ng+Qu%E1%BA%A3n+l%C3%BD+xu%E1%BA%A5t+nh%E1%BA%ADp+c%E1%BA%A3nh+Qu%E1%BA%A3ng+Ng%C3%A3i",
                 Hours = Hours(saturdayMorning: true), Closures = Holidays(),
                 Services =

@@ -154,12 +154,13 @@ public static partial class DateRecognizer
         switch (W(0))
         {
             // "3 hôm nay" is "these three days", not a date.
-            case "hom" when W(1) == "nay" && !(i > 0 && ctx.Text.Words[i - 1].Text.All(char.IsAsciiDigit)):
+            // "mấy hôm nay", "mấy bữa ni": these last few days, not today.
+            case "hom" when W(1) == "nay" && !(i > 0 && ctx.Text.Words[i - 1].Text.All(char.IsAsciiDigit)) && ctx.Word(i - 1) != "may":
                 return (today, 2, null);
             // "bữa nay", central "bữa ni", "hôm ni", and "nay" right after a part of the day ("chiều nay", "tối nay"): today.
-            case "bua" when W(1) is "nay" or "ni":
+            case "bua" when W(1) is "nay" or "ni" && ctx.Word(i - 1) != "may":
                 return (today, 2, null);
-            case "hom" when W(1) == "ni":
+            case "hom" when W(1) == "ni" && ctx.Word(i - 1) != "may":
                 return (today, 2, null);
             // Central "chiều ni" is "chiều nay".
             // "tới nay" (until now) typed with its marks is no evening.
@@ -231,8 +232,11 @@ public static partial class DateRecognizer
             // "the 18" is a count.
             case "the" when W(1).Length > 2 && W(1)[^2..] is "st" or "nd" or "rd" or "th" && DayOrdinal(W(1)) is { } nth
                 && EnglishMonth(ctx, W(2) == "of" ? i + 3 : i + 2) is null && !CountedAfterOrdinal.Contains(W(2)):
-                return (TryDate(today.Year, today.Month, nth) is { } inMonth && inMonth >= today ? inMonth
-                    : TryDate(today.AddMonths(1).Year, today.AddMonths(1).Month, nth), 2, null);
+                return (ComingDayOfMonth(today, nth), 2, null);
+            // "Wednesday 21st": the day of the month decides, whatever week the weekday alone would fall in.
+            case var _ when EnglishDays.ContainsKey(W(0)) && W(1).Length > 2 && W(1)[^2..] is "st" or "nd" or "rd" or "th"
+                && DayOrdinal(W(1)) is { } weekdayNth && EnglishMonth(ctx, i + 2) is null:
+                return (ComingDayOfMonth(today, weekdayNth), 2, null);
             case var day when EnglishDays.TryGetValue(day, out var englishDay):
                 return (today.AddDays((englishDay - DayIndex(today) + 7) % 7), 1, null);
             // "ngày 8 March": the English month after a Vietnamese day.
@@ -255,6 +259,11 @@ public static partial class DateRecognizer
                 return (null, 0, null);
         }
     }
+
+    /// <summary>That day of this month, or of the next once it has gone by.</summary>
+    private static DateOnly? ComingDayOfMonth(DateOnly today, int day) =>
+        TryDate(today.Year, today.Month, day) is { } inMonth && inMonth >= today ? inMonth
+            : TryDate(today.AddMonths(1).Year, today.AddMonths(1).Month, day);
 
     private static bool WrittenDateFollows(RecognitionContext ctx, int k)
     {
@@ -401,10 +410,11 @@ public static partial class DateRecognizer
     /// <summary>"số thứ tự" (queue number) and "lần thứ hai" (second time) fold like weekdays.</summary>
     private static bool IsWeekday(RecognitionContext ctx, int i)
     {
-        // "nộp hồ sơ thứ 7", "nhận hồ sơ thứ 7" are Saturdays; "bộ hồ sơ thứ 3", "hồ sơ thứ 2 của em" count dossiers.
+        // "nộp hồ sơ thứ 7", "nhận hồ sơ thứ 7" are Saturdays; "bộ hồ sơ thứ 3", "hồ sơ thứ 2 của em" count dossiers, and
+        // "bé thứ hai", "đợt thứ 2", "tầng thứ 3" count children, rounds and floors.
         if (ctx.Word(i - 1) is "so" && !(ctx.Word(i - 2) == "ho" && ctx.Word(i - 3) is "nop" or "nhan" or "tiep" or "gui" or "lam" or "giai" or "tra"
                 && ctx.Word(i + 2) != "cua")
-            || ctx.Word(i - 1) is "lan" or "nguoi" or "cai" or "buoc") return false;
+            || ctx.Word(i - 1) is "lan" or "nguoi" or "cai" or "buoc" or "be" or "dua" or "dot" or "tang" or "quay") return false;
         var next = ctx.Text.Words[i + 1].Source;
         return !ctx.Text.Tokens[next].HasDiacritics || ctx.Text.Toned(next) is not ("tự" or "hại");
     }

@@ -142,6 +142,9 @@ internal static partial class IntentEntities
         // "dời qua thứ 6 được không ạ, thứ 5 em bận" keeps the Friday: a comma closes its clause first.
         entities.RemoveAll(e => IsWhen(e) && WordPositions.NextIn(cannots, e.End) is { } cannot && clauseEnds[e.End] >= cannot
             && !(WordPositions.NextIn(markers, e.End) is { } move && move < cannot));
+        // "không đi sáng mai nữa mà đi tối mai": a day said with "không … nữa" is given up when another follows it.
+        var lastStart = entities.Where(IsWhen).Select(e => e.Start).DefaultIfEmpty(-1).Max();
+        entities.RemoveAll(e => IsWhen(e) && e.End <= lastStart && GivenUp(text, words, e));
         var firstWhen = int.MaxValue;
         var lastWhen = -1;
         foreach (var e in entities)
@@ -252,7 +255,7 @@ internal static partial class IntentEntities
     private static bool IsTransfer(NormalizedText text, int i)
     {
         var words = text.Words;
-        if (!text.MayBe(words[i].Source, "sang", "qua", "thành", "lại", "vào", "lên", "xuống")) return false;
+        if (!text.MayBe(words[i].Source, "sang", "qua", "thành", "lại", "vào", "lên", "xuống", "về")) return false;
         string W(int k) => i + k >= 0 && i + k < words.Count ? words[i + k].Text : "";
         return W(0) switch
         {
@@ -261,9 +264,26 @@ internal static partial class IntentEntities
             "thanh" => W(1) is not ("pho" or "vien" or "cong" or "nien"),
             // "lùi lại thứ 5 tuần sau", "dời vào chiều mai", "đổi lên ngày 17" (earlier), "dời xuống": right after the move verb.
             "lai" or "vao" or "len" or "xuong" => W(-1) is "doi" or "lui" or "hoan" or "chuyen" or "dich" or "day" || W(0) == "lai" && W(-1) == "hen",
+            // "dời về thứ 6", "chuyển từ xã Tịnh Hà về xã Trà Bồng": right after the move verb, or after where it moves from.
+            "ve" => W(-1) is "doi" or "lui" or "chuyen" or "dich" || FromBefore(words, i),
             "to" or "into" => true,
             _ => false,
         };
+    }
+
+    private static bool GivenUp(NormalizedText text, WordPositions words, Entity when)
+    {
+        var (first, last) = words.Inside(when.Start, when.End);
+        string W(int k) => k >= 0 && k < text.Words.Count ? text.Words[k].Text : "";
+        return first >= 0 && (W(first - 1) == "khong" || W(first - 2) == "khong") && (W(last + 1) == "nua" || W(last + 2) == "nua");
+    }
+
+    /// <summary>"từ" a few words before: a move from one place or day to another.</summary>
+    private static bool FromBefore(IReadOnlyList<CanonicalWord> words, int i)
+    {
+        for (var k = i - 1; k >= Math.Max(0, i - 6); k--)
+            if (words[k].Text == "tu") return true;
+        return false;
     }
 
     private static bool IsCannotMakeIt(NormalizedText text, int i)

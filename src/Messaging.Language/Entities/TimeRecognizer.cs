@@ -34,7 +34,7 @@ public static partial class TimeRecognizer
                 while (end > start && char.IsWhiteSpace(text.Original[end - 1])) end--;
                 podGroup = null;
             }
-            if (!ctx.IsFree(start, end)) continue;
+            if (!ctx.IsFree(start, end) || IsMobileNetwork(ctx, m)) continue;
             var hour = int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture);
             var minute = 0;
             if (m.Groups["m"].Success) minute = int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture);
@@ -160,7 +160,7 @@ public static partial class TimeRecognizer
         foreach (Match m in EnglishPattern().Matches(text.Folded))
         {
             var (start, end) = text.OriginalSpan(m.Index, m.Index + m.Length);
-            if (!ctx.IsFree(start, end)) continue;
+            if (!ctx.IsFree(start, end) || IsMobileNetwork(ctx, m)) continue;
             var hour = int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture);
             var minute = m.Groups["m"].Success ? int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture) : 0;
             hour = m.Groups["ampm"].Value switch
@@ -254,6 +254,10 @@ public static partial class TimeRecognizer
             return false;
         // "tối thiểu", "tối đa", "tối ưu": least, most, best, not the evening.
         if (word == "toi" && ctx.Word(i + 1) is "thieu" or "da" or "uu") return false;
+        // "công nhân ca đêm", "làm ca sáng": a work shift, and "cả sáng": a whole morning, not when to come.
+        if (ctx.Word(i - 1) == "ca") return false;
+        // "sau nửa đêm": past midnight, a deadline rather than the evening.
+        if (word == "dem" && ctx.Word(i - 1) == "nua" && ctx.Word(i - 2) == "sau") return false;
         if (token.HasDiacritics)
             return ctx.Text.Toned(source) is "sáng" or "trưa" or "chiều" or "tối" or "đêm";
         if (textHasMarks) return word == "trua";
@@ -263,6 +267,8 @@ public static partial class TimeRecognizer
         {
             // "sang tên", "sang nhượng": a transfer of a name or a vehicle.
             "sang" when next is "ten" or "nhuong" => false,
+            // "qua ngày 24/7, sang": added after a comma at the very end, nothing is moved over to; it is the morning.
+            "sang" when next == "" && ctx.Text.Original[..token.Start].TrimEnd().EndsWith(',') => true,
             // After "đổi/dời/chuyển" a bare "sang" is "over to" ("đổi từ thứ 2 sang thứ 4", "đổi cccd sang thẻ mới"),
             // unless another word already says where to ("dời vào sáng mai").
             "sang" => !(MoveVerbs.Contains(prev)
@@ -277,6 +283,15 @@ public static partial class TimeRecognizer
             "dem" => prev is "buoi" or "ban" or "nua" || next is "nay" or "qua" or "mai",
             _ => true,
         };
+    }
+
+    /// <summary>"4g của em yếu quá", "sóng 4g": the mobile network, not four o'clock.</summary>
+    private static bool IsMobileNetwork(RecognitionContext ctx, Match m)
+    {
+        if (m.Value.TrimEnd() is not ("3g" or "4g" or "5g")) return false;
+        var (start, _) = ctx.Text.OriginalSpan(m.Index, m.Index + m.Length);
+        var i = new WordPositions(ctx.Text).FirstAtOrAfter(start);
+        return ctx.Word(i - 1) is "mang" or "song" or "wifi" or "sim" or "goi" || ctx.Word(i + 1) is "cua" or "yeu" or "manh" or "lag" or "cham";
     }
 
     private static bool Before(int word, int i) => word >= 0 && word < i;

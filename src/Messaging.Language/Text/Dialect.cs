@@ -4,7 +4,8 @@ namespace Messaging.Language.Text;
 /// What a chat word means where it stands. Central and southern forms typed with their marks ("mần", "ở mô", "răng",
 /// "hông") are unambiguous and map to the standard word; short forms that collide are decided by their neighbours:
 /// "hk" is hộ khẩu after "sổ", "nhập", "cắt" and không elsewhere; "hong" is hỏng after "thẻ", "bị" and không elsewhere;
-/// "tt" is thị trấn after "công an" or before a capitalised name and tạm trú otherwise; "ca" is cả before "nhà", "hai"; "chú" is trú after
+/// "tt" is thị trấn after "công an" or before a capitalised name, thủ tục before "nhập", "xin", "cấp", "đăng", "đổi", and tạm trú
+/// otherwise; "ca" is cả before "nhà", "hai" and a shift before "đêm"; "chú" is trú after
 /// "thường", "tạm". Everything works on folded words, so the rules cost a dictionary lookup per word.
 /// </summary>
 internal static class Dialect
@@ -30,12 +31,14 @@ internal static class Dialect
         ["hochieu"] = "ho chieu", ["lylich"] = "ly lich", ["xn"] = "xac nhan", ["vk"] = "vo", ["ck"] = "chong",
         ["ctu"] = "cu tru", ["cutru"] = "cu tru", ["tvang"] = "tam vang", ["tamvang"] = "tam vang",
         ["kt"] = "kiem tra", ["ktra"] = "kiem tra", ["ng"] = "nguoi", ["gđ"] = "gia dinh", ["gd"] = "gia dinh",
+        ["nope"] = "no", ["nah"] = "no",
     });
 
     private static readonly HashSet<string> HoKhauBefore = ["so", "nhap", "cat", "chuyen", "tach", "xoa", "ky", "trong", "vao", "khai", "theo", "ra"];
     private static readonly HashSet<string> BrokenBefore = ["the", "bi", "cuoc", "chip", "cccd", "cmnd", "nhan"];
     private static readonly HashSet<string> AllBefore = ["tat"];
-    private static readonly HashSet<string> AllAfter = ["nha", "gia", "hai", "2", "ba", "3", "ngay", "tuan", "thang", "lan", "vo", "chong", "con", "ho"];
+    // "ca đêm", "ca kíp": a work shift, not the police.
+    private static readonly HashSet<string> AllAfter = ["nha", "gia", "hai", "2", "ba", "3", "ngay", "tuan", "thang", "lan", "vo", "chong", "con", "ho", "dem", "kip"];
     private static readonly HashSet<string> ResidenceBefore = ["thuong", "tam"];
     private static readonly HashSet<string> WhereBefore = ["o", "di", "den", "toi", "ve", "cho"];
     private static readonly HashSet<string> DoAfter = ["can", "cccd", "the", "ho", "giay", "lai", "thu", "cmnd", "chi", "gi", "ri", "rang", "sao"];
@@ -48,6 +51,8 @@ internal static class Dialect
     {
         var token = tokens[t];
         Token? next = t + 1 < tokens.Count ? tokens[t + 1] : null;
+        // Southern "rút lịch", "rút hẹn", with marks or without: the appointment is withdrawn, cancelled.
+        if (token.Folded == "rut" && next is { Folded: "lich" or "hen" }) return ["huy"];
         if (token.HasDiacritics)
         {
             // Most marked words are plain Vietnamese: only fold-alikes of a dialect form pay for the tone lookup.
@@ -64,7 +69,9 @@ internal static class Dialect
             case "hong":
                 return previous is not null && BrokenBefore.Contains(previous) ? ["hong"] : ["khong"];
             case "tt":
-                return next is { Capitalized: true } || previous is "an" or "cong" ? ["thi", "tran"] : ["tam", "tru"];
+                return next is { Capitalized: true } || previous is "an" or "cong" ? ["thi", "tran"]
+                    // "làm tt nhập học", "tt xin cấp": the procedure for something, thủ tục.
+                    : next is { Folded: "nhap" or "xin" or "cap" or "dang" or "doi" } ? ["thu", "tuc"] : ["tam", "tru"];
             case "ca":
                 return (previous is not null && AllBefore.Contains(previous)) || (next is { } n && AllAfter.Contains(n.Folded)) ? ["ca"] : ["cong", "an"];
             // "khu cn", "cụm cn": an industrial zone, not Sunday.
