@@ -141,6 +141,7 @@ public sealed class LanguageModel
         var ranking = WithoutUnfoundedHomeVisit(_classifier.Rank(Features.Extract(normalized, entities, _frequent)), padded);
         ranking = QueueAskedAfter(DossierAskedAfter(HomeVisitBooked(ranking, normalized, entities), normalized, entities), padded);
         ranking = WhereProcedureIsDone(ReferralAsked(ranking, normalized, entities), padded, entities);
+        ranking = BookingSpelledOut(ranking, normalized, entities, _options.ConfidenceThreshold);
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
@@ -226,12 +227,30 @@ public sealed class LanguageModel
     /// </summary>
     private static IntentScore[] QueueAskedAfter(IntentScore[] ranking, string padded)
     {
-        if (ranking[0].Name is IntentNames.QueuePosition or IntentNames.BookAppointment or IntentNames.CancelAppointment
+        if (ranking[0].Name is IntentNames.BookAppointment or IntentNames.CancelAppointment
             or IntentNames.RescheduleAppointment or IntentNames.Handoff) return ranking;
         bool Has(string[] cues) => cues.Any(c => padded.Contains(c, StringComparison.Ordinal));
         var turn = Has(TurnAwaited);
         return turn && (Has(TicketHeld) || Has(LineCounted)) || Has(LineCounted) && padded.Contains(" cho ", StringComparison.Ordinal)
             ? Merged(ranking, IntentNames.QueuePosition) : ranking;
+    }
+
+    /// <summary>
+    /// "xin đăng ký làm thẻ căn cước cho con lúc 7 giờ 45 thứ tư tuần sau": a booking that names its procedure by the
+    /// verb and when to come, read as a booking or a bare answer (a day and a time look alike in both), neither surely.
+    /// The day and time are what the booking asks for, so the answer's weight is the booking's.
+    /// </summary>
+    private static IntentScore[] BookingSpelledOut(IntentScore[] ranking, NormalizedText text, List<Entity> entities, double threshold)
+    {
+        // The two lead, in either order, and neither is sure.
+        if (ranking.Length < 2 || ranking[0].Confidence >= threshold
+            || (ranking[0].Name, ranking[1].Name) is not ((IntentNames.BookAppointment, IntentNames.Inform) or (IntentNames.Inform, IntentNames.BookAppointment)))
+            return ranking;
+        if (!entities.Exists(e => e.Type is EntityTypes.Date or EntityTypes.Time or EntityTypes.PartOfDay)) return ranking;
+        var words = new WordPositions(text);
+        if (!entities.Exists(e => e.Type == EntityTypes.Procedure && !IsBareName(text, words, e))) return ranking;
+        return [new IntentScore(IntentNames.BookAppointment, ranking[0].Confidence + ranking[1].Confidence),
+            .. ranking.Skip(2), new IntentScore(IntentNames.Inform, 0)];
     }
 
     /// <summary>
@@ -262,10 +281,14 @@ public sealed class LanguageModel
         // Another body's matter beside it ("phạt vì quên bằng lái, nộp phạt ở đâu") is asked about instead.
         if (ranking[0].Name != IntentNames.OfficeInfo || entities.Exists(e => e.Type is EntityTypes.Office or EntityTypes.Referral)
             || !entities.Exists(e => e.Type == EntityTypes.Procedure)) return ranking;
+        // "văn phòng làm căn cước ở chỗ nào", "địa chỉ chỗ làm hộ chiếu": the office's premises are asked for.
+        if (OfficeWords.Any(w => padded.Contains(w, StringComparison.Ordinal))) return ranking;
         return padded.Contains(" o dau ", StringComparison.Ordinal) || padded.Contains(" cho nao ", StringComparison.Ordinal)
             || padded.Contains(" noi nao ", StringComparison.Ordinal) || padded.Contains(" where ", StringComparison.Ordinal)
             ? Merged(ranking, IntentNames.ProcedureInfo) : ranking;
     }
+
+    private static readonly string[] OfficeWords = [" van phong ", " tru so ", " dia chi ", " duong di ", " address ", " office "];
 
     /// <summary>Verbs that ask for a matter, before its name: "làm lại sổ đỏ", "xin trích lục".</summary>
     private static readonly HashSet<string> ReferralVerbs = new(StringComparer.Ordinal)
@@ -304,11 +327,15 @@ public sealed class LanguageModel
         " nguoi dang cho ", " nguoi cho ", " truoc toi con ", " truoc em con ", " truoc tui con ",
     ];
 
-    /// <summary>The ranking with the top intent's weight given to <paramref name="into"/>, which then leads.</summary>
+    /// <summary>The ranking with the top intent's weight given to <paramref name="into"/>, which then leads (with the runner-up's, when it led already).</summary>
     private static IntentScore[] Merged(IntentScore[] ranking, string into)
     {
         var target = Array.Find(ranking, r => r.Name == into);
         if (target is null) return ranking;
+        // Already leading but unsure ("còn bao nhiêu người đang chờ" below the threshold): the runner-up's weight is its.
+        if (ranking[0].Name == into)
+            return ranking.Length < 2 ? ranking
+                : [ranking[0] with { Confidence = ranking[0].Confidence + ranking[1].Confidence }, ranking[1] with { Confidence = 0 }, .. ranking.Skip(2)];
         return [target with { Confidence = target.Confidence + ranking[0].Confidence }, ranking[0] with { Confidence = 0 },
             .. ranking.Skip(1).Where(r => r.Name != into)];
     }

@@ -797,4 +797,10 @@ public sealed class RealCitizenTests
     [InlineData("thủ tục rút hồ sơ gốc xe máy làm ở đâu", "vehicle-registration")]
     public void Thủ_tục_typed_short_and_a_vehicle_file_withdrawn(string text, string procedure) =>
         Assert.Equal([procedure], Model.Values(text, "procedure"));
+
+    [Theory]
+    [InlineData("xin đăng ký làm căn cước cho bé lúc 8 giờ 15 thứ năm tuần sau")]
+    [InlineData("thi xong r, mai e len xa Tinh Ha lam the chip cho con, buoi sang nghen")]
+    public void A_booking_that_names_its_procedure_and_when_is_a_booking(string text) =>
+        Assert.Equal("book_appointment", Model.Parse(text).Intent.Name);
 }
