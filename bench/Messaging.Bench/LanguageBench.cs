@@ -31,7 +31,7 @@ public static class LanguageBench
         ("realistic-i (a month after a mobile campaign, development set after its first score)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-i.yml")),
         ("realistic-j (the weeks before Tết, development set after its first score)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-j.yml")),
         ("realistic-k (mid-summer 2027, development set after its first score)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-k.yml")),
-        ("realistic-l (the week after the October 2027 flood, errors unread)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-l.yml")),
+        ("realistic-l (the week after the October 2027 flood, development set after its first score)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-l.yml")),
     ];
 
     /// <summary>A summary row per held-out set, then (with --verbose) every confusion and entity error.</summary>

@@ -142,6 +142,8 @@ public sealed class LanguageModel
         ranking = QueueAskedAfter(DossierAskedAfter(HomeVisitBooked(ranking, normalized, entities), normalized, entities), padded);
         ranking = WhereProcedureIsDone(ReferralAsked(ranking, normalized, entities), padded, entities);
         ranking = BookingSpelledOut(ranking, normalized, entities, _options.ConfidenceThreshold);
+        ranking = AskedInWords(ranking, padded);
+        ranking = BareAnswer(Bedridden(ranking, padded, entities), normalized, entities);
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
@@ -288,7 +290,73 @@ public sealed class LanguageModel
             ? Merged(ranking, IntentNames.ProcedureInfo) : ranking;
     }
 
+    /// <summary>
+    /// Requests whose words say what they are whatever else the message carries: a person asked for ("cho tôi gặp lãnh
+    /// đạo", "muốn gặp người thật") is a handoff; how to pay at the counter ("chuyển khoản hay tiền mặt", "đóng qua QR")
+    /// is a question for the office; how to use this chat ("làm sao để đặt lịch trên này", "gõ cái gì vô đây") is help.
+    /// A booking, cancel or move stays what it is ("hủy lịch sáng mai, cho em gặp cán bộ luôn").
+    /// </summary>
+    private static IntentScore[] AskedInWords(IntentScore[] ranking, string padded)
+    {
+        if (ranking[0].Name is IntentNames.BookAppointment or IntentNames.CancelAppointment or IntentNames.RescheduleAppointment
+            && !Has(padded, ThisChat)) return ranking;
+        bool Any(string[] cues) => Has(padded, cues);
+        if (ranking[0].Name != IntentNames.Handoff && Any(PersonAsked)) return Merged(ranking, IntentNames.Handoff);
+        if (ranking[0].Name == IntentNames.ProcedureInfo && Any(PaymentWays) && !Any(Scammed)) return Merged(ranking, IntentNames.OfficeInfo);
+        if (ranking[0].Name != IntentNames.Help && Any(ThisChat) && Any(HowToUse)) return Merged(ranking, IntentNames.Help);
+        return ranking;
+    }
+
+    private static bool Has(string padded, string[] cues) => cues.Any(c => padded.Contains(c, StringComparison.Ordinal));
+
+    private static readonly string[] PersonAsked =
+        [" gap nguoi that ", " noi chuyen voi nguoi ", " nguoi that ", " gap lanh dao ", " gap can bo ", " gap truong cong an ", " real person ", " talk to a human "];
+
+    private static readonly string[] PaymentWays = [" chuyen khoan ", " tien mat ", " qr ", " quet the ", " vi dien tu ", " momo "];
+
+    private static readonly string[] Scammed = [" lua ", " nham ", " mat tien "];
+
+    // Not "ở đây" ("báo mất ở đây được không" asks the office).
+    private static readonly string[] ThisChat = [" tren nay ", " vo day ", " vao day ", " tren zalo nay ", " trong zalo nay ", " in this chat "];
+
+    private static readonly string[] HowToUse = [" lam sao de ", " go cai gi ", " go gi ", " bam ", " nhan gi ", " nhan cai gi ", " how do i "];
+
     private static readonly string[] OfficeWords = [" van phong ", " tru so ", " dia chi ", " duong di ", " address ", " office "];
+
+    /// <summary>
+    /// "Phòng xuất nhập cảnh Công an Quảng Ngãi", "dạ 0912 345 678", "mười lăm tháng mười một": a message that is data and
+    /// nothing else (an office, a day, a time, a phone, an ID number, a dossier code) answers what the bot asked.
+    /// </summary>
+    private static IntentScore[] BareAnswer(IntentScore[] ranking, NormalizedText text, List<Entity> entities)
+    {
+        if (ranking[0].Name == IntentNames.Inform || entities.Count == 0 || entities.Exists(e => e.Type is EntityTypes.Procedure or EntityTypes.Referral))
+            return ranking;
+        for (var i = 0; i < text.Words.Count; i++)
+        {
+            var (start, end) = text.WordSpan(i, i);
+            if (!entities.Exists(e => start >= e.Start && end <= e.End) && !AnswerFillers.Contains(text.Words[i].Text)) return ranking;
+        }
+        return Merged(ranking, IntentNames.Inform);
+    }
+
+    private static readonly HashSet<string> AnswerFillers = new(StringComparer.Ordinal)
+    {
+        "da", "a", "o", "tai", "luc", "vao", "la", "nha", "nhe", "em", "e", "toi", "minh", "so", "sdt", "ngay", "buoi", "ad", "admin",
+    };
+
+    /// <summary>
+    /// "làm căn cước cho người già 90 tuổi nằm một chỗ thì sao": a card for someone who cannot leave the bed is asked of
+    /// the home visit, named or not.
+    /// </summary>
+    private static IntentScore[] Bedridden(IntentScore[] ranking, string padded, List<Entity> entities)
+    {
+        if (ranking[0].Name is not (IntentNames.ProcedureInfo or IntentNames.BookAppointment)) return ranking;
+        if (!entities.Exists(e => e.Type == EntityTypes.Procedure && e.Value.StartsWith("cccd-", StringComparison.Ordinal))) return ranking;
+        return Has(padded, CannotLeaveBed) ? Merged(ranking, IntentNames.HomeVisit) : ranking;
+    }
+
+    private static readonly string[] CannotLeaveBed =
+        [" nam mot cho ", " liet giuong ", " nam liet ", " bai liet ", " bedridden ", " khong ra khoi giuong ", " khong ngoi day ", " nam vien "];
 
     /// <summary>Verbs that ask for a matter, before its name: "làm lại sổ đỏ", "xin trích lục".</summary>
     private static readonly HashSet<string> ReferralVerbs = new(StringComparer.Ordinal)
@@ -301,14 +369,14 @@ public sealed class LanguageModel
     private static readonly HashSet<string> ReferralStarts = new(StringComparer.Ordinal)
     {
         // Not "công" ("hợp đồng công chứng" qualifies a paper to bring) nor "khai" ("cần khai sinh không").
-        "dang", "sao", "chung", "tach", "sang", "chuyen", "xin", "trich",
+        "dang", "sao", "chung", "tach", "sang", "chuyen", "xin", "trich", "lam", "doi", "thay",
     };
 
     /// <summary>A ticket the citizen holds (folded words).</summary>
     private static readonly string[] TicketHeld =
     [
         " so thu tu cua ", " stt cua ", " boc so ", " lay so ", " boc duoc so ", " lay duoc so ", " so cua toi ", " so cua em ",
-        " so cua tui ", " so cua minh ", " toi so ", " em so ", " tui so ", " minh so ",
+        " so cua tui ", " so cua minh ", " toi so ", " em so ", " tui so ", " minh so ", " so thu tu ", " o quay ",
     ];
 
     /// <summary>The turn awaited: not called yet, how far, how many ahead.</summary>
@@ -317,7 +385,8 @@ public sealed class LanguageModel
         " chua duoc goi ", " chua dc goi ", " chua goi ", " chua keu ", " chua duoc keu ", " chua toi luot ", " chua den luot ",
         " toi luot ", " den luot ", " con xa khong ", " con xa ko ", " con xa k ", " con lau khong ", " con lau ko ", " con lau hong ",
         " bao lau nua ", " phia truoc ", " dang goi toi so ", " dang goi so ", " goi toi so ", " toi so may ", " den so may ",
-        " quay lai ", " an trua roi ", " ahead of me ",
+        " quay lai ", " an trua roi ", " ahead of me ", " da goi chua ", " goi chua ", " goi toi chua ", " doi lau ",
+        " cho lau ",
     ];
 
     /// <summary>People counted in the line.</summary>

@@ -803,4 +803,62 @@ public sealed class RealCitizenTests
     [InlineData("thi xong r, mai e len xa Tinh Ha lam the chip cho con, buoi sang nghen")]
     public void A_booking_that_names_its_procedure_and_when_is_a_booking(string text) =>
         Assert.Equal("book_appointment", Model.Parse(text).Intent.Name);
+
+    [Theory]
+    // Monday 23/11/2026.
+    [InlineData("hai mươi tám tháng mười một", "2026-11-28")]
+    [InlineData("hồ sơ của tôi nộp hôm 16 xong chưa", "2026-11-16")]
+    [InlineData("hẹn làm hộ chiếu cho cả nhà 5 người, thứ 4 tuần sau 9h", "2026-12-02")]
+    [InlineData("làm chung một lần, thứ 2 tuần sau được không", "2026-11-30")]
+    [InlineData("đặt lịch làm hộ chiếu gấp, mốt em rảnh", "2026-11-25")]
+    [InlineData("hủy cái hẹn hôm thứ 6 này giúp em", "2026-11-27")]
+    [InlineData("đặt lịch ngày 28/11 buổi sáng, thứ 7 có làm không", "2026-11-28")]
+    [InlineData("hạn chót 5/12, cho em đặt lịch 1/12 xin xác nhận cư trú", "2026-12-01")]
+    public void Days_said_by_voice_by_the_month_day_after_a_comma_and_beside_a_deadline(string text, string date) =>
+        Assert.Equal([date], Model.Values(text, "date"));
+
+    [Fact]
+    public void A_day_given_up_right_after_the_reason_is_the_old_one() =>
+        Assert.Empty(Model.Values("tôi không đi được hôm 25, cho tôi ngày khác tuần sau", "date"));
+
+    [Theory]
+    [InlineData("xac nhan cu tru xin hoi thang 3 gio nop con gia tri ko")]
+    [InlineData("thi bang lai A1 gio dang ky o dau")]
+    public void A_month_and_a_licence_class_lend_no_hour(string text) =>
+        Assert.Empty(Model.Values(text, "time"));
+
+    [Theory]
+    [InlineData("đặt lịch xác nhận cư trú buổi trưa mai, em đi làm ca sáng", "noon")]
+    public void A_morning_shift_is_no_morning(string text, string part) =>
+        Assert.Equal([part], Model.Values(text, "part_of_day"));
+
+    [Fact]
+    public void Monday_to_Friday_is_no_evening() =>
+        Assert.Empty(Model.Values("cong an phuong lam tu thu 2 toi thu 6 thoi ha", "part_of_day"));
+
+    [Theory]
+    [InlineData("hộ chíu bị ướt hết trong lũ có phải làm mới không", "passport")]
+    [InlineData("cà vẹt xe mất trong lũ, giờ làm lại the nao", "vehicle-registration")]
+    public void A_teen_spelling_and_thế_nào_typed_bare(string text, string procedure) =>
+        Assert.Equal([procedure], Model.Values(text, "procedure"));
+
+    [Theory]
+    [InlineData("gọi mãi không ai nghe, hôm qua chờ cả buổi, cho tôi gặp lãnh đạo", "handoff")]
+    [InlineData("muon gap nguoi that, ho so cua toi bi that lac", "handoff")]
+    [InlineData("đóng lệ phí hộ chiếu bằng chuyển khoản được không hay phải tiền mặt", "office_info")]
+    [InlineData("lam sao de dat lich tren nay vay ad", "help")]
+    [InlineData("muốn tra hồ sơ thì gõ cái gì vô đây", "help")]
+    [InlineData("cho hoi lam can cuoc cho nguoi gia 90 tuoi nam mot cho thi sao", "home_visit")]
+    [InlineData("dạ Phòng xuất nhập cảnh", "inform")]
+    [InlineData("số thứ tự A052 còn đợi lâu không", "queue_position")]
+    public void Requests_whose_words_say_what_they_are(string text, string intent) =>
+        Assert.Equal(intent, Model.Parse(text).Intent.Name);
+
+    [Fact]
+    public void A_booking_cancelled_that_asks_for_an_officer_stays_a_cancel() =>
+        Assert.Equal("cancel_appointment", Model.Parse("hủy lịch hẹn sáng mai, cho em gặp cán bộ luôn").Intent.Name);
+
+    [Fact]
+    public void A_scam_by_bank_transfer_is_no_question_on_paying_fees() =>
+        Assert.NotEqual("office_info", Model.Parse("bị lừa chuyển khoản 10 triệu qua mạng thì trình báo ở đâu").Intent.Name);
 }

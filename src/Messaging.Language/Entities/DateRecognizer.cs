@@ -169,6 +169,10 @@ public static partial class DateRecognizer
             // "16h30 nay", "9g nay": a clock time today.
             case "nay" when i > 0 && ClockWord().IsMatch(ctx.Word(i - 1)):
                 return (today, 1, null);
+            // "nộp hôm 13", "lịch hôm 20": the day of this month, gone by or coming.
+            case "hom" when IsDayNumber(W(1)) && W(2) is not ("thang" or "ngay" or "hom" or "tuan") && !BreakBetween(ctx, i, i + 1)
+                && TryDate(today.Year, today.Month, int.Parse(W(1), CultureInfo.InvariantCulture)) is { } ofThisMonth:
+                return (ofThisMonth, 2, null);
             case "hom" when W(1) == "qua":
                 return (today.AddDays(-1), 2, null);
             // Southern "bữa qua", and "tối qua"/"đêm qua" (last night, whose part of the day is read on its own).
@@ -188,7 +192,8 @@ public static partial class DateRecognizer
             case "mot" when IsDayAfterTomorrow(ctx, i):
                 return (today.AddDays(2), 1, null);
             // "hôm thứ 3 tôi nộp": the last such day, today included.
-            case "thu" when WeekdayWords.TryGetValue(W(1), out var past) && IsWeekday(ctx, i) && ctx.Word(i - 1) == "hom" && W(2) != "tuan":
+            // "hôm thứ 6 này" is the coming one.
+            case "thu" when WeekdayWords.TryGetValue(W(1), out var past) && IsWeekday(ctx, i) && ctx.Word(i - 1) == "hom" && W(2) is not ("tuan" or "nay" or "ni" or "sau"):
                 return (today.AddDays(-((DayIndex(today) - past + 7) % 7)), 2, null);
             case "chu" when W(1) == "nhat" && ctx.Word(i - 1) == "hom" && W(2) != "tuan":
                 return (today.AddDays(-((DayIndex(today) - 6 + 7) % 7)), 2, null);
@@ -253,12 +258,29 @@ public static partial class DateRecognizer
                 return WithYear(ctx, i + 2, monthFirst, month, 2);
             case var _ when DayOrdinal(W(0)) is { } dayFirst && EnglishMonth(ctx, W(1) == "of" ? i + 2 : i + 1) is { } ofMonth:
                 return WithYear(ctx, W(1) == "of" ? i + 3 : i + 2, dayFirst, ofMonth, W(1) == "of" ? 3 : 2);
+            // "mười lăm tháng mười một", as a voice keyboard writes a bare answer: both spelled, nothing counted after.
+            case var _ when SpelledNumber(ctx, i) is ( >= 1 and <= 31 and var bareDay, var dayWords) && W(dayWords) == "thang"
+                && MonthAt(ctx, i + dayWords + 1, spelled: true) is (_, var bareMonthWords) && !IsDigits(W(dayWords + 1))
+                && W(dayWords + 1 + bareMonthWords) is "" or "nam" or "nha" or "nhe" or "a" or "duoc" or "luon" or "o" or "tai" or "luc" or "vao"
+                    or "sang" or "chieu" or "toi" or "trua":
+                return DayOfMonth(ctx, bareDay, i + dayWords, dayWords, afterNgay: true, monthRequired: true);
             default:
                 if (IsDayNumber(W(0)) && W(1) == "thang")
                     return DayOfMonth(ctx, int.Parse(W(0), CultureInfo.InvariantCulture), i + 1, 1, afterNgay: false, monthRequired: true);
                 return (null, 0, null);
         }
     }
+
+    /// <summary>A comma, full stop or other clause break in the text between two words.</summary>
+    private static bool BreakBetween(RecognitionContext ctx, int before, int after)
+    {
+        var (from, to) = (ctx.Text.Tokens[ctx.Text.Words[before].Source].End, ctx.Text.Tokens[ctx.Text.Words[after].Source].Start);
+        for (var k = from; k < to && k < ctx.Text.Original.Length; k++)
+            if (WordPositions.IsClauseBreak(ctx.Text.Original[k])) return true;
+        return false;
+    }
+
+    private static bool IsDigits(string word) => word.Length > 0 && word.All(char.IsAsciiDigit);
 
     /// <summary>That day of this month, or of the next once it has gone by.</summary>
     private static DateOnly? ComingDayOfMonth(DateOnly today, int day) =>
@@ -411,10 +433,12 @@ public static partial class DateRecognizer
     private static bool IsWeekday(RecognitionContext ctx, int i)
     {
         // "nộp hồ sơ thứ 7", "nhận hồ sơ thứ 7" are Saturdays; "bộ hồ sơ thứ 3", "hồ sơ thứ 2 của em" count dossiers, and
-        // "bé thứ hai", "đợt thứ 2", "tầng thứ 3" count children, rounds and floors.
-        if (ctx.Word(i - 1) is "so" && !(ctx.Word(i - 2) == "ho" && ctx.Word(i - 3) is "nop" or "nhan" or "tiep" or "gui" or "lam" or "giai" or "tra"
+        // "bé thứ hai", "đợt thứ 2", "tầng thứ 3" count children, rounds and floors. A comma ends the count before a day:
+        // "cả nhà 4 người, thứ 5 tuần sau", "một lần, thứ 2".
+        var counted = ctx.Word(i - 1) is "so" && !(ctx.Word(i - 2) == "ho" && ctx.Word(i - 3) is "nop" or "nhan" or "tiep" or "gui" or "lam" or "giai" or "tra"
                 && ctx.Word(i + 2) != "cua")
-            || ctx.Word(i - 1) is "lan" or "nguoi" or "cai" or "buoc" or "be" or "dua" or "dot" or "tang" or "quay") return false;
+            || ctx.Word(i - 1) is "lan" or "nguoi" or "cai" or "buoc" or "be" or "dua" or "dot" or "tang" or "quay";
+        if (counted && !(i > 0 && BreakBetween(ctx, i - 1, i))) return false;
         var next = ctx.Text.Words[i + 1].Source;
         return !ctx.Text.Tokens[next].HasDiacritics || ctx.Text.Toned(next) is not ("tự" or "hại");
     }
@@ -445,8 +469,8 @@ public static partial class DateRecognizer
             or "tuan" or "gio" or "ti" or "it" or "con" or "ban" or "bo" or "to" or "suat" or "slot" or "ho") return false;
         if (ctx.Text.Words.Count == 1 || ctx.Word(i - 1) is "sang" or "chieu" or "toi" or "trua" or "den" or "hen" or "hom" or "bua") return true;
         // Southern "mốt em rảnh, đặt lịch…": opening the message, before who comes or is free; "một em học sinh" is a pupil.
-        if (i == 0 && ctx.Word(1) is "em" or "e" or "toi" or "tui" or "anh" or "chi"
-            && ctx.Word(2) is "ranh" or "len" or "qua" or "toi" or "den" or "ghe" or "moi" or "ve") return true;
+        if ((i == 0 || BreakBetween(ctx, i - 1, i)) && ctx.Word(i + 1) is "em" or "e" or "toi" or "tui" or "anh" or "chi"
+            && ctx.Word(i + 2) is "ranh" or "len" or "qua" or "toi" or "den" or "ghe" or "moi" or "ve") return true;
         if (ctx.Word(i - 1) == "mai") return false;
         // "dời qua mốt nha": where a move ends, a "mot" that ends the clause is a day; "qua một tháng" counts a month.
         return ctx.Word(i - 1) is "qua" or "vao" && ctx.Word(i + 1) is "" or "nha" or "nhe" or "nhen" or "nghen" or "duoc" or "di" or "a" or "khong" or "luon" or "giup" or "gium" or "dum";

@@ -23,6 +23,8 @@ internal static partial class IntentEntities
         var words = new WordPositions(text);
         if (intent is IntentNames.OutOfScope or IntentNames.HomeVisit) WithoutLandmarks(text, words, entities);
         WeekdayInTheWeekBefore(text, words, entities, today);
+        WithoutDeadlines(text, words, entities);
+        WeekdayOfADateGiven(text, words, entities);
         ByIntent(intent, text, words, entities, procedures, today);
         // "ở nhà tới hết tuần sau, hẹn ngày 4/3": a week beside a day still ahead is context, and the day is the answer.
         // A day gone by ("hết hạn ngày 1/12", "sinh ngày …") leaves the week; a move has already dropped the day it leaves.
@@ -67,6 +69,38 @@ internal static partial class IntentEntities
             if (inWeek >= today && inWeek != day)
                 entities[i] = e with { Value = DateRecognizer.Iso(inWeek), Detail = "in the week named before it" };
         }
+    }
+
+    /// <summary>
+    /// "hạn chót 5/11, cho em đặt lịch 1/11": a deadline beside the day asked for is context. Alone it stays (the bot has
+    /// nothing better to offer than the day before it).
+    /// </summary>
+    private static void WithoutDeadlines(NormalizedText text, WordPositions words, List<Entity> entities)
+    {
+        if (entities.Count(e => e.Type == EntityTypes.Date) < 2) return;
+        string W(int i) => i >= 0 && i < text.Words.Count ? text.Words[i].Text : "";
+        bool Deadline(Entity e)
+        {
+            var first = words.FirstAtOrAfter(e.Start);
+            var (a, b) = (W(first - 2), W(first - 1));
+            return b is "deadline" || a == "han" && b is "chot" or "cuoi" or "nop" || b == "han" && a is not "gia";
+        }
+        var deadlines = entities.FindAll(e => e.Type == EntityTypes.Date && Deadline(e));
+        if (deadlines.Count > 0 && deadlines.Count < entities.Count(e => e.Type == EntityTypes.Date))
+            entities.RemoveAll(deadlines.Contains);
+    }
+
+    /// <summary>
+    /// "đặt lịch ngày 30/10 buổi sáng, thứ 7 có làm không": a bare weekday that is the weekday of a day already given
+    /// says which day of the week it is, not another day.
+    /// </summary>
+    private static void WeekdayOfADateGiven(NormalizedText text, WordPositions words, List<Entity> entities)
+    {
+        var given = entities.FindAll(e => e.Type == EntityTypes.Date && !IsBareWeekday(text, words, e));
+        if (given.Count == 0 || given.Count == entities.Count(e => e.Type == EntityTypes.Date)) return;
+        var weekdays = given.Select(e => DateRecognizer.FromIso(e.Value)).OfType<DateOnly>().Select(d => d.DayOfWeek).ToHashSet();
+        entities.RemoveAll(e => e.Type == EntityTypes.Date && IsBareWeekday(text, words, e)
+            && DateRecognizer.FromIso(e.Value) is { } day && weekdays.Contains(day.DayOfWeek));
     }
 
     private static void ByIntent(string intent, NormalizedText text, WordPositions words, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)
@@ -142,6 +176,9 @@ internal static partial class IntentEntities
         // "dời qua thứ 6 được không ạ, thứ 5 em bận" keeps the Friday: a comma closes its clause first.
         entities.RemoveAll(e => IsWhen(e) && WordPositions.NextIn(cannots, e.End) is { } cannot && clauseEnds[e.End] >= cannot
             && !(WordPositions.NextIn(markers, e.End) is { } move && move < cannot));
+        // "tôi không đi được hôm 20, cho ngày khác": the day right after the reason, in its clause, is the one left.
+        entities.RemoveAll(e => IsWhen(e) && WordPositions.PreviousIn(cannots, e.Start) is { } reason && clauseEnds[reason] >= e.End
+            && words.FirstAtOrAfter(e.Start) - words.FirstAtOrAfter(reason) <= 4);
         // "không đi sáng mai nữa mà đi tối mai": a day said with "không … nữa" is given up when another follows it.
         var lastStart = entities.Where(IsWhen).Select(e => e.Start).DefaultIfEmpty(-1).Max();
         entities.RemoveAll(e => IsWhen(e) && e.End <= lastStart && GivenUp(text, words, e));

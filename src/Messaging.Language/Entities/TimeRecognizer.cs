@@ -34,7 +34,7 @@ public static partial class TimeRecognizer
                 while (end > start && char.IsWhiteSpace(text.Original[end - 1])) end--;
                 podGroup = null;
             }
-            if (!ctx.IsFree(start, end) || IsMobileNetwork(ctx, m)) continue;
+            if (!ctx.IsFree(start, end) || IsMobileNetwork(ctx, m) || AfterMonth(ctx, start)) continue;
             var hour = int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture);
             var minute = 0;
             if (m.Groups["m"].Success) minute = int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture);
@@ -160,7 +160,7 @@ public static partial class TimeRecognizer
         foreach (Match m in EnglishPattern().Matches(text.Folded))
         {
             var (start, end) = text.OriginalSpan(m.Index, m.Index + m.Length);
-            if (!ctx.IsFree(start, end) || IsMobileNetwork(ctx, m)) continue;
+            if (!ctx.IsFree(start, end)) continue;
             var hour = int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture);
             var minute = m.Groups["m"].Success ? int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture) : 0;
             hour = m.Groups["ampm"].Value switch
@@ -277,6 +277,8 @@ public static partial class TimeRecognizer
                     && (Before(firstFreeMove, i) || Before(firstNamedMove, i) && !DayWords.Contains(next) && !IsDigits(next))),
             // Unmarked "tới ngày" (until the day) folds like "tối ngày"; only a day number after it makes it an evening.
             // "hộ chiếu tôi nộp": after the passport, "toi" is "I".
+            // "từ thứ 2 tới thứ 6": a span of days, "tới" (until).
+            "toi" when ctx.Word(i - 2) is "thu" && next == "thu" => false,
             "toi" => prev is "buoi" or "sang" || prev == "chieu" && ctx.Word(i - 2) != "ho" || DayWords.Contains(next) && !(next == "ngay" && !IsDigits(ctx.Word(i + 2)))
                 || (i == 0 && ctx.Text.Words.Count == 1),
             "chieu" => prev != "ho",
@@ -294,6 +296,10 @@ public static partial class TimeRecognizer
         return ctx.Word(i - 1) is "mang" or "song" or "wifi" or "sim" or "goi" || ctx.Word(i + 1) is "cua" or "yeu" or "manh" or "lag" or "cham";
     }
 
+    /// <summary>"xin hồi tháng 3 giờ nộp": the number is the month's, and "giờ" is now.</summary>
+    private static bool AfterMonth(RecognitionContext ctx, int start) =>
+        ctx.Word(new WordPositions(ctx.Text).FirstAtOrAfter(start) - 1) == "thang";
+
     private static bool Before(int word, int i) => word >= 0 && word < i;
 
     private static bool IsDigits(string word) => word.Length > 0 && word.All(char.IsAsciiDigit);
@@ -310,6 +316,6 @@ public static partial class TimeRecognizer
         _ => null,
     };
 
-    [GeneratedRegex(@"(?<![\d/.:\-])(?<h>\d{1,2})(?:\s*(?:h|g)(?![a-z])\s*(?<m>[0-5]\d)?(?!\d)|\s*:\s*(?<m>[0-5]\d)(?!\d)|\s+gio(?![a-z])(?:\s+(?<m>\d{1,2})(?:\s*phut)?(?!\d))?|(?=\s+ruoi))(?:\s*(?<half>ruoi))?(?:\s*(?<![a-z])kem\s+(?<kem>\d{1,2})(?:\s*phut)?)?(?:\s*(?<pod>sang|trua|chieu|toi|dem)(?![a-z]))?")]
+    [GeneratedRegex(@"(?<![\da-z/.:\-])(?<h>\d{1,2})(?:\s*(?:h|g)(?![a-z])\s*(?<m>[0-5]\d)?(?!\d)|\s*:\s*(?<m>[0-5]\d)(?!\d)|\s+gio(?![a-z])(?:\s+(?<m>\d{1,2})(?:\s*phut)?(?!\d))?|(?=\s+ruoi))(?:\s*(?<half>ruoi))?(?:\s*(?<![a-z])kem\s+(?<kem>\d{1,2})(?:\s*phut)?)?(?:\s*(?<pod>sang|trua|chieu|toi|dem)(?![a-z]))?")]
     private static partial Regex ClockPattern();
 }

@@ -53,4 +53,12 @@ internal sealed class WordPositions
         if (i < 0) i = ~i;
         return i < ascending.Count ? ascending[i] : null;
     }
+
+    /// <summary>The largest value in an ascending list before <paramref name="position"/>, or null.</summary>
+    public static int? PreviousIn(List<int> ascending, int position)
+    {
+        var i = ascending.BinarySearch(position);
+        if (i < 0) i = ~i;
+        return i > 0 ? ascending[i - 1] : null;
+    }
 }

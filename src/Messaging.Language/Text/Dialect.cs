@@ -16,7 +16,7 @@ internal static class Dialect
         ["hông"] = "khong", ["hổng"] = "khong", ["hơm"] = "khong",
         ["mần"] = "lam", ["mô"] = "dau", ["răng"] = "sao", ["rứa"] = "vay", ["nớ"] = "do", ["tê"] = "kia", ["chừ"] = "gio",
         ["ni"] = "nay", ["nì"] = "nay", ["hỉ"] = "nhi", ["dzậy"] = "vay", ["zậy"] = "vay", ["dzị"] = "vay", ["zị"] = "vay",
-        ["bít"] = "biet", ["mún"] = "muon", ["hổm"] = "hom", ["nhiêu"] = "bao nhieu", ["chíp"] = "chip",
+        ["chíu"] = "chieu", ["bít"] = "biet", ["mún"] = "muon", ["hổm"] = "hom", ["nhiêu"] = "bao nhieu", ["chíp"] = "chip",
     });
 
     private static readonly HashSet<string> TonedFolded = [.. Toned.Keys.Select(k => Folding.Fold(k)), "chu"];
@@ -73,7 +73,9 @@ internal static class Dialect
                     // "làm tt nhập học", "tt xin cấp": the procedure for something, thủ tục.
                     : next is { Folded: "nhap" or "xin" or "cap" or "dang" or "doi" } ? ["thu", "tuc"] : ["tam", "tru"];
             case "ca":
-                return (previous is not null && AllBefore.Contains(previous)) || (next is { } n && AllAfter.Contains(n.Folded)) ? ["ca"] : ["cong", "an"];
+                // "đi làm ca sáng": a shift worked.
+                return (previous is not null && AllBefore.Contains(previous)) || (next is { } n && AllAfter.Contains(n.Folded))
+                    || previous == "lam" ? ["ca"] : ["cong", "an"];
             // "khu cn", "cụm cn": an industrial zone, not Sunday.
             case "cn" when previous is "khu" or "cum":
                 return ["cong", "nghiep"];
