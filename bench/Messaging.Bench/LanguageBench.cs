@@ -32,6 +32,7 @@ public static class LanguageBench
         ("realistic-j (the weeks before Tết, development set after its first score)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-j.yml")),
         ("realistic-k (mid-summer 2027, development set after its first score)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-k.yml")),
         ("realistic-l (the week after the October 2027 flood, development set after its first score)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-l.yml")),
+        ("realistic-m (the weeks after Tết 2028, errors unread)", Path.Combine(RepoPaths.Dialogs, "eval", "realistic-m.yml")),
     ];
 
     /// <summary>A summary row per held-out set, then (with --verbose) every confusion and entity error.</summary>

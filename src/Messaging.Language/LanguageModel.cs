@@ -142,7 +142,7 @@ public sealed class LanguageModel
         ranking = QueueAskedAfter(DossierAskedAfter(HomeVisitBooked(ranking, normalized, entities), normalized, entities), padded);
         ranking = WhereProcedureIsDone(ReferralAsked(ranking, normalized, entities), padded, entities);
         ranking = BookingSpelledOut(ranking, normalized, entities, _options.ConfidenceThreshold);
-        ranking = AskedInWords(ranking, padded);
+        ranking = AskedInWords(ranking, padded, entities.Exists(e => e.Type == EntityTypes.Procedure));
         ranking = BareAnswer(Bedridden(ranking, padded, entities), normalized, entities);
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
@@ -233,7 +233,7 @@ public sealed class LanguageModel
             or IntentNames.RescheduleAppointment or IntentNames.Handoff) return ranking;
         bool Has(string[] cues) => cues.Any(c => padded.Contains(c, StringComparison.Ordinal));
         var turn = Has(TurnAwaited);
-        return turn && (Has(TicketHeld) || Has(LineCounted)) || Has(LineCounted) && padded.Contains(" cho ", StringComparison.Ordinal)
+        return turn && (Has(TicketHeld) || Has(LineCounted)) || Has(LineCounted) && padded.Contains(" dang cho ", StringComparison.Ordinal)
             ? Merged(ranking, IntentNames.QueuePosition) : ranking;
     }
 
@@ -296,23 +296,30 @@ public sealed class LanguageModel
     /// is a question for the office; how to use this chat ("làm sao để đặt lịch trên này", "gõ cái gì vô đây") is help.
     /// A booking, cancel or move stays what it is ("hủy lịch sáng mai, cho em gặp cán bộ luôn").
     /// </summary>
-    private static IntentScore[] AskedInWords(IntentScore[] ranking, string padded)
+    private static IntentScore[] AskedInWords(IntentScore[] ranking, string padded, bool namesProcedure)
     {
         if (ranking[0].Name is IntentNames.BookAppointment or IntentNames.CancelAppointment or IntentNames.RescheduleAppointment
             && !Has(padded, ThisChat)) return ranking;
         bool Any(string[] cues) => Has(padded, cues);
         if (ranking[0].Name != IntentNames.Handoff && Any(PersonAsked)) return Merged(ranking, IntentNames.Handoff);
-        if (ranking[0].Name == IntentNames.ProcedureInfo && Any(PaymentWays) && !Any(Scammed)) return Merged(ranking, IntentNames.OfficeInfo);
-        if (ranking[0].Name != IntentNames.Help && Any(ThisChat) && Any(HowToUse)) return Merged(ranking, IntentNames.Help);
+        if (ranking[0].Name == IntentNames.ProcedureInfo && Any(PaymentWays) && Any(FeeWords) && !Any(Scammed)) return Merged(ranking, IntentNames.OfficeInfo);
+        // "em vào đây để hỏi làm sao để làm hộ chiếu" asks about the passport.
+        if (ranking[0].Name != IntentNames.Help && Any(ThisChat) && Any(HowToUse) && !namesProcedure) return Merged(ranking, IntentNames.Help);
         return ranking;
     }
 
     private static bool Has(string padded, string[] cues) => cues.Any(c => padded.Contains(c, StringComparison.Ordinal));
 
+    // A request for someone, not a mention: "đã gặp cán bộ rồi mà…", "có cần gặp cán bộ không" ask about something else.
     private static readonly string[] PersonAsked =
-        [" gap nguoi that ", " noi chuyen voi nguoi ", " nguoi that ", " gap lanh dao ", " gap can bo ", " gap truong cong an ", " real person ", " talk to a human "];
+    [
+        " nguoi that ", " gap lanh dao ", " gap truong cong an ", " cho em gap can bo ", " cho toi gap can bo ", " cho tui gap can bo ",
+        " cho minh gap can bo ", " real person ", " talk to a human ",
+    ];
 
     private static readonly string[] PaymentWays = [" chuyen khoan ", " tien mat ", " qr ", " quet the ", " vi dien tu ", " momo "];
+
+    private static readonly string[] FeeWords = [" le phi ", " phi ", " dong tien ", " thanh toan ", " tra tien ", " nop tien "];
 
     private static readonly string[] Scammed = [" lua ", " nham ", " mat tien "];
 
@@ -321,7 +328,8 @@ public sealed class LanguageModel
 
     private static readonly string[] HowToUse = [" lam sao de ", " go cai gi ", " go gi ", " bam ", " nhan gi ", " nhan cai gi ", " how do i "];
 
-    private static readonly string[] OfficeWords = [" van phong ", " tru so ", " dia chi ", " duong di ", " address ", " office "];
+    private static readonly string[] OfficeWords =
+        [" van phong ", " tru so ", " dia chi ", " duong di ", " address ", " office ", " gan ", " may gio ", " mo cua ", " giu xe ", " bai xe "];
 
     /// <summary>
     /// "Phòng xuất nhập cảnh Công an Quảng Ngãi", "dạ 0912 345 678", "mười lăm tháng mười một": a message that is data and
@@ -355,8 +363,9 @@ public sealed class LanguageModel
         return Has(padded, CannotLeaveBed) ? Merged(ranking, IntentNames.HomeVisit) : ranking;
     }
 
+    // Not "nằm viện": a stay in hospital is often over, or beside another question ("nằm viện, căn cước hết hạn có bị phạt").
     private static readonly string[] CannotLeaveBed =
-        [" nam mot cho ", " liet giuong ", " nam liet ", " bai liet ", " bedridden ", " khong ra khoi giuong ", " khong ngoi day ", " nam vien "];
+        [" nam mot cho ", " liet giuong ", " nam liet ", " bai liet ", " bedridden ", " khong ra khoi giuong ", " khong ngoi day "];
 
     /// <summary>Verbs that ask for a matter, before its name: "làm lại sổ đỏ", "xin trích lục".</summary>
     private static readonly HashSet<string> ReferralVerbs = new(StringComparer.Ordinal)
@@ -375,8 +384,9 @@ public sealed class LanguageModel
     /// <summary>A ticket the citizen holds (folded words).</summary>
     private static readonly string[] TicketHeld =
     [
-        " so thu tu cua ", " stt cua ", " boc so ", " lay so ", " boc duoc so ", " lay duoc so ", " so cua toi ", " so cua em ",
-        " so cua tui ", " so cua minh ", " toi so ", " em so ", " tui so ", " minh so ", " so thu tu ", " o quay ",
+        // Not "số của em" alone: "số của em là 0905…" gives a phone.
+        " so thu tu cua ", " stt cua ", " boc so ", " lay so ", " boc duoc so ", " lay duoc so ", " toi so ", " em so ", " tui so ",
+        " minh so ", " so thu tu ",
     ];
 
     /// <summary>The turn awaited: not called yet, how far, how many ahead.</summary>
@@ -385,15 +395,14 @@ public sealed class LanguageModel
         " chua duoc goi ", " chua dc goi ", " chua goi ", " chua keu ", " chua duoc keu ", " chua toi luot ", " chua den luot ",
         " toi luot ", " den luot ", " con xa khong ", " con xa ko ", " con xa k ", " con lau khong ", " con lau ko ", " con lau hong ",
         " bao lau nua ", " phia truoc ", " dang goi toi so ", " dang goi so ", " goi toi so ", " toi so may ", " den so may ",
-        " quay lai ", " an trua roi ", " ahead of me ", " da goi chua ", " goi chua ", " goi toi chua ", " doi lau ",
-        " cho lau ",
+        " an trua roi ", " ahead of me ", " da goi chua ", " goi toi chua ", " con doi lau ", " con cho lau ",
     ];
 
     /// <summary>People counted in the line.</summary>
     private static readonly string[] LineCounted =
     [
         " con may nguoi ", " con bao nhieu nguoi ", " con bn nguoi ", " con nhieu nguoi ", " may nguoi nua ", " bao nhieu nguoi nua ",
-        " nguoi dang cho ", " nguoi cho ", " truoc toi con ", " truoc em con ", " truoc tui con ",
+        " nguoi dang cho ", " nguoi phia truoc ",
     ];
 
     /// <summary>The ranking with the top intent's weight given to <paramref name="into"/>, which then leads (with the runner-up's, when it led already).</summary>

@@ -861,4 +861,53 @@ public sealed class RealCitizenTests
     [Fact]
     public void A_scam_by_bank_transfer_is_no_question_on_paying_fees() =>
         Assert.NotEqual("office_info", Model.Parse("bị lừa chuyển khoản 10 triệu qua mạng thì trình báo ở đâu").Intent.Name);
+
+    // A sceptic's probes of the rules above: ordinary messages the cue words must leave alone.
+    [Theory]
+    [InlineData("đăng ký tạm trú thì người cho thuê nhà có phải ký tên không", "queue_position")]
+    [InlineData("nhà em còn mấy người chưa làm căn cước, cho em hỏi làm chung được không", "queue_position")]
+    [InlineData("số của em là 0905123456, chờ lâu quá chưa thấy ai gọi lại", "queue_position")]
+    [InlineData("đã gặp cán bộ rồi mà hồ sơ hộ chiếu vẫn chưa có kết quả", "handoff")]
+    [InlineData("quét mã QR trên căn cước gắn chip không được là sao", "office_info")]
+    [InlineData("bị mất ví có tiền mặt với căn cước, làm lại căn cước sao ạ", "office_info")]
+    [InlineData("em vào đây để hỏi làm sao để làm hộ chiếu cho con", "help")]
+    [InlineData("con em đang nằm viện, căn cước hết hạn thì có bị phạt không", "home_visit")]
+    [InlineData("mẹ em nằm viện tuần trước giờ khỏe rồi, đặt lịch làm căn cước sáng thứ 2 cho mẹ", "home_visit")]
+    public void Cue_words_in_passing_decide_nothing(string text, string notThis) =>
+        Assert.NotEqual(notThis, Model.Parse(text).Intent.Name);
+
+    [Theory]
+    // Monday 23/11/2026.
+    [InlineData("nộp hồ sơ hôm 20/11, giờ đặt lịch thứ 6 lên lấy kết quả được không", "2026-11-27")]
+    [InlineData("đặt lịch làm căn cước cho bé thứ 7 này", "2026-11-28")]
+    [InlineData("em bận quá thứ 5 mới lên được, dời giúp em", "2026-11-26")]
+    [InlineData("từ hôm qua em về quê, lịch sáng mai dời qua thứ 2 tuần sau giúp em", "2026-11-30")]
+    [InlineData("hạn chót nộp 15/12, cho em đặt lịch 9/12", "2026-12-09")]
+    public void Days_the_new_rules_must_keep(string text, string date) =>
+        Assert.Equal([date], Model.Values(text, "date"));
+
+    [Fact]
+    public void A_filing_day_of_the_month_still_ahead_is_last_months() =>
+        Assert.Equal(["2026-10-28"], Model.Values("em nộp hồ sơ hôm 28 mà giờ chưa có kết quả", "date"));
+
+    [Theory]
+    [InlineData("hôm 2 vợ chồng em lên làm căn cước mà chưa xong")]
+    [InlineData("nha em 3 nguoi, mot anh ve que roi, lam tam vang cho anh ay sao")]
+    public void Counted_people_are_no_day(string text) =>
+        Assert.Empty(Model.Values(text, "date"));
+
+    [Theory]
+    [InlineData("hẹn giữa tháng, 8h sáng nha", "08:00")]
+    [InlineData("lịch hẹn 4g của em có bị hủy không", "16:00")]
+    [InlineData("đặt lịch sáng mai lúc8h", "08:00")]
+    public void Hours_the_new_rules_must_keep(string text, string time) =>
+        Assert.Equal([time], Model.Values(text, "time"));
+
+    [Fact]
+    public void A_whole_morning_free_is_the_morning() =>
+        Assert.Equal(["morning"], Model.Values("cả sáng thứ 7 em rảnh, đặt lịch làm hộ chiếu", "part_of_day"));
+
+    [Fact]
+    public void Tt_before_đăng_ký_is_still_temporary_residence() =>
+        Assert.Equal(["temporary-residence"], Model.Values("tt đăng ký online được ko", "procedure"));
 }

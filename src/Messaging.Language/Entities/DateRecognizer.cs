@@ -170,7 +170,8 @@ public static partial class DateRecognizer
             case "nay" when i > 0 && ClockWord().IsMatch(ctx.Word(i - 1)):
                 return (today, 1, null);
             // "nộp hôm 13", "lịch hôm 20": the day of this month, gone by or coming.
-            case "hom" when IsDayNumber(W(1)) && W(2) is not ("thang" or "ngay" or "hom" or "tuan") && !BreakBetween(ctx, i, i + 1)
+            case "hom" when IsDayNumber(W(1)) && W(2) is not ("thang" or "ngay" or "hom" or "tuan" or "vo" or "nguoi" or "dua" or "bo" or "cai" or "lan")
+                && !BreakBetween(ctx, i, i + 1)
                 && TryDate(today.Year, today.Month, int.Parse(W(1), CultureInfo.InvariantCulture)) is { } ofThisMonth:
                 return (ofThisMonth, 2, null);
             case "hom" when W(1) == "qua":
@@ -438,7 +439,8 @@ public static partial class DateRecognizer
         var counted = ctx.Word(i - 1) is "so" && !(ctx.Word(i - 2) == "ho" && ctx.Word(i - 3) is "nop" or "nhan" or "tiep" or "gui" or "lam" or "giai" or "tra"
                 && ctx.Word(i + 2) != "cua")
             || ctx.Word(i - 1) is "lan" or "nguoi" or "cai" or "buoc" or "be" or "dua" or "dot" or "tang" or "quay";
-        if (counted && !(i > 0 && BreakBetween(ctx, i - 1, i))) return false;
+        // "cho bé thứ 7 này", "đứa thứ 2 tuần sau": a day, named as one.
+        if (counted && !(i > 0 && BreakBetween(ctx, i - 1, i)) && ctx.Word(i + 2) is not ("nay" or "ni" or "tuan" or "toi" or "sau")) return false;
         var next = ctx.Text.Words[i + 1].Source;
         return !ctx.Text.Tokens[next].HasDiacritics || ctx.Text.Toned(next) is not ("tự" or "hại");
     }
@@ -469,8 +471,10 @@ public static partial class DateRecognizer
             or "tuan" or "gio" or "ti" or "it" or "con" or "ban" or "bo" or "to" or "suat" or "slot" or "ho") return false;
         if (ctx.Text.Words.Count == 1 || ctx.Word(i - 1) is "sang" or "chieu" or "toi" or "trua" or "den" or "hen" or "hom" or "bua") return true;
         // Southern "mốt em rảnh, đặt lịch…": opening the message, before who comes or is free; "một em học sinh" is a pupil.
-        if ((i == 0 || BreakBetween(ctx, i - 1, i)) && ctx.Word(i + 1) is "em" or "e" or "toi" or "tui" or "anh" or "chi"
-            && ctx.Word(i + 2) is "ranh" or "len" or "qua" or "toi" or "den" or "ghe" or "moi" or "ve") return true;
+        if (i == 0 && ctx.Word(1) is "em" or "e" or "toi" or "tui" or "anh" or "chi"
+            && ctx.Word(2) is "ranh" or "len" or "qua" or "toi" or "den" or "ghe" or "moi" or "ve") return true;
+        // After a comma only "mốt em rảnh": "một anh về quê" counts a person.
+        if (i > 0 && BreakBetween(ctx, i - 1, i) && ctx.Word(i + 1) is "em" or "e" or "toi" or "tui" && ctx.Word(i + 2) == "ranh") return true;
         if (ctx.Word(i - 1) == "mai") return false;
         // "dời qua mốt nha": where a move ends, a "mot" that ends the clause is a day; "qua một tháng" counts a month.
         return ctx.Word(i - 1) is "qua" or "vao" && ctx.Word(i + 1) is "" or "nha" or "nhe" or "nhen" or "nghen" or "duoc" or "di" or "a" or "khong" or "luon" or "giup" or "gium" or "dum";

@@ -24,7 +24,7 @@ internal static partial class IntentEntities
         if (intent is IntentNames.OutOfScope or IntentNames.HomeVisit) WithoutLandmarks(text, words, entities);
         WeekdayInTheWeekBefore(text, words, entities, today);
         WithoutDeadlines(text, words, entities);
-        WeekdayOfADateGiven(text, words, entities);
+        WeekdayOfADateGiven(text, words, entities, today);
         ByIntent(intent, text, words, entities, procedures, today);
         // "ở nhà tới hết tuần sau, hẹn ngày 4/3": a week beside a day still ahead is context, and the day is the answer.
         // A day gone by ("hết hạn ngày 1/12", "sinh ngày …") leaves the week; a move has already dropped the day it leaves.
@@ -83,7 +83,9 @@ internal static partial class IntentEntities
         {
             var first = words.FirstAtOrAfter(e.Start);
             var (a, b) = (W(first - 2), W(first - 1));
-            return b is "deadline" || a == "han" && b is "chot" or "cuoi" or "nop" || b == "han" && a is not "gia";
+            // "hạn chót 5/11", "hạn chót nộp 5/11", "hết hạn 5/11"; "gia hạn 5/11" extends to the day.
+            return b is "deadline" || a == "han" && b is "chot" or "cuoi" or "nop" || b == "han" && a is not "gia"
+                || W(first - 3) == "han" && a is "chot" or "cuoi";
         }
         var deadlines = entities.FindAll(e => e.Type == EntityTypes.Date && Deadline(e));
         if (deadlines.Count > 0 && deadlines.Count < entities.Count(e => e.Type == EntityTypes.Date))
@@ -94,10 +96,12 @@ internal static partial class IntentEntities
     /// "đặt lịch ngày 30/10 buổi sáng, thứ 7 có làm không": a bare weekday that is the weekday of a day already given
     /// says which day of the week it is, not another day.
     /// </summary>
-    private static void WeekdayOfADateGiven(NormalizedText text, WordPositions words, List<Entity> entities)
+    private static void WeekdayOfADateGiven(NormalizedText text, WordPositions words, List<Entity> entities, DateOnly today)
     {
-        var given = entities.FindAll(e => e.Type == EntityTypes.Date && !IsBareWeekday(text, words, e));
-        if (given.Count == 0 || given.Count == entities.Count(e => e.Type == EntityTypes.Date)) return;
+        // Only a day still ahead: "nộp hôm 27/11, giờ đặt lịch thứ 6" books the coming Friday.
+        var iso = DateRecognizer.Iso(today);
+        var given = entities.FindAll(e => e.Type == EntityTypes.Date && !IsBareWeekday(text, words, e) && string.CompareOrdinal(e.Value, iso) >= 0);
+        if (given.Count == 0 || !entities.Exists(e => e.Type == EntityTypes.Date && IsBareWeekday(text, words, e))) return;
         var weekdays = given.Select(e => DateRecognizer.FromIso(e.Value)).OfType<DateOnly>().Select(d => d.DayOfWeek).ToHashSet();
         entities.RemoveAll(e => e.Type == EntityTypes.Date && IsBareWeekday(text, words, e)
             && DateRecognizer.FromIso(e.Value) is { } day && weekdays.Contains(day.DayOfWeek));
@@ -177,8 +181,10 @@ internal static partial class IntentEntities
         entities.RemoveAll(e => IsWhen(e) && WordPositions.NextIn(cannots, e.End) is { } cannot && clauseEnds[e.End] >= cannot
             && !(WordPositions.NextIn(markers, e.End) is { } move && move < cannot));
         // "tôi không đi được hôm 20, cho ngày khác": the day right after the reason, in its clause, is the one left.
+        // "em bận quá thứ 5 mới lên được": "mới" makes it the day that works.
         entities.RemoveAll(e => IsWhen(e) && WordPositions.PreviousIn(cannots, e.Start) is { } reason && clauseEnds[reason] >= e.End
-            && words.FirstAtOrAfter(e.Start) - words.FirstAtOrAfter(reason) <= 4);
+            && words.FirstAtOrAfter(e.Start) - words.FirstAtOrAfter(reason) <= 4 && words.Inside(e.Start, e.End) is (_, var last)
+            && !(last + 1 < text.Words.Count && text.Words[last + 1].Text == "moi"));
         // "không đi sáng mai nữa mà đi tối mai": a day said with "không … nữa" is given up when another follows it.
         var lastStart = entities.Where(IsWhen).Select(e => e.Start).DefaultIfEmpty(-1).Max();
         entities.RemoveAll(e => IsWhen(e) && e.End <= lastStart && GivenUp(text, words, e));
@@ -232,8 +238,15 @@ internal static partial class IntentEntities
         for (var i = 0; i < entities.Count; i++)
         {
             var e = entities[i];
-            if (e.Type != EntityTypes.Date || string.CompareOrdinal(e.Value, iso) <= 0 || !FiledJustBefore(text, words, e)
-                || DateRecognizer.FromIso(e.Value) is not { } day) continue;
+            if (e.Type != EntityTypes.Date || string.CompareOrdinal(e.Value, iso) <= 0 || DateRecognizer.FromIso(e.Value) is not { } day) continue;
+            // "nộp hôm 28 mà chưa có", asked on the 4th: last month's 28th ("hôm" says it is gone by).
+            if (words.Inside(e.Start, e.End) is (var f, _) && f >= 0 && text.Words[f].Text == "hom" && f + 1 < text.Words.Count
+                && text.Words[f + 1].Text.All(char.IsAsciiDigit))
+            {
+                entities[i] = e with { Value = DateRecognizer.Iso(day.AddMonths(-1)), Detail = "the last such day: a dossier filed" };
+                continue;
+            }
+            if (!FiledJustBefore(text, words, e)) continue;
             if (IsBareWeekday(text, words, e))
                 entities[i] = e with { Value = DateRecognizer.Iso(day.AddDays(-7)), Detail = "the last such day: a dossier filed" };
             // "nộp ngày 20/9 tới giờ chưa có", asked in December: filed last September, not next.
@@ -302,7 +315,10 @@ internal static partial class IntentEntities
             // "lùi lại thứ 5 tuần sau", "dời vào chiều mai", "đổi lên ngày 17" (earlier), "dời xuống": right after the move verb.
             "lai" or "vao" or "len" or "xuong" => W(-1) is "doi" or "lui" or "hoan" or "chuyen" or "dich" or "day" || W(0) == "lai" && W(-1) == "hen",
             // "dời về thứ 6", "chuyển từ xã Tịnh Hà về xã Trà Bồng": right after the move verb, or after where it moves from.
-            "ve" => W(-1) is "doi" or "lui" or "chuyen" or "dich" || FromBefore(words, i),
+            // Not "từ hôm qua em về quê": the move leads to an office or a day.
+            "ve" => (W(-1) is "doi" or "lui" or "chuyen" or "dich" || FromBefore(words, i))
+                && W(1) is "ca" or "cong" or "xa" or "phuong" or "thu" or "chu" or "ngay" or "sang" or "chieu" or "toi" or "trua" or "hom" or "mai"
+                    or "tuan" or "dau" or "cuoi" || W(1).Length > 0 && char.IsAsciiDigit(W(1)[0]),
             "to" or "into" => true,
             _ => false,
         };

@@ -34,7 +34,7 @@ public static partial class TimeRecognizer
                 while (end > start && char.IsWhiteSpace(text.Original[end - 1])) end--;
                 podGroup = null;
             }
-            if (!ctx.IsFree(start, end) || IsMobileNetwork(ctx, m) || AfterMonth(ctx, start)) continue;
+            if (!ctx.IsFree(start, end) || IsMobileNetwork(ctx, m) || AfterMonth(ctx, m, start)) continue;
             var hour = int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture);
             var minute = 0;
             if (m.Groups["m"].Success) minute = int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture);
@@ -254,8 +254,10 @@ public static partial class TimeRecognizer
             return false;
         // "tối thiểu", "tối đa", "tối ưu": least, most, best, not the evening.
         if (word == "toi" && ctx.Word(i + 1) is "thieu" or "da" or "uu") return false;
-        // "công nhân ca đêm", "làm ca sáng": a work shift, and "cả sáng": a whole morning, not when to come.
-        if (ctx.Word(i - 1) == "ca") return false;
+        // "công nhân ca đêm", "làm ca sáng": a work shift, not when to come ("cả sáng thứ 7 em rảnh" is).
+        if (ctx.Word(i - 1) == "ca" && (word == "dem" || ctx.Word(i - 2) == "lam")) return false;
+        // "qua ngày 24/7, sang": added after a comma at the very end, nothing is moved over to; it is the morning.
+        if (word == "sang" && ctx.Word(i + 1) == "" && !token.HasDiacritics && ctx.Text.Original[..token.Start].TrimEnd().EndsWith(',')) return true;
         // "sau nửa đêm": past midnight, a deadline rather than the evening.
         if (word == "dem" && ctx.Word(i - 1) == "nua" && ctx.Word(i - 2) == "sau") return false;
         if (token.HasDiacritics)
@@ -267,8 +269,6 @@ public static partial class TimeRecognizer
         {
             // "sang tên", "sang nhượng": a transfer of a name or a vehicle.
             "sang" when next is "ten" or "nhuong" => false,
-            // "qua ngày 24/7, sang": added after a comma at the very end, nothing is moved over to; it is the morning.
-            "sang" when next == "" && ctx.Text.Original[..token.Start].TrimEnd().EndsWith(',') => true,
             // After "đổi/dời/chuyển" a bare "sang" is "over to" ("đổi từ thứ 2 sang thứ 4", "đổi cccd sang thẻ mới"),
             // unless another word already says where to ("dời vào sáng mai").
             "sang" => !(MoveVerbs.Contains(prev)
@@ -293,12 +293,20 @@ public static partial class TimeRecognizer
         if (m.Value.TrimEnd() is not ("3g" or "4g" or "5g")) return false;
         var (start, _) = ctx.Text.OriginalSpan(m.Index, m.Index + m.Length);
         var i = new WordPositions(ctx.Text).FirstAtOrAfter(start);
-        return ctx.Word(i - 1) is "mang" or "song" or "wifi" or "sim" or "goi" || ctx.Word(i + 1) is "cua" or "yeu" or "manh" or "lag" or "cham";
+        // "4g của em yếu", not "lịch hẹn 4g của em": the network's strength follows.
+        static bool Strength(string w) => w is "yeu" or "manh" or "lag" or "cham";
+        return ctx.Word(i - 1) is "mang" or "song" or "wifi" or "sim" or "goi" || Strength(ctx.Word(i + 1))
+            || ctx.Word(i + 1) == "cua" && (Strength(ctx.Word(i + 3)) || Strength(ctx.Word(i + 4)));
     }
 
     /// <summary>"xin hồi tháng 3 giờ nộp": the number is the month's, and "giờ" is now.</summary>
-    private static bool AfterMonth(RecognitionContext ctx, int start) =>
-        ctx.Word(new WordPositions(ctx.Text).FirstAtOrAfter(start) - 1) == "thang";
+    private static bool AfterMonth(RecognitionContext ctx, Match m, int start)
+    {
+        // Only "N giờ" spelled apart: "tháng 9h sáng" and "giữa tháng, 8h" keep their hour.
+        if (!m.Value.Contains("gio", StringComparison.Ordinal)) return false;
+        var i = new WordPositions(ctx.Text).FirstAtOrAfter(start);
+        return ctx.Word(i - 1) == "thang" && !ctx.Text.Original[ctx.Text.Tokens[ctx.Text.Words[i - 1].Source].End..start].Any(WordPositions.IsClauseBreak);
+    }
 
     private static bool Before(int word, int i) => word >= 0 && word < i;
 
@@ -316,6 +324,6 @@ public static partial class TimeRecognizer
         _ => null,
     };
 
-    [GeneratedRegex(@"(?<![\da-z/.:\-])(?<h>\d{1,2})(?:\s*(?:h|g)(?![a-z])\s*(?<m>[0-5]\d)?(?!\d)|\s*:\s*(?<m>[0-5]\d)(?!\d)|\s+gio(?![a-z])(?:\s+(?<m>\d{1,2})(?:\s*phut)?(?!\d))?|(?=\s+ruoi))(?:\s*(?<half>ruoi))?(?:\s*(?<![a-z])kem\s+(?<kem>\d{1,2})(?:\s*phut)?)?(?:\s*(?<pod>sang|trua|chieu|toi|dem)(?![a-z]))?")]
+    [GeneratedRegex(@"(?<![\d/.:\-])(?<!(?:^|[^a-z])[a-z])(?<h>\d{1,2})(?:\s*(?:h|g)(?![a-z])\s*(?<m>[0-5]\d)?(?!\d)|\s*:\s*(?<m>[0-5]\d)(?!\d)|\s+gio(?![a-z])(?:\s+(?<m>\d{1,2})(?:\s*phut)?(?!\d))?|(?=\s+ruoi))(?:\s*(?<half>ruoi))?(?:\s*(?<![a-z])kem\s+(?<kem>\d{1,2})(?:\s*phut)?)?(?:\s*(?<pod>sang|trua|chieu|toi|dem)(?![a-z]))?")]
     private static partial Regex ClockPattern();
 }

@@ -4,7 +4,7 @@ namespace Messaging.Language.Text;
 /// What a chat word means where it stands. Central and southern forms typed with their marks ("mần", "ở mô", "răng",
 /// "hông") are unambiguous and map to the standard word; short forms that collide are decided by their neighbours:
 /// "hk" is hộ khẩu after "sổ", "nhập", "cắt" and không elsewhere; "hong" is hỏng after "thẻ", "bị" and không elsewhere;
-/// "tt" is thị trấn after "công an" or before a capitalised name, thủ tục before "nhập", "xin", "cấp", "đăng", "đổi", and tạm trú
+/// "tt" is thị trấn after "công an" or before a capitalised name, thủ tục before "nhập" ("tt nhập học"), and tạm trú
 /// otherwise; "ca" is cả before "nhà", "hai" and a shift before "đêm"; "chú" is trú after
 /// "thường", "tạm". Everything works on folded words, so the rules cost a dictionary lookup per word.
 /// </summary>
@@ -70,8 +70,8 @@ internal static class Dialect
                 return previous is not null && BrokenBefore.Contains(previous) ? ["hong"] : ["khong"];
             case "tt":
                 return next is { Capitalized: true } || previous is "an" or "cong" ? ["thi", "tran"]
-                    // "làm tt nhập học", "tt xin cấp": the procedure for something, thủ tục.
-                    : next is { Folded: "nhap" or "xin" or "cap" or "dang" or "doi" } ? ["thu", "tuc"] : ["tam", "tru"];
+                    // "làm tt nhập học": the procedure for it, thủ tục.
+                    : next is { Folded: "nhap" } ? ["thu", "tuc"] : ["tam", "tru"];
             case "ca":
                 // "đi làm ca sáng": a shift worked.
                 return (previous is not null && AllBefore.Contains(previous)) || (next is { } n && AllAfter.Contains(n.Folded))
