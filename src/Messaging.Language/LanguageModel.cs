@@ -144,6 +144,7 @@ public sealed class LanguageModel
         ranking = BookingSpelledOut(ranking, normalized, entities, _options.ConfidenceThreshold);
         ranking = AskedInWords(ranking, padded, entities.Exists(e => e.Type == EntityTypes.Procedure));
         ranking = BareAnswer(Bedridden(ranking, padded, entities), normalized, entities);
+        ranking = GivenUpForAnother(ranking, padded, entities);
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
@@ -364,6 +365,17 @@ public sealed class LanguageModel
     }
 
     // Not "nằm viện": a stay in hospital is often over, or beside another question ("nằm viện, căn cước hết hạn có bị phạt").
+    /// <summary>
+    /// "không đi sáng mai nữa mà đi chiều mai": one time given up for another is a move, not a cancel; the classifier
+    /// leaned on "không đi … nữa".
+    /// </summary>
+    private static IntentScore[] GivenUpForAnother(IntentScore[] ranking, string padded, List<Entity> entities)
+    {
+        if (ranking[0].Name != IntentNames.CancelAppointment || !padded.Contains(" nua ma ", StringComparison.Ordinal)) return ranking;
+        return entities.Count(e => e.Type is EntityTypes.Date or EntityTypes.Time or EntityTypes.PartOfDay) >= 2
+            ? Merged(ranking, IntentNames.RescheduleAppointment) : ranking;
+    }
+
     private static readonly string[] CannotLeaveBed =
         [" nam mot cho ", " liet giuong ", " nam liet ", " bai liet ", " bedridden ", " khong ra khoi giuong ", " khong ngoi day "];
 

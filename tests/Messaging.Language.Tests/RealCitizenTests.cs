@@ -910,4 +910,10 @@ public sealed class RealCitizenTests
     [Fact]
     public void Tt_before_đăng_ký_is_still_temporary_residence() =>
         Assert.Equal(["temporary-residence"], Model.Values("tt đăng ký online được ko", "procedure"));
+
+    [Theory]
+    [InlineData("em đổi ý, không đi sáng mai nữa mà đi chiều mai được không", "reschedule_appointment")]
+    [InlineData("hủy lịch sáng mai giúp em, không đi nữa", "cancel_appointment")]
+    public void A_time_given_up_for_another_is_a_move(string text, string intent) =>
+        Assert.Equal(intent, Model.Parse(text).Intent.Name);
 }
