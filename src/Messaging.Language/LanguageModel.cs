@@ -138,17 +138,19 @@ public sealed class LanguageModel
         var canonical = string.Join(' ', normalized.Words.Select(w => w.Text));
         // The folded words between spaces, for the rules that look for a phrase.
         var padded = " " + canonical + " ";
+        // One map of word positions for every rule below and for the entities' rules.
+        var words = new WordPositions(normalized);
         var ranking = WithoutUnfoundedHomeVisit(_classifier.Rank(Features.Extract(normalized, entities, _frequent)), padded);
-        ranking = QueueAskedAfter(DossierAskedAfter(HomeVisitBooked(ranking, normalized, entities), normalized, entities), padded);
-        ranking = WhereProcedureIsDone(ReferralAsked(ranking, normalized, entities), padded, entities);
-        ranking = BookingSpelledOut(ranking, normalized, entities, _options.ConfidenceThreshold);
+        ranking = QueueAskedAfter(DossierAskedAfter(HomeVisitBooked(ranking, normalized, words, entities), normalized, entities), padded);
+        ranking = WhereProcedureIsDone(ReferralAsked(ranking, normalized, words, entities), padded, entities);
+        ranking = BookingSpelledOut(ranking, normalized, words, entities, _options.ConfidenceThreshold);
         ranking = AskedInWords(ranking, padded, entities.Exists(e => e.Type == EntityTypes.Procedure));
-        ranking = BareAnswer(Bedridden(ranking, padded, entities), normalized, entities);
+        ranking = BareAnswer(Bedridden(ranking, padded, entities), normalized, words, entities);
         ranking = GivenUpForAnother(ranking, padded, entities);
         var top = ranking[0].Confidence >= _options.ConfidenceThreshold
             ? ranking[0]
             : new IntentScore(IntentNames.OutOfScope, ranking.FirstOrDefault(r => r.Name == IntentNames.OutOfScope)?.Confidence ?? 0);
-        IntentEntities.Apply(top.Name, normalized, entities, _intentProcedures,
+        IntentEntities.Apply(top.Name, normalized, words, entities, _intentProcedures,
             DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(referenceTime, _zone).DateTime));
         var doubts = BareWish(normalized, entities, ranking) ?? DoubtsOf(ranking);
         // "chứng thực bản sao căn cước", "sim bị khóa vì chưa chuẩn hóa cccd": another body's matter that names our card
@@ -156,10 +158,7 @@ public sealed class LanguageModel
         // for by its verb ("làm hộ chiếu", "đăng ký tạm trú") stays.
         if (ranking[0].Name == IntentNames.OutOfScope && ranking[0].Confidence >= _options.ConfidenceThreshold && doubts.Count == 0
             && entities.Exists(e => e.Type == EntityTypes.Procedure))
-        {
-            var words = new WordPositions(normalized);
             entities.RemoveAll(e => e.Type == EntityTypes.Procedure && IsBareName(normalized, words, e));
-        }
         return new ParseResult(text, top, ranking, entities)
         {
             Doubts = doubts,
@@ -193,7 +192,7 @@ public sealed class LanguageModel
         if (visit < 0 || ranking[visit].Confidence <= 0) return ranking;
         // "xuống tận nhà văn hóa thôn" is the village hall where a mobile session sits, not anyone's home.
         var padded = words.Replace(" tan nha van hoa ", " hall ", StringComparison.Ordinal).Replace(" nha van hoa ", " hall ", StringComparison.Ordinal);
-        if (HomeVisitCues.Any(c => padded.Contains(c, StringComparison.Ordinal))) return ranking;
+        if (Has(padded, HomeVisitCues)) return ranking;
         var rest = 1 - ranking[visit].Confidence;
         if (rest <= 0) return ranking;
         return [.. ranking.Where((_, i) => i != visit).Select(r => r with { Confidence = r.Confidence / rest }),
@@ -204,7 +203,7 @@ public sealed class LanguageModel
     /// "xin xã cử người lên làm căn cước tại nhà, chiều mai được không": booking the home visit by its name is asking for
     /// the home visit (the bot routes both to it), so the booking's weight is the home visit's.
     /// </summary>
-    private IntentScore[] HomeVisitBooked(IntentScore[] ranking, NormalizedText text, List<Entity> entities)
+    private IntentScore[] HomeVisitBooked(IntentScore[] ranking, NormalizedText text, WordPositions words, List<Entity> entities)
     {
         // "làm căn cước tại nhà cho người già có mất phí không": a question about how home visits work is asked of the
         // home visit too, which answers it and offers to arrange one.
@@ -212,15 +211,11 @@ public sealed class LanguageModel
         var visit = _intentProcedures.FirstOrDefault(p => p.Intent == IntentNames.HomeVisit)?.Id;
         if (visit is null || entities.Find(e => e.Type == EntityTypes.Procedure && e.Value == visit) is not { } mention) return ranking;
         // "không cần làm căn cước tại nhà", "bà em đã làm căn cước tại nhà rồi": not this booking.
-        var words = new WordPositions(text);
         var first = words.FirstAtOrAfter(mention.Start);
         for (var k = Math.Max(0, first - 3); k < first; k++)
             if (text.Words[k].Text is "khong" or "chua" or "khoi" or "da" or "not" or "don't" or "dont") return ranking;
         // Asking how and asking for it are one request here: their weights together are the home visit's.
-        var pooled = ranking.Where(r => r.Name is IntentNames.HomeVisit or IntentNames.BookAppointment or IntentNames.ProcedureInfo).Sum(r => r.Confidence);
-        return [new IntentScore(IntentNames.HomeVisit, pooled),
-            .. ranking.Where(r => r.Name is not IntentNames.HomeVisit).Select(r => r.Name is IntentNames.BookAppointment or IntentNames.ProcedureInfo ? r with { Confidence = 0 } : r)
-                .OrderByDescending(r => r.Confidence)];
+        return Pooled(ranking, IntentNames.HomeVisit, IntentNames.BookAppointment, IntentNames.ProcedureInfo);
     }
 
     /// <summary>
@@ -232,9 +227,8 @@ public sealed class LanguageModel
     {
         if (ranking[0].Name is IntentNames.BookAppointment or IntentNames.CancelAppointment
             or IntentNames.RescheduleAppointment or IntentNames.Handoff) return ranking;
-        bool Has(string[] cues) => cues.Any(c => padded.Contains(c, StringComparison.Ordinal));
-        var turn = Has(TurnAwaited);
-        return turn && (Has(TicketHeld) || Has(LineCounted)) || Has(LineCounted) && padded.Contains(" dang cho ", StringComparison.Ordinal)
+        var counted = Has(padded, LineCounted);
+        return Has(padded, TurnAwaited) && (counted || Has(padded, TicketHeld)) || counted && padded.Contains(" dang cho ", StringComparison.Ordinal)
             ? Merged(ranking, IntentNames.QueuePosition) : ranking;
     }
 
@@ -243,17 +237,15 @@ public sealed class LanguageModel
     /// verb and when to come, read as a booking or a bare answer (a day and a time look alike in both), neither surely.
     /// The day and time are what the booking asks for, so the answer's weight is the booking's.
     /// </summary>
-    private static IntentScore[] BookingSpelledOut(IntentScore[] ranking, NormalizedText text, List<Entity> entities, double threshold)
+    private static IntentScore[] BookingSpelledOut(IntentScore[] ranking, NormalizedText text, WordPositions words, List<Entity> entities, double threshold)
     {
         // The two lead, in either order, and neither is sure.
         if (ranking.Length < 2 || ranking[0].Confidence >= threshold
             || (ranking[0].Name, ranking[1].Name) is not ((IntentNames.BookAppointment, IntentNames.Inform) or (IntentNames.Inform, IntentNames.BookAppointment)))
             return ranking;
         if (!entities.Exists(e => e.Type is EntityTypes.Date or EntityTypes.Time or EntityTypes.PartOfDay)) return ranking;
-        var words = new WordPositions(text);
         if (!entities.Exists(e => e.Type == EntityTypes.Procedure && !IsBareName(text, words, e))) return ranking;
-        return [new IntentScore(IntentNames.BookAppointment, ranking[0].Confidence + ranking[1].Confidence),
-            .. ranking.Skip(2), new IntentScore(IntentNames.Inform, 0)];
+        return Pooled(ranking, IntentNames.BookAppointment, IntentNames.Inform);
     }
 
     /// <summary>
@@ -261,11 +253,10 @@ public sealed class LanguageModel
     /// matter asked for by its verb, beside our documents named only in passing, is that body's matter. The classifier
     /// leaned on the document's name. A procedure of ours asked for by its verb ("làm căn cước cần giấy khai sinh") stays.
     /// </summary>
-    private static IntentScore[] ReferralAsked(IntentScore[] ranking, NormalizedText text, List<Entity> entities)
+    private static IntentScore[] ReferralAsked(IntentScore[] ranking, NormalizedText text, WordPositions words, List<Entity> entities)
     {
         if (ranking[0].Name is not (IntentNames.ProcedureInfo or IntentNames.OfficeInfo or IntentNames.BookAppointment)) return ranking;
         if (!entities.Exists(e => e.Type == EntityTypes.Referral)) return ranking;
-        var words = new WordPositions(text);
         string W(int k) => k >= 0 && k < text.Words.Count ? text.Words[k].Text : "";
         if (entities.Exists(e => e.Type == EntityTypes.Procedure
                 && (!IsBareName(text, words, e) || W(words.FirstAtOrAfter(e.Start) - 1) is "lam" or "xin" or "cap" or "doi" or "ky"))) return ranking;
@@ -285,10 +276,7 @@ public sealed class LanguageModel
         if (ranking[0].Name != IntentNames.OfficeInfo || entities.Exists(e => e.Type is EntityTypes.Office or EntityTypes.Referral)
             || !entities.Exists(e => e.Type == EntityTypes.Procedure)) return ranking;
         // "văn phòng làm căn cước ở chỗ nào", "địa chỉ chỗ làm hộ chiếu": the office's premises are asked for.
-        if (OfficeWords.Any(w => padded.Contains(w, StringComparison.Ordinal))) return ranking;
-        return padded.Contains(" o dau ", StringComparison.Ordinal) || padded.Contains(" cho nao ", StringComparison.Ordinal)
-            || padded.Contains(" noi nao ", StringComparison.Ordinal) || padded.Contains(" where ", StringComparison.Ordinal)
-            ? Merged(ranking, IntentNames.ProcedureInfo) : ranking;
+        return !Has(padded, OfficeWords) && Has(padded, WhereWords) ? Merged(ranking, IntentNames.ProcedureInfo) : ranking;
     }
 
     /// <summary>
@@ -301,11 +289,12 @@ public sealed class LanguageModel
     {
         if (ranking[0].Name is IntentNames.BookAppointment or IntentNames.CancelAppointment or IntentNames.RescheduleAppointment
             && !Has(padded, ThisChat)) return ranking;
-        bool Any(string[] cues) => Has(padded, cues);
-        if (ranking[0].Name != IntentNames.Handoff && Any(PersonAsked)) return Merged(ranking, IntentNames.Handoff);
-        if (ranking[0].Name == IntentNames.ProcedureInfo && Any(PaymentWays) && Any(FeeWords) && !Any(Scammed)) return Merged(ranking, IntentNames.OfficeInfo);
+        if (ranking[0].Name != IntentNames.Handoff && Has(padded, PersonAsked)) return Merged(ranking, IntentNames.Handoff);
+        if (ranking[0].Name == IntentNames.ProcedureInfo && Has(padded, PaymentWays) && Has(padded, FeeWords) && !Has(padded, Scammed))
+            return Merged(ranking, IntentNames.OfficeInfo);
         // "em vào đây để hỏi làm sao để làm hộ chiếu" asks about the passport.
-        if (ranking[0].Name != IntentNames.Help && Any(ThisChat) && Any(HowToUse) && !namesProcedure) return Merged(ranking, IntentNames.Help);
+        if (ranking[0].Name != IntentNames.Help && Has(padded, ThisChat) && Has(padded, HowToUse) && !namesProcedure)
+            return Merged(ranking, IntentNames.Help);
         return ranking;
     }
 
@@ -329,6 +318,8 @@ public sealed class LanguageModel
 
     private static readonly string[] HowToUse = [" lam sao de ", " go cai gi ", " go gi ", " bam ", " nhan gi ", " nhan cai gi ", " how do i "];
 
+    private static readonly string[] WhereWords = [" o dau ", " cho nao ", " noi nao ", " where "];
+
     private static readonly string[] OfficeWords =
         [" van phong ", " tru so ", " dia chi ", " duong di ", " address ", " office ", " gan ", " may gio ", " mo cua ", " giu xe ", " bai xe "];
 
@@ -336,15 +327,17 @@ public sealed class LanguageModel
     /// "Phòng xuất nhập cảnh Công an Quảng Ngãi", "dạ 0912 345 678", "mười lăm tháng mười một": a message that is data and
     /// nothing else (an office, a day, a time, a phone, an ID number, a dossier code) answers what the bot asked.
     /// </summary>
-    private static IntentScore[] BareAnswer(IntentScore[] ranking, NormalizedText text, List<Entity> entities)
+    private static IntentScore[] BareAnswer(IntentScore[] ranking, NormalizedText text, WordPositions words, List<Entity> entities)
     {
         if (ranking[0].Name == IntentNames.Inform || entities.Count == 0 || entities.Exists(e => e.Type is EntityTypes.Procedure or EntityTypes.Referral))
             return ranking;
+        // Mark the words inside entities once, then read each word once.
+        var inside = new bool[text.Words.Count];
+        foreach (var e in entities)
+            if (words.Inside(e.Start, e.End) is (var first and >= 0, var last))
+                for (var i = first; i <= last; i++) inside[i] = true;
         for (var i = 0; i < text.Words.Count; i++)
-        {
-            var (start, end) = text.WordSpan(i, i);
-            if (!entities.Exists(e => start >= e.Start && end <= e.End) && !AnswerFillers.Contains(text.Words[i].Text)) return ranking;
-        }
+            if (!inside[i] && !AnswerFillers.Contains(text.Words[i].Text)) return ranking;
         return Merged(ranking, IntentNames.Inform);
     }
 
@@ -364,7 +357,6 @@ public sealed class LanguageModel
         return Has(padded, CannotLeaveBed) ? Merged(ranking, IntentNames.HomeVisit) : ranking;
     }
 
-    // Not "nằm viện": a stay in hospital is often over, or beside another question ("nằm viện, căn cước hết hạn có bị phạt").
     /// <summary>
     /// "không đi sáng mai nữa mà đi chiều mai": one time given up for another is a move, not a cancel; the classifier
     /// leaned on "không đi … nữa".
@@ -376,6 +368,7 @@ public sealed class LanguageModel
             ? Merged(ranking, IntentNames.RescheduleAppointment) : ranking;
     }
 
+    // Not "nằm viện": a stay in hospital is often over, or beside another question ("nằm viện, căn cước hết hạn có bị phạt").
     private static readonly string[] CannotLeaveBed =
         [" nam mot cho ", " liet giuong ", " nam liet ", " bai liet ", " bedridden ", " khong ra khoi giuong ", " khong ngoi day "];
 
@@ -416,6 +409,17 @@ public sealed class LanguageModel
         " con may nguoi ", " con bao nhieu nguoi ", " con bn nguoi ", " con nhieu nguoi ", " may nguoi nua ", " bao nhieu nguoi nua ",
         " nguoi dang cho ", " nguoi phia truoc ",
     ];
+
+    /// <summary>
+    /// The ranking with the weights of <paramref name="into"/> and <paramref name="from"/> pooled in <paramref name="into"/>,
+    /// which then leads; the intents pooled keep a weight of nought.
+    /// </summary>
+    private static IntentScore[] Pooled(IntentScore[] ranking, string into, params string[] from)
+    {
+        var pooled = ranking.Where(r => r.Name == into || from.Contains(r.Name)).Sum(r => r.Confidence);
+        return [new IntentScore(into, pooled),
+            .. ranking.Where(r => r.Name != into).Select(r => from.Contains(r.Name) ? r with { Confidence = 0 } : r).OrderByDescending(r => r.Confidence)];
+    }
 
     /// <summary>The ranking with the top intent's weight given to <paramref name="into"/>, which then leads (with the runner-up's, when it led already).</summary>
     private static IntentScore[] Merged(IntentScore[] ranking, string into)
@@ -544,7 +548,7 @@ public sealed class LanguageModel
         // Both lookups are by position (binary search), not a walk per procedure: a message repeating "căn cước"
         // hundreds of times stays linear.
         var idStarts = ctx.Entities.Where(e => e.Type == EntityTypes.CitizenId).Select(e => e.Start).Order().ToArray();
-        var words = new WordPositions(ctx.Text);
+        var words = ctx.Positions;
         ctx.Entities.RemoveAll(e => e.Type == EntityTypes.Procedure && (
             FollowedById(ctx.Text, words, e.End, idStarts) && !NamesARequest(ctx.Text, words, e) || PrecededBySo(ctx.Text, words, e.Start)));
     }
@@ -616,7 +620,7 @@ public sealed class LanguageModel
         var times = ctx.Entities.Where(e => e.Type == EntityTypes.Time).OrderBy(e => e.Start).ToList();
         if (times.Count > 0 && ctx.Entities.Exists(e => e.Type == EntityTypes.PartOfDay))
         {
-            var words = new WordPositions(ctx.Text);
+            var words = ctx.Positions;
             var moves = CountMoves(ctx, goingToDoMoves: true);
             var realMoves = CountMoves(ctx, goingToDoMoves: false);
             var starts = times.ConvertAll(t => t.Start);

@@ -70,6 +70,16 @@ public sealed class LinearTimeTests
         Add("filing weekdays in a status question", "ho so nop thu 2 chua co ");
         Add("landmarks", "quan an gan xa tinh ha ");
         Add("dossier codes asked after", "xem ho so 000.00.21.H55-261201-0012 ");
+        // The intent rules and entity rules of the last round: cue phrases, data-only answers, deadlines, weekdays of a
+        // day given, days given up, hours after a month, the network.
+        Add("queue cues", "so thu tu A045 con xa ko dang cho ");
+        Add("data-only answers", "0912 345 678 ngay 5/12 ");
+        Add("deadlines beside days", "han chot 5/12 dat lich 1/12 ");
+        Add("weekdays of a day given", "ngay 30/12 thu 4 ");
+        Add("days given up", "khong di duoc hom 20 ");
+        Add("hours after a month", "thang 3 gio ");
+        Add("the mobile network", "4g cua em yeu ");
+        Add("spelled days without ngay", "muoi lam thang muoi mot ");
         Add("combining marks", "a\u0301\u0300\u0303");
         Add("emoji", "😀");
         Add("mixed scripts", "申请 паспорт căn cước 0 ");

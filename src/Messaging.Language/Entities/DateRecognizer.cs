@@ -56,7 +56,7 @@ public static partial class DateRecognizer
     {
         var dates = ctx.Entities.Where(e => e.Type is EntityTypes.Date or EntityTypes.Week).ToList();
         if (dates.Count == 0) return;
-        var words = new WordPositions(ctx.Text);
+        var words = ctx.Positions;
         var gone = new HashSet<Entity>(ReferenceEqualityComparer.Instance);
         foreach (var d in dates)
         {
@@ -171,7 +171,7 @@ public static partial class DateRecognizer
                 return (today, 1, null);
             // "nộp hôm 13", "lịch hôm 20": the day of this month, gone by or coming.
             case "hom" when IsDayNumber(W(1)) && W(2) is not ("thang" or "ngay" or "hom" or "tuan" or "vo" or "nguoi" or "dua" or "bo" or "cai" or "lan")
-                && !BreakBetween(ctx, i, i + 1)
+                && !ctx.BreakBetween(i, i + 1)
                 && TryDate(today.Year, today.Month, int.Parse(W(1), CultureInfo.InvariantCulture)) is { } ofThisMonth:
                 return (ofThisMonth, 2, null);
             case "hom" when W(1) == "qua":
@@ -261,7 +261,7 @@ public static partial class DateRecognizer
                 return WithYear(ctx, W(1) == "of" ? i + 3 : i + 2, dayFirst, ofMonth, W(1) == "of" ? 3 : 2);
             // "mười lăm tháng mười một", as a voice keyboard writes a bare answer: both spelled, nothing counted after.
             case var _ when SpelledNumber(ctx, i) is ( >= 1 and <= 31 and var bareDay, var dayWords) && W(dayWords) == "thang"
-                && MonthAt(ctx, i + dayWords + 1, spelled: true) is (_, var bareMonthWords) && !IsDigits(W(dayWords + 1))
+                && MonthAt(ctx, i + dayWords + 1, spelled: true) is (_, var bareMonthWords) && !RecognitionContext.IsDigits(W(dayWords + 1))
                 && W(dayWords + 1 + bareMonthWords) is "" or "nam" or "nha" or "nhe" or "a" or "duoc" or "luon" or "o" or "tai" or "luc" or "vao"
                     or "sang" or "chieu" or "toi" or "trua":
                 return DayOfMonth(ctx, bareDay, i + dayWords, dayWords, afterNgay: true, monthRequired: true);
@@ -271,17 +271,6 @@ public static partial class DateRecognizer
                 return (null, 0, null);
         }
     }
-
-    /// <summary>A comma, full stop or other clause break in the text between two words.</summary>
-    private static bool BreakBetween(RecognitionContext ctx, int before, int after)
-    {
-        var (from, to) = (ctx.Text.Tokens[ctx.Text.Words[before].Source].End, ctx.Text.Tokens[ctx.Text.Words[after].Source].Start);
-        for (var k = from; k < to && k < ctx.Text.Original.Length; k++)
-            if (WordPositions.IsClauseBreak(ctx.Text.Original[k])) return true;
-        return false;
-    }
-
-    private static bool IsDigits(string word) => word.Length > 0 && word.All(char.IsAsciiDigit);
 
     /// <summary>That day of this month, or of the next once it has gone by.</summary>
     private static DateOnly? ComingDayOfMonth(DateOnly today, int day) =>
@@ -440,7 +429,7 @@ public static partial class DateRecognizer
                 && ctx.Word(i + 2) != "cua")
             || ctx.Word(i - 1) is "lan" or "nguoi" or "cai" or "buoc" or "be" or "dua" or "dot" or "tang" or "quay";
         // "cho bé thứ 7 này", "đứa thứ 2 tuần sau": a day, named as one.
-        if (counted && !(i > 0 && BreakBetween(ctx, i - 1, i)) && ctx.Word(i + 2) is not ("nay" or "ni" or "tuan" or "toi" or "sau")) return false;
+        if (counted && !(i > 0 && ctx.BreakBetween(i - 1, i)) && ctx.Word(i + 2) is not ("nay" or "ni" or "tuan" or "toi" or "sau")) return false;
         var next = ctx.Text.Words[i + 1].Source;
         return !ctx.Text.Tokens[next].HasDiacritics || ctx.Text.Toned(next) is not ("tự" or "hại");
     }
@@ -474,7 +463,7 @@ public static partial class DateRecognizer
         if (i == 0 && ctx.Word(1) is "em" or "e" or "toi" or "tui" or "anh" or "chi"
             && ctx.Word(2) is "ranh" or "len" or "qua" or "toi" or "den" or "ghe" or "moi" or "ve") return true;
         // After a comma only "mốt em rảnh": "một anh về quê" counts a person.
-        if (i > 0 && BreakBetween(ctx, i - 1, i) && ctx.Word(i + 1) is "em" or "e" or "toi" or "tui" && ctx.Word(i + 2) == "ranh") return true;
+        if (i > 0 && ctx.BreakBetween(i - 1, i) && ctx.Word(i + 1) is "em" or "e" or "toi" or "tui" && ctx.Word(i + 2) == "ranh") return true;
         if (ctx.Word(i - 1) == "mai") return false;
         // "dời qua mốt nha": where a move ends, a "mot" that ends the clause is a day; "qua một tháng" counts a month.
         return ctx.Word(i - 1) is "qua" or "vao" && ctx.Word(i + 1) is "" or "nha" or "nhe" or "nhen" or "nghen" or "duoc" or "di" or "a" or "khong" or "luon" or "giup" or "gium" or "dum";

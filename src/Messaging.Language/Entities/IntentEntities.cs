@@ -17,10 +17,10 @@ public sealed record IntentProcedure(string Intent, string Id, IReadOnlyList<str
 internal static partial class IntentEntities
 {
     /// <summary>Adjusts <paramref name="entities"/> (sorted by position, as recognized) in place.</summary>
-    public static void Apply(string intent, NormalizedText text, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)
+    /// <param name="words">The message's word positions, shared with the intent rules: each looks beside mentions by
+    /// binary search.</param>
+    public static void Apply(string intent, NormalizedText text, WordPositions words, List<Entity> entities, IReadOnlyList<IntentProcedure> procedures, DateOnly today)
     {
-        // One map of word positions for every rule below: each looks beside mentions by binary search.
-        var words = new WordPositions(text);
         if (intent is IntentNames.OutOfScope or IntentNames.HomeVisit) WithoutLandmarks(text, words, entities);
         WeekdayInTheWeekBefore(text, words, entities, today);
         WithoutDeadlines(text, words, entities);
@@ -87,7 +87,7 @@ internal static partial class IntentEntities
             return b is "deadline" || a == "han" && b is "chot" or "cuoi" or "nop" || b == "han" && a is not "gia"
                 || W(first - 3) == "han" && a is "chot" or "cuoi";
         }
-        var deadlines = entities.FindAll(e => e.Type == EntityTypes.Date && Deadline(e));
+        var deadlines = entities.Where(e => e.Type == EntityTypes.Date && Deadline(e)).ToHashSet(ReferenceEqualityComparer.Instance);
         if (deadlines.Count > 0 && deadlines.Count < entities.Count(e => e.Type == EntityTypes.Date))
             entities.RemoveAll(deadlines.Contains);
     }

@@ -62,15 +62,13 @@ public sealed class ProcedureExcluder
     {
         if (_byId.Count == 0) return;
         var text = ctx.Text;
-        WordPositions? words = null;
         // Freed, the words of "thường trú tại thôn …" stay open to the recognizers that run later.
         ctx.Release(ctx.Entities.Where(Excluded).ToList());
 
         bool Excluded(Entity e)
         {
             if (e.Type != EntityTypes.Procedure || !_byId.TryGetValue(e.Value, out var rules)) return false;
-            words ??= new WordPositions(text);
-            var (first, last) = words.Inside(e.Start, e.End);
+            var (first, last) = ctx.Positions.Inside(e.Start, e.End);
             return first >= 0 && rules.Any(r => (r.Mention is null || IsMention(text, first, last, r.Mention) && !AfterAnAct(text, first))
                 && (r.After && Matches(text, last + 1, r.Phrase) && Adjacent(text, last, last + 1) && !NameGoesOn(text, last + r.Phrase.Length)
                     || r.Before && Matches(text, first - r.Phrase.Length, r.Phrase) && Adjacent(text, first - 1, first)));

@@ -24,6 +24,22 @@ public sealed class RecognitionContext
     public DateOnly Today { get; }
     public List<Entity> Entities { get; } = [];
 
+    /// <summary>Where each word starts and ends, built once for all recognizers (the text does not change).</summary>
+    internal WordPositions Positions => _positions ??= new WordPositions(Text);
+
+    private WordPositions? _positions;
+
+    /// <summary>Whether a comma, full stop or other clause break stands in the text between two words.</summary>
+    public bool BreakBetween(int before, int after)
+    {
+        var (from, to) = (Text.Tokens[Text.Words[before].Source].End, Text.Tokens[Text.Words[after].Source].Start);
+        for (var k = from; k < to && k < Text.Original.Length; k++)
+            if (WordPositions.IsClauseBreak(Text.Original[k])) return true;
+        return false;
+    }
+
+    public static bool IsDigits(string word) => word.Length > 0 && word.All(char.IsAsciiDigit);
+
     public bool IsFree(int start, int end)
     {
         for (var i = start; i < end; i++) if (_claimed[i]) return false;

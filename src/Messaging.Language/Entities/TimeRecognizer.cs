@@ -274,12 +274,12 @@ public static partial class TimeRecognizer
             "sang" => !(MoveVerbs.Contains(prev)
                 || prev is "lich" or "hen" or "gio" or "ngay" or "qua" or "di" or "ve" && (Before(firstFreeMove, i) || Before(firstNamedMove, i))
                 || prev is not ("vao" or "thanh" or "luc" or "buoi" or "sang")
-                    && (Before(firstFreeMove, i) || Before(firstNamedMove, i) && !DayWords.Contains(next) && !IsDigits(next))),
+                    && (Before(firstFreeMove, i) || Before(firstNamedMove, i) && !DayWords.Contains(next) && !RecognitionContext.IsDigits(next))),
             // Unmarked "tới ngày" (until the day) folds like "tối ngày"; only a day number after it makes it an evening.
             // "hộ chiếu tôi nộp": after the passport, "toi" is "I".
             // "từ thứ 2 tới thứ 6": a span of days, "tới" (until).
             "toi" when ctx.Word(i - 2) is "thu" && next == "thu" => false,
-            "toi" => prev is "buoi" or "sang" || prev == "chieu" && ctx.Word(i - 2) != "ho" || DayWords.Contains(next) && !(next == "ngay" && !IsDigits(ctx.Word(i + 2)))
+            "toi" => prev is "buoi" or "sang" || prev == "chieu" && ctx.Word(i - 2) != "ho" || DayWords.Contains(next) && !(next == "ngay" && !RecognitionContext.IsDigits(ctx.Word(i + 2)))
                 || (i == 0 && ctx.Text.Words.Count == 1),
             "chieu" => prev != "ho",
             "dem" => prev is "buoi" or "ban" or "nua" || next is "nay" or "qua" or "mai",
@@ -292,7 +292,7 @@ public static partial class TimeRecognizer
     {
         if (m.Value.TrimEnd() is not ("3g" or "4g" or "5g")) return false;
         var (start, _) = ctx.Text.OriginalSpan(m.Index, m.Index + m.Length);
-        var i = new WordPositions(ctx.Text).FirstAtOrAfter(start);
+        var i = ctx.Positions.FirstAtOrAfter(start);
         // "4g của em yếu", not "lịch hẹn 4g của em": the network's strength follows.
         static bool Strength(string w) => w is "yeu" or "manh" or "lag" or "cham";
         return ctx.Word(i - 1) is "mang" or "song" or "wifi" or "sim" or "goi" || Strength(ctx.Word(i + 1))
@@ -304,13 +304,12 @@ public static partial class TimeRecognizer
     {
         // Only "N giờ" spelled apart: "tháng 9h sáng" and "giữa tháng, 8h" keep their hour.
         if (!m.Value.Contains("gio", StringComparison.Ordinal)) return false;
-        var i = new WordPositions(ctx.Text).FirstAtOrAfter(start);
-        return ctx.Word(i - 1) == "thang" && !ctx.Text.Original[ctx.Text.Tokens[ctx.Text.Words[i - 1].Source].End..start].Any(WordPositions.IsClauseBreak);
+        var i = ctx.Positions.FirstAtOrAfter(start);
+        return i >= 1 && ctx.Word(i - 1) == "thang" && !ctx.BreakBetween(i - 1, i);
     }
 
     private static bool Before(int word, int i) => word >= 0 && word < i;
 
-    private static bool IsDigits(string word) => word.Length > 0 && word.All(char.IsAsciiDigit);
 
     private static string? Pod(string word) => word switch
     {
